@@ -1,0 +1,67 @@
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django_prometheus.exports import ExportToDjangoView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from pulsekit.errors import json_error_view
+
+from pulse.accounts import apis as accounts
+from pulse.activity import apis as activity
+from pulse.dashboard.apis import DashboardApi
+from pulse.ops import views as ops
+from pulse.projects import apis as projects
+from pulse.projects.services import TRANSITIONS
+from pulse.search.apis import SearchApi
+
+transition_names = "|".join(TRANSITIONS)
+
+api_v1 = [
+    path("auth/token/", accounts.LoginApi.as_view(), name="auth-token"),
+    path("auth/token/refresh/", accounts.RefreshApi.as_view(), name="auth-refresh"),
+    path("auth/logout/", accounts.LogoutApi.as_view(), name="auth-logout"),
+    path("auth/me/", accounts.MeApi.as_view(), name="auth-me"),
+    path("users/", accounts.UserListApi.as_view(), name="user-list"),
+    path("projects/", projects.ProjectListCreateApi.as_view(), name="project-list"),
+    path("projects/trash/", projects.ProjectTrashApi.as_view(), name="project-trash"),
+    path("projects/<int:project_id>/", projects.ProjectDetailApi.as_view(), name="project-detail"),
+    re_path(
+        rf"^projects/(?P<project_id>[0-9]+)/transitions/(?P<name>{transition_names})/$",
+        projects.ProjectTransitionApi.as_view(),
+        name="project-transition",
+    ),
+    path("projects/<int:project_id>/restore/", projects.ProjectRestoreApi.as_view(), name="project-restore"),
+    path("projects/<int:project_id>/members/", projects.MemberListCreateApi.as_view(), name="member-list"),
+    path(
+        "projects/<int:project_id>/members/<int:member_id>/",
+        projects.MemberDetailApi.as_view(),
+        name="member-detail",
+    ),
+    path("projects/<int:project_id>/milestones/", projects.MilestoneListCreateApi.as_view(), name="milestone-list"),
+    path(
+        "projects/<int:project_id>/milestones/<int:milestone_id>/",
+        projects.MilestoneDetailApi.as_view(),
+        name="milestone-detail",
+    ),
+    path("projects/<int:project_id>/activity/", activity.ProjectActivityApi.as_view(), name="project-activity"),
+    path("tags/", projects.TagListCreateApi.as_view(), name="tag-list"),
+    path("tags/<int:tag_id>/", projects.TagDetailApi.as_view(), name="tag-detail"),
+    path("activity/", activity.ActivityFeedApi.as_view(), name="activity-list"),
+    path("search/", SearchApi.as_view(), name="search"),
+    path("dashboard/", DashboardApi.as_view(), name="dashboard"),
+]
+
+urlpatterns = [
+    path("", ops.index, name="index"),
+    path("healthz", ops.healthz, name="healthz"),
+    path("readyz", ops.readyz, name="readyz"),
+    path("metrics", ExportToDjangoView, name="metrics"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+]
+
+handler400 = json_error_view(400, "bad_request", "The request could not be understood.")
+handler403 = json_error_view(403, "permission_denied", "You do not have permission to perform this action.")
+handler404 = json_error_view(404, "not_found", "Not found.")
+handler500 = json_error_view(500, "server_error", "Something went wrong on our side. It has been logged.")

@@ -1,0 +1,75 @@
+"""Authentication: username-or-email login, JWT access tokens that can be revoked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.db.models import Q
+from django.http import HttpRequest
+from rest_framework.request import Request
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework_simplejwt import authentication
+from rest_framework_simplejwt.exceptions import AuthenticationFailed
+from rest_framework_simplejwt.tokens import Token
+
+from pulse.accounts.models import User
+
+
+def user_can_authenticate(user: Any) -> bool:
+    return user is not None and user.is_active
+
+
+class UsernameOrEmailBackend(ModelBackend):
+    def authenticate(
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> User | None:
+        if not username or password is None:
+            return None
+        user = User.objects.filter(Q(username__iexact=username) | Q(email__iexact=username)).first()
+        if user is None:
+            User().set_password(password)  # equalise timing with the found-user path
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
+
+
+def token_is_revoked(user: User, token: Token) -> bool:
+    issued_at = token.get("iat")
+    if user.tokens_valid_after is None or issued_at is None:
+        return False
+    return int(issued_at) < int(user.tokens_valid_after.timestamp())
+
+
+class JWTAuthentication(authentication.JWTAuthentication):
+    """simplejwt, plus refusal of tokens issued before the user's revocation instant."""
+
+    def get_user(self, validated_token: Token) -> User:
+        user = super().get_user(validated_token)
+        assert isinstance(user, User)
+        if token_is_revoked(user, validated_token):
+            raise AuthenticationFailed("Token has been revoked.", code="token_revoked")
+        return user
+
+
+class LoginIpThrottle(SimpleRateThrottle):
+    """Login attempts per client address, counted in the shared cache."""
+
+    scope = "login"
+
+    def get_cache_key(self, request: Request, view: Any) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class LoginUserThrottle(SimpleRateThrottle):
+    """Login attempts per account name, so rotating addresses does not help guess one password."""
+
+    scope = "login_user"
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        data = request.data if isinstance(request.data, dict) else {}
+        name = data.get("username")
+        if not isinstance(name, str) or not name:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": name.strip().lower()[:200]}

@@ -1,0 +1,27 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+from pulsekit.models import VersionedModel
+
+
+class User(VersionedModel, AbstractUser):
+    display_name = models.CharField(max_length=150, blank=True)
+    email = models.EmailField(max_length=254)
+    # Access tokens issued before this instant are refused (password change, forced logout).
+    tokens_valid_after = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = UserManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+            models.UniqueConstraint(Lower("username"), name="accounts_user_username_ci_unique"),
+        ]
+        indexes = [models.Index(fields=["display_name"])]
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+    def __str__(self) -> str:
+        return self.name

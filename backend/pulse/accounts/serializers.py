@@ -1,0 +1,88 @@
+from typing import Any
+
+from pulsekit.versioning import make_etag
+from rest_framework import serializers
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from pulse.accounts.auth import token_is_revoked
+from pulse.accounts.models import User
+
+
+class LoginSerializer(TokenObtainPairSerializer):
+    """``username`` may hold the username or the email address."""
+
+    default_error_messages = {"no_active_account": "Wrong username/email or password, or the account is disabled."}
+
+
+class RefreshSerializer(TokenRefreshSerializer):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        refresh = RefreshToken(attrs["refresh"])  # type: ignore[arg-type]
+        user = User.objects.filter(pk=refresh.get("user_id")).first()
+        if user is None or not user.is_active or token_is_revoked(user, refresh):
+            from rest_framework_simplejwt.exceptions import AuthenticationFailed
+
+            raise AuthenticationFailed("The refresh token is no longer valid.", code="token_not_valid")
+        return super().validate(attrs)
+
+
+class LogoutSerializer(serializers.Serializer):
+    refresh = serializers.CharField(max_length=2000)
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+
+
+class MeOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    email = serializers.EmailField()
+    display_name = serializers.CharField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    name = serializers.CharField()
+    is_staff = serializers.BooleanField()
+    version = serializers.IntegerField()
+    etag = serializers.CharField()
+    date_joined = serializers.DateTimeField()
+
+    def to_representation(self, u: User) -> dict[str, Any]:
+        return {
+            "id": u.pk,
+            "username": u.username,
+            "email": u.email,
+            "display_name": u.display_name,
+            "first_name": u.first_name,
+            "last_name": u.last_name,
+            "name": u.name,
+            "is_staff": u.is_staff,
+            "version": u.version,
+            "etag": make_etag("user", u.pk, u.version),
+            "date_joined": u.date_joined.isoformat().replace("+00:00", "Z"),
+        }
+
+
+class MeInputSerializer(serializers.Serializer):
+    display_name = serializers.CharField(max_length=150, allow_blank=True, required=False)
+    first_name = serializers.CharField(max_length=150, allow_blank=True, required=False)
+    last_name = serializers.CharField(max_length=150, allow_blank=True, required=False)
+    email = serializers.EmailField(max_length=254, required=False)
+    current_password = serializers.CharField(max_length=128, required=False, write_only=True)
+    new_password = serializers.CharField(max_length=128, required=False, write_only=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "new_password" in attrs and "current_password" not in attrs:
+            raise serializers.ValidationError({"current_password": ["Required to set a new password."]})
+        return attrs
+
+
+class UserOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    email = serializers.EmailField()
+    username = serializers.CharField()
+
+    def to_representation(self, u: User) -> dict[str, Any]:
+        return {"id": u.pk, "name": u.name, "email": u.email, "username": u.username}

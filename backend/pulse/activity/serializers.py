@@ -1,0 +1,32 @@
+from typing import Any
+
+from rest_framework import serializers
+
+from pulse.projects.serializers import UserRefSerializer, user_ref
+
+
+class ActivityOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    verb = serializers.CharField()
+    project_id = serializers.IntegerField(allow_null=True)
+    actor = UserRefSerializer(allow_null=True)
+    target_type = serializers.CharField()
+    target_id = serializers.IntegerField(allow_null=True)
+    version = serializers.IntegerField(allow_null=True)
+    changes = serializers.DictField(help_text="{field: [before, after]}")
+    metadata = serializers.DictField()
+    created_at = serializers.DateTimeField()
+
+    def to_representation(self, a: Any) -> dict[str, Any]:
+        return {
+            "id": a.pk,
+            "verb": a.verb,
+            "project_id": a.project_id,
+            "actor": user_ref(a.actor),
+            "target_type": a.target_type,
+            "target_id": a.target_id,
+            "version": a.version,
+            "changes": a.changes,
+            "metadata": a.metadata,
+            "created_at": a.created_at.isoformat().replace("+00:00", "Z"),
+        }

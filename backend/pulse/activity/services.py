@@ -1,0 +1,59 @@
+"""Recording activity. Called only from other services, inside their transaction."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from pulse.activity.models import Activity
+
+
+def jsonable(value: Any) -> Any:
+    """Make a field value storable in ``changes`` (dates as ISO strings, models as ids)."""
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if hasattr(value, "pk"):
+        return value.pk
+    return value
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [before, after]}`` for every field whose value changed."""
+    return {
+        field: [jsonable(before.get(field)), jsonable(after[field])]
+        for field in after
+        if jsonable(before.get(field)) != jsonable(after[field])
+    }
+
+
+def activity_record(
+    *,
+    verb: str,
+    actor: Any,
+    target_type: str,
+    target_id: int | None,
+    project_id: int | None = None,
+    version: int | None = None,
+    changes: dict[str, Any] | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> Activity:
+    """Write one Activity row in the caller's transaction.
+
+    Services call this exactly once per change; the row is the outbox entry from
+    which the event is published after commit.
+    """
+    return Activity.objects.create(
+        verb=verb,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        target_type=target_type,
+        target_id=target_id,
+        project_id=project_id,
+        version=version,
+        changes=changes or {},
+        metadata=metadata or {},
+    )

@@ -1,0 +1,93 @@
+"""Small pieces every API module uses: conditional requests, schema error responses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from pulsekit.versioning import StaleVersion, expected_version, make_etag, not_modified_or, precondition_failed
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+T = TypeVar("T")
+
+
+class ErrorBodySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    details = serializers.DictField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorBodySerializer()
+
+
+_DESCRIPTIONS = {
+    304: "Not modified: the If-None-Match ETag is current.",
+    400: "Invalid input; nothing was changed.",
+    401: "Missing, invalid or expired access token.",
+    403: "Visible, but you may not do this.",
+    404: "Not found, or not visible to you.",
+    409: "Conflicts with the resource's current state.",
+    412: "Stale If-Match: details.current holds the current representation, details.etag its ETag.",
+    428: "If-Match is required on this request.",
+    429: "Too many requests; retry after the Retry-After header's seconds.",
+}
+
+
+def errors(*codes: int) -> dict[int, OpenApiResponse]:
+    return {
+        code: OpenApiResponse(description=_DESCRIPTIONS[code], response=None if code == 304 else ErrorSerializer)
+        for code in codes
+    }
+
+
+READ_ERRORS = (401, 404)
+WRITE_ERRORS = (400, 401, 403, 404, 412, 428)
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    type=str,
+    location=OpenApiParameter.HEADER,
+    required=True,
+    description="The strong ETag from your last read, e.g. \"project-12-v3\".",
+)
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match", type=str, location=OpenApiParameter.HEADER, required=False, description="Answer 304 if unchanged."
+)
+ETAG = OpenApiParameter(
+    "ETag",
+    type=str,
+    location=OpenApiParameter.HEADER,
+    response=[200, 201, 304],
+    description="Strong validator of this representation; send it back in If-Match to write.",
+)
+
+
+def conditional_get(request: Request, *, kind: str, obj: Any, render: Callable[[Any], dict[str, Any]]) -> Response:
+    return not_modified_or(request, make_etag(kind, obj.pk, obj.version), lambda: Response(render(obj)))
+
+
+def conditional_write(
+    request: Request,
+    *,
+    kind: str,
+    pk: int,
+    write: Callable[[int | None], T],
+    current: Callable[[], Any],
+    render: Callable[[Any], dict[str, Any]],
+) -> T:
+    """Run ``write(expected_version)``; a stale version becomes a 412 carrying the current representation."""
+    version = expected_version(request, kind=kind, pk=pk)
+    try:
+        return write(version)
+    except StaleVersion as stale:
+        obj = current()
+        raise precondition_failed(kind=kind, pk=stale.pk, current_version=obj.version, current=render(obj)) from stale
+
+
+def with_etag(response: Response, *, kind: str, obj: Any) -> Response:
+    response["ETag"] = make_etag(kind, obj.pk, obj.version)
+    return response

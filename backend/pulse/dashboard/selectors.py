@@ -1,0 +1,78 @@
+"""Portfolio overview numbers, all scoped to what the user can see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from pulse.accounts.models import User
+from pulse.activity.selectors import activity_feed
+from pulse.projects.models import OPEN_STATUSES, Health, Milestone, MilestoneStatus, ProjectStatus, TeamMember
+from pulse.projects.selectors import visible_project_ids, visible_to
+
+LIST_LIMIT = 10
+
+
+def dashboard(*, user: Any) -> dict[str, Any]:
+    today = timezone.localdate()
+    projects = visible_to(user)
+
+    counts = projects.aggregate(
+        total=Count("id"),
+        overdue=Count("id", filter=Q(due_date__lt=today, status__in=OPEN_STATUSES)),
+        avg_progress=Sum("progress", filter=Q(status__in=OPEN_STATUSES)),
+        open_count=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+        **{f"status_{s}": Count("id", filter=Q(status=s)) for s in ProjectStatus.values},
+        **{f"health_{h}": Count("id", filter=Q(health=h, status__in=OPEN_STATUSES)) for h in Health.values},
+    )
+    open_count = counts["open_count"] or 0
+
+    overdue_milestones = (
+        Milestone.objects.filter(
+            project_id__in=visible_project_ids(user),
+            project__status__in=OPEN_STATUSES,
+            due_date__lt=today,
+            status__in=[MilestoneStatus.PENDING, MilestoneStatus.IN_PROGRESS, MilestoneStatus.MISSED],
+        )
+        .select_related("project", "assignee")
+        .order_by("due_date", "id")[:LIST_LIMIT]
+    )
+    at_risk = (
+        projects.filter(status__in=OPEN_STATUSES, health__in=[Health.AT_RISK, Health.OFF_TRACK])
+        .select_related("owner")
+        .order_by("-health", "due_date", "id")[:LIST_LIMIT]
+    )
+    visible_people = TeamMember.objects.filter(project_id__in=visible_project_ids(user)).values("user_id")
+    over_allocated = (
+        User.objects.filter(pk__in=visible_people)
+        .annotate(
+            total_allocation=Sum(
+                "memberships__allocation",
+                filter=Q(memberships__project__deleted_at__isnull=True, memberships__project__status__in=OPEN_STATUSES),
+            ),
+            project_count=Count(
+                "memberships",
+                filter=Q(memberships__project__deleted_at__isnull=True, memberships__project__status__in=OPEN_STATUSES),
+            ),
+        )
+        .filter(total_allocation__gt=100)
+        .order_by("-total_allocation", "id")[:LIST_LIMIT]
+    )
+    recent = activity_feed(user=user)[:LIST_LIMIT]
+
+    return {
+        "totals": {
+            "projects": counts["total"],
+            "open": open_count,
+            "overdue": counts["overdue"],
+            "average_progress": round((counts["avg_progress"] or 0) / open_count) if open_count else 0,
+        },
+        "by_status": {s: counts[f"status_{s}"] for s in ProjectStatus.values},
+        "by_health": {h: counts[f"health_{h}"] for h in Health.values},
+        "overdue_milestones": list(overdue_milestones),
+        "at_risk_projects": list(at_risk),
+        "over_allocated_people": list(over_allocated),
+        "recent_activity": list(recent),
+    }

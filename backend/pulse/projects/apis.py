@@ -1,0 +1,553 @@
+"""HTTP endpoints for projects, members, milestones and tags. Thin: validate, call, serialize."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from pulsekit.errors import Forbidden, NotFound
+from pulsekit.pagination import PageNumber
+from pulsekit.params import reject_unknown_params
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from pulse.common.apis import (
+    ETAG,
+    IF_MATCH,
+    IF_NONE_MATCH,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    conditional_get,
+    conditional_write,
+    errors,
+    with_etag,
+)
+from pulse.projects import permissions, selectors, services
+from pulse.projects.filters import PROJECT_FILTER_PARAMS
+from pulse.projects.models import Health, ProjectStatus
+from pulse.projects.serializers import (
+    MemberCreateSerializer,
+    MemberOutputSerializer,
+    MemberUpdateSerializer,
+    MilestoneInputSerializer,
+    MilestoneOutputSerializer,
+    ProjectInputSerializer,
+    ProjectOutputSerializer,
+    TagInputSerializer,
+    TagOutputSerializer,
+    TrashedProjectSerializer,
+)
+
+
+def _validated(serializer_class: Any, request: Request, *, partial: bool = False, **context: Any) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data, partial=partial, context=context)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _created(request: Request, body: dict[str, Any], *, location: str, kind: str, obj: Any) -> Response:
+    response = Response(body, status=status.HTTP_201_CREATED, headers={"Location": request.build_absolute_uri(location)})
+    return with_etag(response, kind=kind, obj=obj)
+
+
+# ---------------------------------------------------------------- projects
+
+
+def render_project(request: Request, project: Any) -> dict[str, Any]:
+    return ProjectOutputSerializer(project, context={"user": request.user}).data
+
+
+PROJECT_LIST_PARAMS = [
+    OpenApiParameter("status", {"type": "array", "items": {"type": "string", "enum": ProjectStatus.values}},
+                     explode=True, description="Repeatable."),
+    OpenApiParameter("health", {"type": "array", "items": {"type": "string", "enum": Health.values}},
+                     explode=True, description="Repeatable."),
+    OpenApiParameter("owner", {"type": "integer", "minimum": 1}, description="Owner's user id."),
+    OpenApiParameter("tag", {"type": "array", "items": {"type": "integer", "minimum": 1}}, explode=True,
+                     description="Tag id, repeatable: projects with any of them."),
+    OpenApiParameter("member", {"type": "integer", "minimum": 1}, description="Projects this user is a member of."),
+    OpenApiParameter("due_before", OpenApiTypes.DATE),
+    OpenApiParameter("due_after", OpenApiTypes.DATE),
+    OpenApiParameter("overdue", OpenApiTypes.BOOL),
+    OpenApiParameter("q", {"type": "string", "maxLength": 200}, description="Full-text, typo-tolerant search."),
+    OpenApiParameter(
+        "ordering",
+        {"type": "string", "enum": [p + f for f in ("title", "due_date", "progress", "health", "updated_at",
+                                                     "created_at") for p in ("", "-")]},
+    ),
+]
+
+
+class ProjectListCreateApi(APIView):
+    @extend_schema(
+        operation_id="projects_list",
+        parameters=PROJECT_LIST_PARAMS,
+        responses={200: ProjectOutputSerializer(many=True), **errors(400, 401)},
+    )
+    def get(self, request: Request) -> Response:
+        reject_unknown_params(request, PROJECT_FILTER_PARAMS)
+        projects = selectors.project_list(user=request.user, params=request.query_params)
+        paginator = PageNumber()
+        page = paginator.paginate_queryset(projects, request, view=self)
+        return paginator.get_paginated_response(
+            ProjectOutputSerializer(page, many=True, context={"user": request.user}).data
+        )
+
+    @extend_schema(
+        operation_id="projects_create",
+        parameters=[ETAG],
+        request=ProjectInputSerializer,
+        responses={201: ProjectOutputSerializer, **errors(400, 401)},
+    )
+    def post(self, request: Request) -> Response:
+        data = _validated(ProjectInputSerializer, request)
+        project = services.project_create(actor=request.user, **data)
+        project = selectors.project_get(user=request.user, project_id=project.pk)
+        return _created(
+            request,
+            render_project(request, project),
+            location=reverse("project-detail", args=[project.pk]),
+            kind="project",
+            obj=project,
+        )
+
+
+class ProjectDetailApi(APIView):
+    def _write(self, request: Request, project_id: int, *, partial: bool) -> Response:
+        project = selectors.project_get(user=request.user, project_id=project_id)
+        if not permissions.can_edit(request.user, project):
+            raise Forbidden("Only the owner, a lead or a manager may edit this project.")
+        data = _validated(
+            ProjectInputSerializer, request, partial=partial, dates=(project.start_date, project.due_date)
+        )
+        conditional_write(
+            request,
+            kind="project",
+            pk=project.pk,
+            write=lambda version: services.project_update(
+                project_id=project.pk, expected_version=version, actor=request.user, data=data, replace=not partial
+            ),
+            current=lambda: selectors.project_get(user=request.user, project_id=project.pk),
+            render=lambda p: render_project(request, p),
+        )
+        fresh = selectors.project_get(user=request.user, project_id=project.pk)
+        return with_etag(Response(render_project(request, fresh)), kind="project", obj=fresh)
+
+    @extend_schema(
+        operation_id="projects_retrieve",
+        parameters=[ETAG, IF_NONE_MATCH],
+        responses={200: ProjectOutputSerializer, **errors(304, *READ_ERRORS)},
+    )
+    def get(self, request: Request, project_id: int) -> Response:
+        project = selectors.project_get(user=request.user, project_id=project_id)
+        return conditional_get(request, kind="project", obj=project, render=lambda p: render_project(request, p))
+
+    @extend_schema(
+        operation_id="projects_partial_update",
+        parameters=[ETAG, IF_MATCH],
+        request=ProjectInputSerializer,
+        responses={200: ProjectOutputSerializer, **errors(*WRITE_ERRORS)},
+    )
+    def patch(self, request: Request, project_id: int) -> Response:
+        return self._write(request, project_id, partial=True)
+
+    @extend_schema(
+        operation_id="projects_update",
+        parameters=[ETAG, IF_MATCH],
+        request=ProjectInputSerializer,
+        responses={200: ProjectOutputSerializer, **errors(*WRITE_ERRORS)},
+    )
+    def put(self, request: Request, project_id: int) -> Response:
+        return self._write(request, project_id, partial=False)
+
+    @extend_schema(
+        operation_id="projects_destroy",
+        parameters=[ETAG, IF_MATCH],
+        responses={204: None, **errors(401, 403, 404, 412, 428)},
+    )
+    def delete(self, request: Request, project_id: int) -> Response:
+        project = selectors.project_get(user=request.user, project_id=project_id)
+        if not permissions.can_delete(request.user, project):
+            raise Forbidden("Only the owner may delete this project.")
+        conditional_write(
+            request,
+            kind="project",
+            pk=project.pk,
+            write=lambda version: services.project_delete(
+                project_id=project.pk, expected_version=version, actor=request.user
+            ),
+            current=lambda: selectors.project_get(user=request.user, project_id=project.pk),
+            render=lambda p: render_project(request, p),
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ProjectTransitionApi(APIView):
+    @extend_schema(
+        operation_id="projects_transition",
+        parameters=[
+            IF_MATCH,
+            OpenApiParameter("name", str, OpenApiParameter.PATH, enum=list(services.TRANSITIONS)),
+        ],
+        request=None,
+        responses={
+            200: ProjectOutputSerializer,
+            **errors(401, 403, 404, 409, 412, 428),
+        },
+        description="Lifecycle: planning → active → on_hold ⇄ active → completed | cancelled. "
+        "A transition that does not apply is 409 with `details.allowed`.",
+    )
+    def post(self, request: Request, project_id: int, name: str) -> Response:
+        project = selectors.project_get(user=request.user, project_id=project_id)
+        if not permissions.can_edit(request.user, project):
+            raise Forbidden("Only the owner, a lead or a manager may change this project's status.")
+        conditional_write(
+            request,
+            kind="project",
+            pk=project.pk,
+            write=lambda version: services.project_transition(
+                project_id=project.pk, name=name, expected_version=version, actor=request.user
+            ),
+            current=lambda: selectors.project_get(user=request.user, project_id=project.pk),
+            render=lambda p: render_project(request, p),
+        )
+        fresh = selectors.project_get(user=request.user, project_id=project.pk)
+        return with_etag(Response(render_project(request, fresh)), kind="project", obj=fresh)
+
+
+class ProjectRestoreApi(APIView):
+    @extend_schema(
+        operation_id="projects_restore",
+        request=None,
+        responses={
+            200: ProjectOutputSerializer,
+            **errors(401, 403, 404, 409),
+        },
+    )
+    def post(self, request: Request, project_id: int) -> Response:
+        pk = selectors.valid_id(project_id)
+        if pk is None:
+            raise NotFound("Project not found.")
+        services.project_restore(project_id=pk, actor=request.user)
+        fresh = selectors.project_get(user=request.user, project_id=pk)
+        return with_etag(Response(render_project(request, fresh)), kind="project", obj=fresh)
+
+
+class ProjectTrashApi(APIView):
+    @extend_schema(operation_id="projects_trash", responses={200: TrashedProjectSerializer(many=True), **errors(400, 401)})
+    def get(self, request: Request) -> Response:
+        reject_unknown_params(request, [])
+        paginator = PageNumber()
+        page = paginator.paginate_queryset(selectors.project_trash(user=request.user), request, view=self)
+        context = {"retention_days": settings.PULSE["TRASH_RETENTION_DAYS"]}
+        return paginator.get_paginated_response(TrashedProjectSerializer(page, many=True, context=context).data)
+
+
+# ---------------------------------------------------------------- members
+
+
+def render_member(member: Any) -> dict[str, Any]:
+    totals = selectors.allocation_totals([member.user_id])
+    return MemberOutputSerializer(member, context={"totals": totals}).data
+
+
+class MemberListCreateApi(APIView):
+    @extend_schema(operation_id="members_list", responses={200: MemberOutputSerializer(many=True), **errors(400, 401, 404)})
+    def get(self, request: Request, project_id: int) -> Response:
+        reject_unknown_params(request, [])
+        project = selectors.project_get(user=request.user, project_id=project_id)
+        paginator = PageNumber()
+        page = paginator.paginate_queryset(selectors.member_list(project=project), request, view=self)
+        totals = selectors.allocation_totals([m.user_id for m in page or []])
+        return paginator.get_paginated_response(
+            MemberOutputSerializer(page, many=True, context={"totals": totals}).data
+        )
+
+    @extend_schema(
+        operation_id="members_create",
+        parameters=[ETAG],
+        request=MemberCreateSerializer,
+        responses={201: MemberOutputSerializer, **errors(400, 401, 403, 404)},
+    )
+    def post(self, request: Request, project_id: int) -> Response:
+        project = selectors.project_get(user=request.user, project_id=project_id)
+        data = _validated(MemberCreateSerializer, request)
+        member = services.member_add(project_id=project.pk, actor=request.user, **data)
+        member = selectors.member_get(project=project, member_id=member.pk)
+        return _created(
+            request,
+            render_member(member),
+            location=reverse("member-detail", args=[project.pk, member.pk]),
+            kind="member",
+            obj=member,
+        )
+
+
+class MemberDetailApi(APIView):
+    @extend_schema(
+        operation_id="members_retrieve",
+        parameters=[ETAG, IF_NONE_MATCH],
+        responses={200: MemberOutputSerializer, **errors(304, *READ_ERRORS)},
+    )
+    def get(self, request: Request, project_id: int, member_id: int) -> Response:
+        project = selectors.project_get(user=request.user, project_id=project_id)
+        member = selectors.member_get(project=project, member_id=member_id)
+        return conditional_get(request, kind="member", obj=member, render=render_member)
+
+    @extend_schema(
+        operation_id="members_partial_update",
+        parameters=[ETAG, IF_MATCH],
+        request=MemberUpdateSerializer,
+        responses={200: MemberOutputSerializer, **errors(*WRITE_ERRORS)},
+    )
+    def patch(self, request: Request, project_id: int, member_id: int) -> Response:
+        project = selectors.project_get(user=request.user, project_id=project_id)
+        member = selectors.member_get(project=project, member_id=member_id)
+        if not permissions.can_edit(request.user, project):
+            raise Forbidden("Only the owner, a lead or a manager may manage the team.")
+        data = _validated(MemberUpdateSerializer, request, partial=True)
+        conditional_write(
+            request,
+            kind="member",
+            pk=member.pk,
+            write=lambda version: services.member_update(
+                project_id=project.pk, member_id=member.pk, expected_version=version, actor=request.user, data=data
+            ),
+            current=lambda: selectors.member_get(project=project, member_id=member.pk),
+            render=render_member,
+        )
+        fresh = selectors.member_get(project=project, member_id=member.pk)
+        return with_etag(Response(render_member(fresh)), kind="member", obj=fresh)
+
+    @extend_schema(
+        operation_id="members_destroy",
+        parameters=[ETAG, IF_MATCH],
+        responses={204: None, **errors(401, 403, 404, 409, 412, 428)},
+    )
+    def delete(self, request: Request, project_id: int, member_id: int) -> Response:
+        project = selectors.project_get(user=request.user, project_id=project_id)
+        member = selectors.member_get(project=project, member_id=member_id)
+        if not permissions.can_edit(request.user, project):
+            raise Forbidden("Only the owner, a lead or a manager may manage the team.")
+        conditional_write(
+            request,
+            kind="member",
+            pk=member.pk,
+            write=lambda version: services.member_remove(
+                project_id=project.pk, member_id=member.pk, expected_version=version, actor=request.user
+            ),
+            current=lambda: selectors.member_get(project=project, member_id=member.pk),
+            render=render_member,
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# ---------------------------------------------------------------- milestones
+
+
+def render_milestone(milestone: Any) -> dict[str, Any]:
+    return MilestoneOutputSerializer(milestone).data
+
+
+class MilestoneListCreateApi(APIView):
+    @extend_schema(
+        operation_id="milestones_list", responses={200: MilestoneOutputSerializer(many=True), **errors(400, 401, 404)}
+    )
+    def get(self, request: Request, project_id: int) -> Response:
+        reject_unknown_params(request, [])
+        project = selectors.project_get(user=request.user, project_id=project_id)
+        paginator = PageNumber()
+        page = paginator.paginate_queryset(selectors.milestone_list(project=project), request, view=self)
+        return paginator.get_paginated_response(MilestoneOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="milestones_create",
+        parameters=[ETAG],
+        request=MilestoneInputSerializer,
+        responses={201: MilestoneOutputSerializer, **errors(400, 401, 403, 404)},
+    )
+    def post(self, request: Request, project_id: int) -> Response:
+        project = selectors.project_get(user=request.user, project_id=project_id)
+        if not permissions.can_edit(request.user, project):
+            raise Forbidden("Only the owner, a lead or a manager may add milestones.")
+        data = _validated(MilestoneInputSerializer, request)
+        milestone = services.milestone_create(project_id=project.pk, actor=request.user, data=data)
+        milestone = selectors.milestone_get(project=project, milestone_id=milestone.pk)
+        return _created(
+            request,
+            render_milestone(milestone),
+            location=reverse("milestone-detail", args=[project.pk, milestone.pk]),
+            kind="milestone",
+            obj=milestone,
+        )
+
+
+class MilestoneDetailApi(APIView):
+    def _write(self, request: Request, project_id: int, milestone_id: int, *, partial: bool) -> Response:
+        project = selectors.project_get(user=request.user, project_id=project_id)
+        milestone = selectors.milestone_get(project=project, milestone_id=milestone_id)
+        data = _validated(
+            MilestoneInputSerializer, request, partial=partial, dates=(milestone.start_date, milestone.due_date)
+        )
+        fields = set(data) if partial else {"title", "start_date", "due_date", "weight", "assignee_id"} | set(data)
+        if not permissions.can_update_milestone(request.user, project, milestone, fields):
+            raise Forbidden("You may only update status, progress and description of milestones assigned to you.")
+        conditional_write(
+            request,
+            kind="milestone",
+            pk=milestone.pk,
+            write=lambda version: services.milestone_update(
+                project_id=project.pk,
+                milestone_id=milestone.pk,
+                expected_version=version,
+                actor=request.user,
+                data=data,
+                replace=not partial,
+            ),
+            current=lambda: selectors.milestone_get(project=project, milestone_id=milestone.pk),
+            render=render_milestone,
+        )
+        fresh = selectors.milestone_get(project=project, milestone_id=milestone.pk)
+        return with_etag(Response(render_milestone(fresh)), kind="milestone", obj=fresh)
+
+    @extend_schema(
+        operation_id="milestones_retrieve",
+        parameters=[ETAG, IF_NONE_MATCH],
+        responses={200: MilestoneOutputSerializer, **errors(304, *READ_ERRORS)},
+    )
+    def get(self, request: Request, project_id: int, milestone_id: int) -> Response:
+        project = selectors.project_get(user=request.user, project_id=project_id)
+        milestone = selectors.milestone_get(project=project, milestone_id=milestone_id)
+        return conditional_get(request, kind="milestone", obj=milestone, render=render_milestone)
+
+    @extend_schema(
+        operation_id="milestones_partial_update",
+        parameters=[ETAG, IF_MATCH],
+        request=MilestoneInputSerializer,
+        responses={200: MilestoneOutputSerializer, **errors(*WRITE_ERRORS)},
+    )
+    def patch(self, request: Request, project_id: int, milestone_id: int) -> Response:
+        return self._write(request, project_id, milestone_id, partial=True)
+
+    @extend_schema(
+        operation_id="milestones_update",
+        parameters=[ETAG, IF_MATCH],
+        request=MilestoneInputSerializer,
+        responses={200: MilestoneOutputSerializer, **errors(*WRITE_ERRORS)},
+    )
+    def put(self, request: Request, project_id: int, milestone_id: int) -> Response:
+        return self._write(request, project_id, milestone_id, partial=False)
+
+    @extend_schema(
+        operation_id="milestones_destroy",
+        parameters=[ETAG, IF_MATCH],
+        responses={204: None, **errors(401, 403, 404, 412, 428)},
+    )
+    def delete(self, request: Request, project_id: int, milestone_id: int) -> Response:
+        project = selectors.project_get(user=request.user, project_id=project_id)
+        milestone = selectors.milestone_get(project=project, milestone_id=milestone_id)
+        if not permissions.can_edit(request.user, project):
+            raise Forbidden("Only the owner, a lead or a manager may delete milestones.")
+        conditional_write(
+            request,
+            kind="milestone",
+            pk=milestone.pk,
+            write=lambda version: services.milestone_delete(
+                project_id=project.pk, milestone_id=milestone.pk, expected_version=version, actor=request.user
+            ),
+            current=lambda: selectors.milestone_get(project=project, milestone_id=milestone.pk),
+            render=render_milestone,
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# ---------------------------------------------------------------- tags
+
+
+def render_tag(tag: Any) -> dict[str, Any]:
+    return TagOutputSerializer(tag).data
+
+
+class TagListCreateApi(APIView):
+    @extend_schema(
+        operation_id="tags_list",
+        parameters=[OpenApiParameter("q", {"type": "string", "maxLength": 50})],
+        responses={200: TagOutputSerializer(many=True), **errors(400, 401)},
+    )
+    def get(self, request: Request) -> Response:
+        reject_unknown_params(request, ["q"])
+        paginator = PageNumber()
+        tags = selectors.tag_list(q=request.query_params.get("q", "")[:50])
+        page = paginator.paginate_queryset(tags, request, view=self)
+        return paginator.get_paginated_response(TagOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="tags_create",
+        parameters=[ETAG],
+        request=TagInputSerializer,
+        responses={201: TagOutputSerializer, **errors(400, 401)},
+    )
+    def post(self, request: Request) -> Response:
+        data = _validated(TagInputSerializer, request)
+        tag = services.tag_create(actor=request.user, **data)
+        tag = selectors.tag_get(tag_id=tag.pk)
+        return _created(
+            request, render_tag(tag), location=reverse("tag-detail", args=[tag.pk]), kind="tag", obj=tag
+        )
+
+
+class TagDetailApi(APIView):
+    @extend_schema(
+        operation_id="tags_retrieve",
+        parameters=[ETAG, IF_NONE_MATCH],
+        responses={200: TagOutputSerializer, **errors(304, *READ_ERRORS)},
+    )
+    def get(self, request: Request, tag_id: int) -> Response:
+        tag = selectors.tag_get(tag_id=tag_id)
+        return conditional_get(request, kind="tag", obj=tag, render=render_tag)
+
+    @extend_schema(
+        operation_id="tags_partial_update",
+        parameters=[ETAG, IF_MATCH],
+        request=TagInputSerializer,
+        responses={200: TagOutputSerializer, **errors(*WRITE_ERRORS)},
+    )
+    def patch(self, request: Request, tag_id: int) -> Response:
+        tag = selectors.tag_get(tag_id=tag_id)
+        permissions.require_tag_owner(request.user, tag)
+        data = _validated(TagInputSerializer, request, partial=True)
+        conditional_write(
+            request,
+            kind="tag",
+            pk=tag.pk,
+            write=lambda version: services.tag_update(
+                tag_id=tag.pk, expected_version=version, actor=request.user, data=data
+            ),
+            current=lambda: selectors.tag_get(tag_id=tag.pk),
+            render=render_tag,
+        )
+        fresh = selectors.tag_get(tag_id=tag.pk)
+        return with_etag(Response(render_tag(fresh)), kind="tag", obj=fresh)
+
+    @extend_schema(
+        operation_id="tags_destroy",
+        parameters=[ETAG, IF_MATCH],
+        responses={204: None, **errors(401, 403, 404, 412, 428)},
+    )
+    def delete(self, request: Request, tag_id: int) -> Response:
+        tag = selectors.tag_get(tag_id=tag_id)
+        permissions.require_tag_owner(request.user, tag)
+        conditional_write(
+            request,
+            kind="tag",
+            pk=tag.pk,
+            write=lambda version: services.tag_delete(tag_id=tag.pk, expected_version=version, actor=request.user),
+            current=lambda: selectors.tag_get(tag_id=tag.pk),
+            render=render_tag,
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)

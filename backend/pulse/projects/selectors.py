@@ -1,0 +1,153 @@
+"""Every read of projects, members, milestones and tags, shaped for constant query counts."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.utils import timezone
+from pulsekit.errors import NotFound, ValidationFailed
+
+from pulse.projects.filters import ProjectFilter
+from pulse.projects.models import OPEN_STATUSES, Health, Milestone, MilestoneStatus, Project, Tag, TeamMember
+
+MAX_ID = 2**63 - 1
+
+HEALTH_RANK = Case(
+    When(health=Health.ON_TRACK, then=Value(0)),
+    When(health=Health.AT_RISK, then=Value(1)),
+    When(health=Health.OFF_TRACK, then=Value(2)),
+    output_field=IntegerField(),
+)
+
+
+def valid_id(value: Any) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_ID else None
+
+
+def visible_to(user: Any, queryset: QuerySet[Project] | None = None) -> QuerySet[Project]:
+    """Projects the user may see: owner, any member, or staff."""
+    qs = Project.objects.all() if queryset is None else queryset
+    if getattr(user, "is_staff", False):
+        return qs
+    membership = TeamMember.objects.filter(project_id=OuterRef("pk"), user_id=user.pk)
+    return qs.filter(Q(owner_id=user.pk) | Exists(membership))
+
+
+def visible_project_ids(user: Any) -> QuerySet[Project]:
+    return visible_to(user).values("pk")
+
+
+def _with_summary(qs: QuerySet[Project]) -> QuerySet[Project]:
+    live = Q(milestones__deleted_at__isnull=True)
+    open_ = live & Q(milestones__status__in=[MilestoneStatus.PENDING, MilestoneStatus.IN_PROGRESS])
+    return (
+        qs.select_related("owner")
+        .annotate(
+            milestone_total=Count("milestones", filter=live, distinct=True),
+            milestone_done=Count("milestones", filter=live & Q(milestones__status=MilestoneStatus.DONE), distinct=True),
+            milestone_overdue=Count(
+                "milestones", filter=open_ & Q(milestones__due_date__lt=timezone.localdate()), distinct=True
+            ),
+            next_milestone_due=Min("milestones__due_date", filter=open_),
+            health_rank=HEALTH_RANK,
+        )
+        .prefetch_related(
+            Prefetch("tags", queryset=Tag.objects.order_by("name")),
+            Prefetch("members", queryset=TeamMember.objects.select_related("user").order_by("id")),
+        )
+    )
+
+
+def project_list(*, user: Any, params: Any) -> QuerySet[Project]:
+    filterset = ProjectFilter(data=params, queryset=_with_summary(visible_to(user)))
+    if not filterset.is_valid():
+        raise ValidationFailed(details=dict(filterset.errors))
+    return filterset.qs
+
+
+def project_get(*, user: Any, project_id: Any) -> Project:
+    pk = valid_id(project_id)
+    project = _with_summary(visible_to(user)).filter(pk=pk).first() if pk else None
+    if project is None:
+        raise NotFound("Project not found.")
+    return project
+
+
+def project_trash(*, user: Any) -> QuerySet[Project]:
+    """Deleted projects still inside the retention window that the user may restore."""
+    since = timezone.now() - datetime.timedelta(days=settings.PULSE["TRASH_RETENTION_DAYS"])
+    qs = Project.all_objects.filter(deleted_at__isnull=False, deleted_at__gte=since)
+    if not getattr(user, "is_staff", False):
+        qs = qs.filter(owner_id=user.pk)
+    return qs.select_related("owner", "deleted_by").order_by("-deleted_at")
+
+
+def member_list(*, project: Project) -> QuerySet[TeamMember]:
+    return TeamMember.objects.filter(project_id=project.pk).select_related("user").order_by("id")
+
+
+def member_get(*, project: Project, member_id: Any) -> TeamMember:
+    pk = valid_id(member_id)
+    member = member_list(project=project).filter(pk=pk).first() if pk else None
+    if member is None:
+        raise NotFound("Member not found.")
+    return member
+
+
+def allocation_totals(user_ids: list[int]) -> dict[int, int]:
+    """Sum of each person's allocation across live, open projects."""
+    rows = (
+        TeamMember.objects.filter(
+            user_id__in=user_ids, project__deleted_at__isnull=True, project__status__in=OPEN_STATUSES
+        )
+        .values("user_id")
+        .annotate(total=Sum("allocation"))
+    )
+    return {row["user_id"]: row["total"] for row in rows}
+
+
+def milestone_list(*, project: Project) -> QuerySet[Milestone]:
+    return Milestone.objects.filter(project_id=project.pk).select_related("assignee").order_by("due_date", "id")
+
+
+def milestone_get(*, project: Project, milestone_id: Any) -> Milestone:
+    pk = valid_id(milestone_id)
+    milestone = milestone_list(project=project).filter(pk=pk).first() if pk else None
+    if milestone is None:
+        raise NotFound("Milestone not found.")
+    return milestone
+
+
+def tag_list(*, q: str = "") -> QuerySet[Tag]:
+    qs = Tag.objects.annotate(project_count=Count("projects", filter=Q(projects__deleted_at__isnull=True)))
+    if q:
+        qs = qs.filter(name__icontains=q)
+    return qs.order_by("name")
+
+
+def tag_get(*, tag_id: Any) -> Tag:
+    pk = valid_id(tag_id)
+    tag = tag_list().filter(pk=pk).first() if pk else None
+    if tag is None:
+        raise NotFound("Tag not found.")
+    return tag

@@ -1,0 +1,743 @@
+"""Every write to projects, members, milestones and tags.
+
+Each public service is one transaction, checks permission and the expected
+version under a row lock, writes with a compare-and-swap on ``version`` and
+records exactly one Activity (the event outbox row) for the change.
+Lock order is always project, then milestone / member, so writers never deadlock.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from pulsekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from pulsekit.versioning import StaleVersion
+
+from pulse.accounts.models import User
+from pulse.activity.services import activity_record, diff
+from pulse.common.validation import clean_or_fail, integrity_failed
+from pulse.projects import permissions
+from pulse.projects.health import MilestoneFacts, compute_health, weighted_progress
+from pulse.projects.models import (
+    Milestone,
+    MilestoneStatus,
+    Project,
+    ProjectStatus,
+    Role,
+    Tag,
+    TeamMember,
+)
+
+PROJECT_FIELDS = (
+    "title",
+    "description",
+    "progress",
+    "start_date",
+    "due_date",
+    "health_override",
+    "health_override_reason",
+)
+MILESTONE_FIELDS = ("title", "description", "status", "start_date", "due_date", "progress", "weight", "assignee_id")
+
+# name -> (statuses it may start from, status it leads to)
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "start": (frozenset({ProjectStatus.PLANNING}), ProjectStatus.ACTIVE),
+    "hold": (frozenset({ProjectStatus.ACTIVE}), ProjectStatus.ON_HOLD),
+    "resume": (frozenset({ProjectStatus.ON_HOLD}), ProjectStatus.ACTIVE),
+    "complete": (frozenset({ProjectStatus.ACTIVE}), ProjectStatus.COMPLETED),
+    "cancel": (frozenset({ProjectStatus.PLANNING, ProjectStatus.ACTIVE, ProjectStatus.ON_HOLD}), ProjectStatus.CANCELLED),
+}
+
+
+def allowed_transitions(status: str) -> list[str]:
+    return [name for name, (sources, _) in TRANSITIONS.items() if status in sources]
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _lock_project(project_id: int, *, actor: Any, include_deleted: bool = False) -> Project:
+    manager = Project.all_objects if include_deleted else Project.objects
+    project = manager.select_for_update(of=("self",)).filter(pk=project_id).first()
+    if project is None or not permissions.can_view(actor, project):
+        raise NotFound("Project not found.")
+    return project
+
+
+def _check_version(kind: str, obj: Any, expected: int | None) -> None:
+    if expected is None or obj.version != expected:
+        raise StaleVersion(kind=kind, pk=obj.pk, current_version=obj.version)
+
+
+def _project_snapshot(project: Project, tag_names: list[str] | None = None) -> dict[str, Any]:
+    snap = {f: getattr(project, f) for f in (*PROJECT_FIELDS, "status", "health", "owner_id")}
+    snap["tags"] = tag_names if tag_names is not None else _tag_names(project.pk)
+    return snap
+
+
+def _tag_names(project_id: int) -> list[str]:
+    return sorted(Tag.objects.filter(projects__id=project_id).values_list("name", flat=True))
+
+
+def _derive(project: Project, *, today: datetime.date | None = None) -> None:
+    """Recompute progress (from live milestones) and health on the instance."""
+    milestones = list(
+        Milestone.objects.filter(project_id=project.pk).values_list(
+            "title", "status", "start_date", "due_date", "progress", "weight"
+        )
+    )
+    derived = weighted_progress((m[4], m[5]) for m in milestones)
+    if derived is not None:
+        project.progress = derived
+    health, reasons = compute_health(
+        status=project.status,
+        progress=project.progress,
+        start_date=project.start_date,
+        due_date=project.due_date,
+        milestones=[MilestoneFacts(*m[:5]) for m in milestones],
+        today=today or timezone.localdate(),
+    )
+    project.health = project.health_override or health
+    project.health_reasons = reasons
+
+
+def _write_project(project: Project, expected_version: int, values: dict[str, Any]) -> int:
+    """Compare-and-swap the row; return the new version."""
+    updated = Project.all_objects.filter(pk=project.pk, version=expected_version).update(
+        **values, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if updated != 1:  # unreachable under the row lock, kept as the SQL-level guarantee
+        raise StaleVersion(kind="project", pk=project.pk, current_version=project.version)
+    project.version = expected_version + 1
+    return project.version
+
+
+def search_index_refresh(project_ids: list[int]) -> None:
+    """Rebuild the weighted search vector (title A, tags B, description C) in one statement."""
+    if not project_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE projects_project p SET search_vector =
+                setweight(to_tsvector('english', p.title), 'A') ||
+                setweight(to_tsvector('english', coalesce(t.names, '')), 'B') ||
+                setweight(to_tsvector('english', p.description), 'C')
+            FROM (
+                SELECT p2.id, string_agg(tag.name, ' ') AS names
+                FROM projects_project p2
+                LEFT JOIN projects_project_tags pt ON pt.project_id = p2.id
+                LEFT JOIN projects_tag tag ON tag.id = pt.tag_id AND tag.deleted_at IS NULL
+                WHERE p2.id = ANY(%s)
+                GROUP BY p2.id
+            ) t
+            WHERE p.id = t.id
+            """,
+            [list(project_ids)],
+        )
+
+
+def milestone_search_index_refresh(milestone_ids: list[int]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE projects_milestone SET search_vector =
+                setweight(to_tsvector('english', title), 'A') ||
+                setweight(to_tsvector('english', description), 'C')
+            WHERE id = ANY(%s)
+            """,
+            [list(milestone_ids)],
+        )
+
+
+def _resolve_tags(tag_ids: list[int]) -> list[Tag]:
+    unique = list(dict.fromkeys(tag_ids))
+    tags = list(Tag.objects.filter(pk__in=unique))
+    missing = sorted(set(unique) - {t.pk for t in tags})
+    if missing:
+        raise ValidationFailed(details={"tag_ids": [f"Unknown tag id(s): {', '.join(map(str, missing))}."]})
+    return tags
+
+
+# ---------------------------------------------------------------- projects
+
+
+@transaction.atomic
+def project_create(
+    *,
+    actor: User,
+    title: str,
+    description: str = "",
+    start_date: datetime.date | None = None,
+    due_date: datetime.date | None = None,
+    progress: int = 0,
+    tag_ids: list[int] | None = None,
+    health_override: str | None = None,
+    health_override_reason: str = "",
+) -> Project:
+    """Create a project owned by ``actor``, who also becomes its ``lead`` member."""
+    if health_override and not health_override_reason.strip():
+        raise ValidationFailed(details={"health_override_reason": ["A reason is required to override health."]})
+    project = Project(
+        title=title.strip(),
+        description=description,
+        start_date=start_date,
+        due_date=due_date,
+        progress=progress,
+        owner=actor,
+        health_override=health_override,
+        health_override_reason=health_override_reason if health_override else "",
+    )
+    _derive(project)
+    clean_or_fail(project, exclude=["search_vector", "tags"])
+    tags = _resolve_tags(tag_ids or [])
+    try:
+        with transaction.atomic():
+            project.save()
+    except IntegrityError as error:
+        raise integrity_failed(error) from error
+    project.tags.set(tags)
+    TeamMember.objects.create(project=project, user=actor, role=Role.LEAD, allocation=0)
+    search_index_refresh([project.pk])
+    activity_record(
+        verb="project.created",
+        actor=actor,
+        target_type="project",
+        target_id=project.pk,
+        project_id=project.pk,
+        version=project.version,
+        changes=diff({}, _project_snapshot(project, sorted(t.name for t in tags))),
+        metadata={"title": project.title},
+    )
+    return project
+
+
+@transaction.atomic
+def project_update(
+    *, project_id: int, expected_version: int | None, actor: User, data: dict[str, Any], replace: bool = False
+) -> Project:
+    """Change project fields (and ``tag_ids``). ``replace`` resets omitted fields (PUT)."""
+    project = _lock_project(project_id, actor=actor)
+    if not permissions.can_edit(actor, project):
+        raise Forbidden("Only the owner, a lead or a manager may edit this project.")
+    _check_version("project", project, expected_version)
+
+    if replace:
+        defaults: dict[str, Any] = {
+            "description": "",
+            "progress": 0,
+            "start_date": None,
+            "due_date": None,
+            "health_override": None,
+            "health_override_reason": "",
+            "tag_ids": [],
+        }
+        data = defaults | data
+
+    before = _project_snapshot(project)
+    has_milestones = Milestone.objects.filter(project_id=project.pk).exists()
+    if "progress" in data and has_milestones and data["progress"] != project.progress:
+        raise ValidationFailed(
+            details={"progress": ["Progress is derived from milestones while the project has any."]}
+        )
+    for field in PROJECT_FIELDS:
+        if field in data:
+            setattr(project, field, data[field].strip() if field == "title" else data[field])
+    if "health_override" in data and project.health_override is None:
+        project.health_override_reason = ""
+    elif project.health_override and not project.health_override_reason.strip():
+        raise ValidationFailed(details={"health_override_reason": ["A reason is required to override health."]})
+
+    tags = _resolve_tags(data["tag_ids"]) if "tag_ids" in data else None
+    _derive(project)
+    clean_or_fail(project, exclude=["search_vector", "tags"])
+
+    after = _project_snapshot(project, sorted(t.name for t in tags) if tags is not None else before["tags"])
+    changes = diff(before, after)
+    if not changes:
+        return project
+
+    values = {f: getattr(project, f) for f in (*PROJECT_FIELDS, "health", "health_reasons")}
+    try:
+        with transaction.atomic():
+            _write_project(project, expected_version or 0, values)
+    except IntegrityError as error:
+        raise integrity_failed(error) from error
+    if tags is not None:
+        project.tags.set(tags)
+    if {"title", "description", "tags"} & changes.keys():
+        search_index_refresh([project.pk])
+    activity_record(
+        verb="project.updated",
+        actor=actor,
+        target_type="project",
+        target_id=project.pk,
+        project_id=project.pk,
+        version=project.version,
+        changes=changes,
+        metadata={"title": project.title},
+    )
+    return project
+
+
+@transaction.atomic
+def project_transition(*, project_id: int, name: str, expected_version: int | None, actor: User) -> Project:
+    """Run a lifecycle transition; 409 listing the allowed ones when it does not apply."""
+    project = _lock_project(project_id, actor=actor)
+    if not permissions.can_edit(actor, project):
+        raise Forbidden("Only the owner, a lead or a manager may change this project's status.")
+    _check_version("project", project, expected_version)
+    if name not in TRANSITIONS:
+        raise NotFound(f"Unknown transition “{name}”.")
+    sources, target = TRANSITIONS[name]
+    if project.status not in sources:
+        allowed = allowed_transitions(project.status)
+        raise Conflict(
+            f"Cannot {name} a project that is {project.status}.",
+            code="transition_not_allowed",
+            details={"status": project.status, "transition": name, "allowed": allowed},
+        )
+    before = {"status": project.status, "health": project.health}
+    project.status = target
+    _derive(project)
+    _write_project(
+        project,
+        project.version,
+        {"status": project.status, "health": project.health, "health_reasons": project.health_reasons},
+    )
+    activity_record(
+        verb="project.transitioned",
+        actor=actor,
+        target_type="project",
+        target_id=project.pk,
+        project_id=project.pk,
+        version=project.version,
+        changes=diff(before, {"status": project.status, "health": project.health}),
+        metadata={"title": project.title, "transition": name},
+    )
+    return project
+
+
+@transaction.atomic
+def project_delete(*, project_id: int, expected_version: int | None, actor: User) -> Project:
+    """Soft delete: the project, its milestones and team leave every live query together."""
+    project = _lock_project(project_id, actor=actor)
+    if not permissions.can_delete(actor, project):
+        raise Forbidden("Only the owner may delete this project.")
+    _check_version("project", project, expected_version)
+    now = timezone.now()
+    _write_project(project, project.version, {"deleted_at": now, "deleted_by": actor})
+    project.deleted_at = now
+    activity_record(
+        verb="project.deleted",
+        actor=actor,
+        target_type="project",
+        target_id=project.pk,
+        project_id=project.pk,
+        version=project.version,
+        changes={"deleted_at": [None, now.isoformat()]},
+        metadata={"title": project.title},
+    )
+    return project
+
+
+@transaction.atomic
+def project_restore(*, project_id: int, actor: User) -> Project:
+    """Bring a project back from the trash with the milestones and team it had."""
+    project = _lock_project(project_id, actor=actor, include_deleted=True)
+    if project.deleted_at is None:
+        raise Conflict("The project is not in the trash.", code="not_deleted")
+    if not permissions.can_delete(actor, project):
+        raise Forbidden("Only the owner may restore this project.")
+    if Project.objects.filter(title__iexact=project.title).exists():
+        raise Conflict(
+            "A live project already has this title; rename one of them first.",
+            code="title_taken",
+            details={"title": project.title},
+        )
+    deleted_at = project.deleted_at
+    project.deleted_at = None
+    _derive(project)
+    _write_project(
+        project,
+        project.version,
+        {"deleted_at": None, "deleted_by": None, "health": project.health, "health_reasons": project.health_reasons},
+    )
+    activity_record(
+        verb="project.restored",
+        actor=actor,
+        target_type="project",
+        target_id=project.pk,
+        project_id=project.pk,
+        version=project.version,
+        changes={"deleted_at": [deleted_at.isoformat(), None]},
+        metadata={"title": project.title},
+    )
+    return project
+
+
+def _touch_project(project: Project) -> dict[str, list[Any]]:
+    """A child changed: recompute derived fields and bump the project's version once."""
+    before = {"progress": project.progress, "health": project.health}
+    _derive(project)
+    _write_project(
+        project,
+        project.version,
+        {"progress": project.progress, "health": project.health, "health_reasons": project.health_reasons},
+    )
+    return diff(before, {"progress": project.progress, "health": project.health})
+
+
+# ---------------------------------------------------------------- members
+
+
+def _lock_member(project: Project, member_id: int) -> TeamMember:
+    member = (
+        TeamMember.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(pk=member_id, project_id=project.pk)
+        .first()
+    )
+    if member is None:
+        raise NotFound("Member not found.")
+    return member
+
+
+def _member_snapshot(member: TeamMember) -> dict[str, Any]:
+    return {"user_id": member.user_id, "role": member.role, "allocation": member.allocation}
+
+
+def _require_team_manager(actor: User, project: Project) -> None:
+    if not permissions.can_edit(actor, project):
+        raise Forbidden("Only the owner, a lead or a manager may manage the team.")
+
+
+@transaction.atomic
+def member_add(*, project_id: int, actor: User, user_id: int, role: str, allocation: int = 0) -> TeamMember:
+    project = _lock_project(project_id, actor=actor)
+    _require_team_manager(actor, project)
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise ValidationFailed(details={"user_id": ["No active user with this id."]})
+    if TeamMember.objects.filter(project_id=project.pk, user_id=user.pk).exists():
+        raise ValidationFailed(details={"user_id": ["This person is already a member of the project."]})
+    member = TeamMember(project=project, user=user, role=role, allocation=allocation)
+    clean_or_fail(member, exclude=["project", "user"])
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError as error:
+        raise integrity_failed(error) from error
+    _touch_project(project)
+    activity_record(
+        verb="member.added",
+        actor=actor,
+        target_type="member",
+        target_id=member.pk,
+        project_id=project.pk,
+        version=project.version,
+        changes=diff({}, _member_snapshot(member)),
+        metadata={"title": project.title, "user_name": user.name},
+    )
+    return member
+
+
+@transaction.atomic
+def member_update(
+    *, project_id: int, member_id: int, expected_version: int | None, actor: User, data: dict[str, Any]
+) -> TeamMember:
+    project = _lock_project(project_id, actor=actor)
+    _require_team_manager(actor, project)
+    member = _lock_member(project, member_id)
+    _check_version("member", member, expected_version)
+    before = _member_snapshot(member)
+    for field in ("role", "allocation"):
+        if field in data:
+            setattr(member, field, data[field])
+    clean_or_fail(member, exclude=["project", "user"])
+    changes = diff(before, _member_snapshot(member))
+    if not changes:
+        return member
+    TeamMember.objects.filter(pk=member.pk, version=member.version).update(
+        role=member.role, allocation=member.allocation, version=F("version") + 1, updated_at=timezone.now()
+    )
+    member.version += 1
+    _touch_project(project)
+    activity_record(
+        verb="member.updated",
+        actor=actor,
+        target_type="member",
+        target_id=member.pk,
+        project_id=project.pk,
+        version=project.version,
+        changes=changes,
+        metadata={"title": project.title, "user_name": member.user.name, "user_id": member.user_id},
+    )
+    return member
+
+
+@transaction.atomic
+def member_remove(*, project_id: int, member_id: int, expected_version: int | None, actor: User) -> None:
+    """Remove a member; milestones assigned to them become unassigned."""
+    project = _lock_project(project_id, actor=actor)
+    _require_team_manager(actor, project)
+    member = _lock_member(project, member_id)
+    _check_version("member", member, expected_version)
+    if member.user_id == project.owner_id:
+        raise Conflict("The project owner cannot be removed from the team.", code="owner_membership")
+    unassigned = list(
+        Milestone.objects.filter(project_id=project.pk, assignee_id=member.user_id).values_list("pk", flat=True)
+    )
+    Milestone.objects.filter(pk__in=unassigned).update(
+        assignee=None, version=F("version") + 1, updated_at=timezone.now()
+    )
+    snapshot = _member_snapshot(member)
+    member.delete()
+    _touch_project(project)
+    activity_record(
+        verb="member.removed",
+        actor=actor,
+        target_type="member",
+        target_id=member_id,
+        project_id=project.pk,
+        version=project.version,
+        changes={k: [v, None] for k, v in snapshot.items()},
+        metadata={"title": project.title, "user_name": member.user.name, "unassigned_milestones": unassigned},
+    )
+
+
+# ---------------------------------------------------------------- milestones
+
+
+def _lock_milestone(project: Project, milestone_id: int) -> Milestone:
+    milestone = Milestone.objects.select_for_update(of=("self",)).filter(pk=milestone_id, project_id=project.pk).first()
+    if milestone is None:
+        raise NotFound("Milestone not found.")
+    return milestone
+
+
+def _milestone_snapshot(m: Milestone) -> dict[str, Any]:
+    return {f: getattr(m, f) for f in MILESTONE_FIELDS}
+
+
+def _check_assignee(project: Project, assignee_id: int | None) -> None:
+    if assignee_id is not None and not TeamMember.objects.filter(project_id=project.pk, user_id=assignee_id).exists():
+        raise ValidationFailed(details={"assignee_id": ["The assignee must be a member of the project."]})
+
+
+def _apply_completion(milestone: Milestone, data: dict[str, Any]) -> None:
+    if milestone.status == MilestoneStatus.DONE:
+        if "progress" not in data:
+            milestone.progress = 100
+        milestone.completed_at = milestone.completed_at or timezone.now()
+    else:
+        milestone.completed_at = None
+
+
+@transaction.atomic
+def milestone_create(*, project_id: int, actor: User, data: dict[str, Any]) -> Milestone:
+    project = _lock_project(project_id, actor=actor)
+    if not permissions.can_edit(actor, project):
+        raise Forbidden("Only the owner, a lead or a manager may add milestones.")
+    _check_assignee(project, data.get("assignee_id"))
+    milestone = Milestone(project=project, **{k: v for k, v in data.items() if k in MILESTONE_FIELDS})
+    milestone.title = milestone.title.strip()
+    _apply_completion(milestone, data)
+    clean_or_fail(milestone, exclude=["search_vector", "project"])
+    milestone.save()
+    milestone_search_index_refresh([milestone.pk])
+    project_changes = _touch_project(project)
+    activity_record(
+        verb="milestone.created",
+        actor=actor,
+        target_type="milestone",
+        target_id=milestone.pk,
+        project_id=project.pk,
+        version=project.version,
+        changes=diff({}, _milestone_snapshot(milestone)),
+        metadata={"title": milestone.title, "project_title": project.title, "project_changes": project_changes},
+    )
+    return milestone
+
+
+@transaction.atomic
+def milestone_update(
+    *,
+    project_id: int,
+    milestone_id: int,
+    expected_version: int | None,
+    actor: User,
+    data: dict[str, Any],
+    replace: bool = False,
+) -> Milestone:
+    project = _lock_project(project_id, actor=actor)
+    milestone = _lock_milestone(project, milestone_id)
+    fields = set(data)
+    if not permissions.can_update_milestone(actor, project, milestone, fields):
+        raise Forbidden("You may only update status, progress and description of milestones assigned to you.")
+    _check_version("milestone", milestone, expected_version)
+    if replace:
+        data = {
+            "description": "",
+            "status": MilestoneStatus.PENDING,
+            "start_date": None,
+            "due_date": None,
+            "progress": 0,
+            "weight": 1,
+            "assignee_id": None,
+        } | data
+    if "assignee_id" in data:
+        _check_assignee(project, data["assignee_id"])
+    before = _milestone_snapshot(milestone)
+    for field in MILESTONE_FIELDS:
+        if field in data:
+            setattr(milestone, field, data[field].strip() if field == "title" else data[field])
+    if "status" in data or "progress" in data:
+        _apply_completion(milestone, data)
+    clean_or_fail(milestone, exclude=["search_vector", "project"])
+    changes = diff(before, _milestone_snapshot(milestone))
+    if not changes:
+        return milestone
+    Milestone.objects.filter(pk=milestone.pk, version=milestone.version).update(
+        **{f: getattr(milestone, f) for f in MILESTONE_FIELDS},
+        completed_at=milestone.completed_at,
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    milestone.version += 1
+    if {"title", "description"} & changes.keys():
+        milestone_search_index_refresh([milestone.pk])
+    project_changes = _touch_project(project)
+    activity_record(
+        verb="milestone.updated",
+        actor=actor,
+        target_type="milestone",
+        target_id=milestone.pk,
+        project_id=project.pk,
+        version=project.version,
+        changes=changes,
+        metadata={"title": milestone.title, "project_title": project.title, "project_changes": project_changes},
+    )
+    return milestone
+
+
+@transaction.atomic
+def milestone_delete(*, project_id: int, milestone_id: int, expected_version: int | None, actor: User) -> None:
+    project = _lock_project(project_id, actor=actor)
+    if not permissions.can_edit(actor, project):
+        raise Forbidden("Only the owner, a lead or a manager may delete milestones.")
+    milestone = _lock_milestone(project, milestone_id)
+    _check_version("milestone", milestone, expected_version)
+    now = timezone.now()
+    Milestone.objects.filter(pk=milestone.pk, version=milestone.version).update(
+        deleted_at=now, deleted_by=actor, version=F("version") + 1
+    )
+    project_changes = _touch_project(project)
+    activity_record(
+        verb="milestone.deleted",
+        actor=actor,
+        target_type="milestone",
+        target_id=milestone.pk,
+        project_id=project.pk,
+        version=project.version,
+        changes={"deleted_at": [None, now.isoformat()]},
+        metadata={"title": milestone.title, "project_title": project.title, "project_changes": project_changes},
+    )
+
+
+# ---------------------------------------------------------------- tags
+
+
+def _lock_tag(tag_id: int) -> Tag:
+    tag = Tag.objects.select_for_update().filter(pk=tag_id).first()
+    if tag is None:
+        raise NotFound("Tag not found.")
+    return tag
+
+
+def _tagged_projects_changed(tag: Tag) -> list[int]:
+    """A tag's name or existence changed: re-index and re-version the projects carrying it."""
+    ids = list(Project.objects.filter(tags=tag).values_list("pk", flat=True))
+    Project.objects.filter(pk__in=ids).update(version=F("version") + 1, updated_at=timezone.now())
+    search_index_refresh(ids)
+    return ids
+
+
+@transaction.atomic
+def tag_create(*, actor: User, name: str, colour: str | None = None) -> Tag:
+    tag = Tag(name=name.strip(), created_by=actor)
+    if colour:
+        tag.colour = colour
+    clean_or_fail(tag)
+    try:
+        with transaction.atomic():
+            tag.save()
+    except IntegrityError as error:
+        raise integrity_failed(error) from error
+    activity_record(
+        verb="tag.created",
+        actor=actor,
+        target_type="tag",
+        target_id=tag.pk,
+        version=tag.version,
+        changes=diff({}, {"name": tag.name, "colour": tag.colour}),
+        metadata={"name": tag.name},
+    )
+    return tag
+
+
+@transaction.atomic
+def tag_update(*, tag_id: int, expected_version: int | None, actor: User, data: dict[str, Any]) -> Tag:
+    tag = _lock_tag(tag_id)
+    permissions.require_tag_owner(actor, tag)
+    _check_version("tag", tag, expected_version)
+    before = {"name": tag.name, "colour": tag.colour}
+    if "name" in data:
+        tag.name = data["name"].strip()
+    if "colour" in data:
+        tag.colour = data["colour"]
+    clean_or_fail(tag)
+    changes = diff(before, {"name": tag.name, "colour": tag.colour})
+    if not changes:
+        return tag
+    try:
+        with transaction.atomic():
+            Tag.objects.filter(pk=tag.pk, version=tag.version).update(
+                name=tag.name, colour=tag.colour, version=F("version") + 1, updated_at=timezone.now()
+            )
+    except IntegrityError as error:
+        raise integrity_failed(error) from error
+    tag.version += 1
+    project_ids = _tagged_projects_changed(tag) if "name" in changes else []
+    activity_record(
+        verb="tag.updated",
+        actor=actor,
+        target_type="tag",
+        target_id=tag.pk,
+        version=tag.version,
+        changes=changes,
+        metadata={"name": tag.name, "project_ids": project_ids},
+    )
+    return tag
+
+
+@transaction.atomic
+def tag_delete(*, tag_id: int, expected_version: int | None, actor: User) -> None:
+    tag = _lock_tag(tag_id)
+    permissions.require_tag_owner(actor, tag)
+    _check_version("tag", tag, expected_version)
+    Tag.objects.filter(pk=tag.pk).update(deleted_at=timezone.now(), deleted_by=actor, version=F("version") + 1)
+    project_ids = _tagged_projects_changed(tag)
+    activity_record(
+        verb="tag.deleted",
+        actor=actor,
+        target_type="tag",
+        target_id=tag.pk,
+        version=tag.version + 1,
+        changes={"name": [tag.name, None]},
+        metadata={"name": tag.name, "project_ids": project_ids},
+    )

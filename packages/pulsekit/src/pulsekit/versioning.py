@@ -1,0 +1,107 @@
+"""Optimistic concurrency: an integer ``version`` exposed as a strong ETag.
+
+Reads return ``ETag: "<kind>-<id>-v<version>"``; writes require
+``If-Match`` carrying that value. The write itself is a compare-and-swap in
+SQL (``UPDATE ... WHERE id = %s AND version = %s``) done by the caller's
+service; this module only parses headers and builds the answers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django.db import models
+from django.db.models import F
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from pulsekit.errors import PreconditionFailed, PreconditionRequired
+
+_ETAG_RE = re.compile(r'^"(?P<kind>[a-z_]+)-(?P<id>\d+)-v(?P<version>\d+)"$')
+
+
+def make_etag(kind: str, pk: int, version: int) -> str:
+    return f'"{kind}-{pk}-v{version}"'
+
+
+def parse_etag(value: str, *, kind: str, pk: int) -> int | None:
+    """Return the version a strong ETag names for this resource, else None.
+
+    Weak validators (``W/"..."``), ``*`` and ETags of other resources are
+    never a match for a write: RFC 9110 requires strong comparison for If-Match.
+    """
+    match = _ETAG_RE.match(value.strip())
+    if not match or match["kind"] != kind or int(match["id"]) != pk:
+        return None
+    return int(match["version"])
+
+
+def if_match_version(request: Request) -> str:
+    """The raw If-Match header, or 428 when it is missing."""
+    value = request.headers.get("If-Match")
+    if not value:
+        raise PreconditionRequired()
+    return value
+
+
+def expected_version(request: Request, *, kind: str, pk: int) -> int | None:
+    """Version named by If-Match (428 if absent, None if unparsable / weak / foreign)."""
+    raw = if_match_version(request)
+    candidates = [parse_etag(part, kind=kind, pk=pk) for part in raw.split(",")]
+    versions = [v for v in candidates if v is not None]
+    return versions[0] if len(versions) == 1 else None
+
+
+def precondition_failed(
+    *, kind: str, pk: int, current_version: int, current: dict[str, Any]
+) -> PreconditionFailed:
+    etag = make_etag(kind, pk, current_version)
+    return PreconditionFailed(
+        "The resource has changed since you last read it. Compare with the current version and retry.",
+        details={"current": current, "etag": etag},
+        headers={"ETag": etag},
+    )
+
+
+def not_modified_or(request: Request, etag: str, build: Callable[[], Response]) -> Response:
+    """Answer 304 when If-None-Match already holds ``etag``; otherwise build the 200."""
+    inm = request.headers.get("If-None-Match", "")
+    tags = {t.strip().removeprefix("W/") for t in inm.split(",") if t.strip()}
+    if etag in tags or "*" in tags:
+        response = Response(status=304)
+    else:
+        response = build()
+    response["ETag"] = etag
+    return response
+
+
+def compare_and_swap(
+    queryset: models.QuerySet[Any], *, pk: int, version: int, values: dict[str, Any]
+) -> bool:
+    """``UPDATE ... SET values, version = version + 1 WHERE id = pk AND version = version``.
+
+    Returns True when the row was updated; False means someone else won.
+    """
+    updated: int = queryset.filter(pk=pk, version=version).update(**values, version=F("version") + 1)
+    return updated == 1
+
+
+class StaleVersion(PreconditionFailed):
+    """Raised by a service whose compare-and-swap found another version.
+
+    The API layer catches it to attach the current representation; left
+    uncaught it still renders as a 412 carrying the current ETag.
+    """
+
+    def __init__(self, *, kind: str, pk: int, current_version: int) -> None:
+        self.kind = kind
+        self.pk = pk
+        self.current_version = current_version
+        etag = make_etag(kind, pk, current_version)
+        super().__init__(
+            "The resource has changed since you last read it. Compare with the current version and retry.",
+            details={"etag": etag},
+            headers={"ETag": etag},
+        )
