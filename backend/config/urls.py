@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django_prometheus.exports import ExportToDjangoView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from pulsekit.errors import json_error_view
 
 from pulse.accounts import apis as accounts
 from pulse.activity import apis as activity
@@ -11,6 +10,7 @@ from pulse.ops import views as ops
 from pulse.projects import apis as projects
 from pulse.projects.services import TRANSITIONS
 from pulse.search.apis import SearchApi
+from pulsekit.errors import json_error_view
 
 transition_names = "|".join(TRANSITIONS)
 
@@ -47,6 +47,8 @@ api_v1 = [
     path("activity/", activity.ActivityFeedApi.as_view(), name="activity-list"),
     path("search/", SearchApi.as_view(), name="search"),
     path("dashboard/", DashboardApi.as_view(), name="dashboard"),
+    # Unknown API paths answer in the error shape even with DEBUG on.
+    re_path(r"^.*$", json_error_view(404, "not_found", "No API endpoint at this path.")),
 ]
 
 urlpatterns = [

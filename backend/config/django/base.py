@@ -1,6 +1,6 @@
 """Settings shared by every environment. Environment-specific modules import this."""
 
-from config.env import BASE_DIR, DEV_SECRET_KEY, REPO_DIR, env
+from config.env import DEV_SECRET_KEY, REPO_DIR, env
 from config.settings.cors import *  # noqa: F403
 from config.settings.email import *  # noqa: F403
 from config.settings.jwt import *  # noqa: F403
@@ -71,6 +71,8 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/pulse")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False  # services own their transactions
+# Typo tolerance: a misspelt word shares about a third of its trigrams with the right one.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c pg_trgm.word_similarity_threshold=0.3"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")

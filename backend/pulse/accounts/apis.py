@@ -1,10 +1,6 @@
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from pulsekit.errors import ValidationFailed
-from pulsekit.pagination import PageNumber
-from pulsekit.params import reject_unknown_params
-from pulsekit.versioning import make_etag, not_modified_or
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -26,7 +22,11 @@ from pulse.accounts.serializers import (
     TokenPairSerializer,
     UserOutputSerializer,
 )
-from pulse.common.apis import ETAG, IF_MATCH, IF_NONE_MATCH, conditional_write, errors, with_etag
+from pulse.common.apis import ETAG, IF_MATCH, IF_NONE_MATCH, AuthedRequest, conditional_write, errors, with_etag
+from pulsekit.errors import ValidationFailed
+from pulsekit.pagination import PageNumber
+from pulsekit.params import reject_unknown_params
+from pulsekit.versioning import make_etag, not_modified_or
 
 
 class LoginApi(TokenObtainPairView):
@@ -79,11 +79,9 @@ class MeApi(APIView):
         parameters=[ETAG, IF_NONE_MATCH],
         responses={200: MeOutputSerializer, **errors(304, 401)},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         user = request.user
-        return not_modified_or(
-            request, make_etag("user", user.pk, user.version), lambda: Response(render_me(user))
-        )
+        return not_modified_or(request, make_etag("user", user.pk, user.version), lambda: Response(render_me(user)))
 
     @extend_schema(
         operation_id="auth_me_partial_update",
@@ -92,7 +90,7 @@ class MeApi(APIView):
         responses={200: MeOutputSerializer, **errors(400, 401, 412, 428)},
         description="Changing the password (current_password + new_password) revokes every older token.",
     )
-    def patch(self, request: Request) -> Response:
+    def patch(self, request: AuthedRequest) -> Response:
         serializer = MeInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         user = conditional_write(
@@ -114,7 +112,7 @@ class UserListApi(APIView):
         parameters=[OpenApiParameter("q", {"type": "string", "maxLength": 100}, description="Name or email.")],
         responses={200: UserOutputSerializer(many=True), **errors(400, 401)},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         reject_unknown_params(request, ["q"])
         paginator = PageNumber()
         page = paginator.paginate_queryset(

@@ -45,7 +45,7 @@ def token_is_revoked(user: User, token: Token) -> bool:
 class JWTAuthentication(authentication.JWTAuthentication):
     """simplejwt, plus refusal of tokens issued before the user's revocation instant."""
 
-    def get_user(self, validated_token: Token) -> User:
+    def get_user(self, validated_token: Token) -> User:  # type: ignore[override]
         user = super().get_user(validated_token)
         assert isinstance(user, User)
         if token_is_revoked(user, validated_token):

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
+
 from pulsekit.models import VersionedModel
 
 
@@ -10,7 +11,7 @@ class User(VersionedModel, AbstractUser):
     # Access tokens issued before this instant are refused (password change, forced logout).
     tokens_valid_after = models.DateTimeField(null=True, blank=True, editable=False)
 
-    objects = UserManager()
+    objects: UserManager = UserManager()  # type: ignore[assignment,misc]
 
     class Meta:
         constraints = [

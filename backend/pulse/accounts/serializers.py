@@ -1,12 +1,12 @@
 from typing import Any
 
-from pulsekit.versioning import make_etag
 from rest_framework import serializers
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from pulse.accounts.auth import token_is_revoked
 from pulse.accounts.models import User
+from pulsekit.versioning import make_etag
 
 
 class LoginSerializer(TokenObtainPairSerializer):

@@ -9,12 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from pulsekit.errors import ValidationFailed
-from pulsekit.versioning import StaleVersion
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from pulse.accounts.models import User
 from pulse.common.validation import clean_or_fail
+from pulsekit.errors import ValidationFailed
+from pulsekit.versioning import StaleVersion
 
 PROFILE_FIELDS = ("display_name", "first_name", "last_name", "email")
 

@@ -1,22 +1,23 @@
+from typing import Any
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from pulsekit.pagination import IdCursor
-from pulsekit.params import reject_unknown_params
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pulse.activity import selectors
 from pulse.activity.serializers import ActivityOutputSerializer
-from pulse.common.apis import errors
+from pulse.common.apis import AuthedRequest, errors
 from pulse.projects.selectors import project_get
+from pulsekit.pagination import IdCursor
+from pulsekit.params import reject_unknown_params
 
 VERB = OpenApiParameter("verb", {"type": "string", "maxLength": 64}, description="Verb prefix, e.g. `milestone.`")
 CURSOR = OpenApiParameter("cursor", str, description="Opaque cursor from `next` / `previous`.")
 
 
-def _page(request: Request, view: APIView, queryset: object) -> Response:
+def _page(request: AuthedRequest, view: APIView, queryset: object) -> Response:
     paginator = IdCursor()
-    page = paginator.paginate_queryset(queryset, request, view=view)  # type: ignore[arg-type]
+    page: Any = paginator.paginate_queryset(queryset, request, view=view)  # type: ignore[arg-type]
     return paginator.get_paginated_response(ActivityOutputSerializer(page, many=True).data)
 
 
@@ -26,7 +27,7 @@ class ActivityFeedApi(APIView):
         parameters=[VERB, CURSOR],
         responses={200: ActivityOutputSerializer(many=True), **errors(400, 401, 404)},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         reject_unknown_params(request, ["verb"])
         verb = request.query_params.get("verb", "")[:64]
         return _page(request, self, selectors.activity_feed(user=request.user, verb=verb))
@@ -38,7 +39,7 @@ class ProjectActivityApi(APIView):
         parameters=[VERB, CURSOR],
         responses={200: ActivityOutputSerializer(many=True), **errors(400, 401, 404)},
     )
-    def get(self, request: Request, project_id: int) -> Response:
+    def get(self, request: AuthedRequest, project_id: int) -> Response:
         reject_unknown_params(request, ["verb"])
         project = project_get(user=request.user, project_id=project_id)
         verb = request.query_params.get("verb", "")[:64]

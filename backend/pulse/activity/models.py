@@ -37,10 +37,10 @@ class Activity(models.Model):
             models.Index(fields=["id"], name="activity_unpublished_idx", condition=Q(published_at__isnull=True)),
         ]
 
+    def __str__(self) -> str:
+        return f"#{self.id} {self.verb}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not kwargs.pop("_allow_update", False):
             raise RuntimeError("Activity rows are immutable.")
         super().save(*args, **kwargs)
-
-    def __str__(self) -> str:
-        return f"#{self.id} {self.verb}"

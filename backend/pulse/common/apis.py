@@ -6,12 +6,20 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
-from pulsekit.versioning import StaleVersion, expected_version, make_etag, not_modified_or, precondition_failed
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from pulse.accounts.models import User
+from pulsekit.versioning import StaleVersion, expected_version, make_etag, not_modified_or, precondition_failed
+
 T = TypeVar("T")
+
+
+class AuthedRequest(Request):
+    """A request that passed IsAuthenticated: ``user`` is a real account."""
+
+    user: User  # type: ignore[assignment]
 
 
 class ErrorBodySerializer(serializers.Serializer):
@@ -52,7 +60,7 @@ IF_MATCH = OpenApiParameter(
     type=str,
     location=OpenApiParameter.HEADER,
     required=True,
-    description="The strong ETag from your last read, e.g. \"project-12-v3\".",
+    description='The strong ETag from your last read, e.g. "project-12-v3".',
 )
 IF_NONE_MATCH = OpenApiParameter(
     "If-None-Match", type=str, location=OpenApiParameter.HEADER, required=False, description="Answer 304 if unchanged."

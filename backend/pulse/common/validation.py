@@ -6,7 +6,17 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models
+
 from pulsekit.errors import ValidationFailed, validation_details
+
+
+# Model-level constraint messages, attributed to the field a form would highlight.
+CONSTRAINT_FIELDS = {
+    "A project with this title already exists.": "title",
+    "A tag with this name already exists.": "name",
+    "The due date cannot be before the start date.": "due_date",
+    "This person is already a member of the project.": "user_id",
+}
 
 
 def clean_or_fail(instance: models.Model, *, exclude: Iterable[str] = ()) -> None:
@@ -14,7 +24,10 @@ def clean_or_fail(instance: models.Model, *, exclude: Iterable[str] = ()) -> Non
     try:
         instance.full_clean(exclude=list(exclude))
     except ValidationError as error:
-        raise ValidationFailed(details=validation_details(error)) from error
+        details = validation_details(error)
+        for message in details.pop("__all__", []):
+            details.setdefault(CONSTRAINT_FIELDS.get(message, "non_field_errors"), []).append(message)
+        raise ValidationFailed(details=details) from error
 
 
 def integrity_failed(error: IntegrityError) -> ValidationFailed:

@@ -2,17 +2,16 @@ from typing import Any
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from pulsekit.params import reject_unknown_params
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pulse.activity.serializers import ActivityOutputSerializer
-from pulse.common.apis import errors
+from pulse.common.apis import AuthedRequest, errors
 from pulse.dashboard.selectors import dashboard
 from pulse.projects.models import Health, ProjectStatus
 from pulse.projects.serializers import HealthReasonSerializer, UserRefSerializer, user_ref
+from pulsekit.params import reject_unknown_params
 
 
 class TotalsSerializer(serializers.Serializer):
@@ -52,7 +51,9 @@ class OverAllocatedSerializer(serializers.Serializer):
 
 class DashboardSerializer(serializers.Serializer):
     totals = TotalsSerializer()
-    by_status = serializers.DictField(child=serializers.IntegerField(), help_text=f"Keys: {', '.join(ProjectStatus.values)}")
+    by_status = serializers.DictField(
+        child=serializers.IntegerField(), help_text=f"Keys: {', '.join(ProjectStatus.values)}"
+    )
     by_health = serializers.DictField(child=serializers.IntegerField(), help_text="Open projects only.")
     overdue_milestones = OverdueMilestoneSerializer(many=True)
     at_risk_projects = AtRiskProjectSerializer(many=True)
@@ -101,7 +102,7 @@ class DashboardSerializer(serializers.Serializer):
 
 class DashboardApi(APIView):
     @extend_schema(operation_id="dashboard", responses={200: DashboardSerializer, **errors(400, 401)})
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         reject_unknown_params(request, [])
         data = dashboard(user=request.user)
         return Response(DashboardSerializer(data, context={"today": timezone.localdate()}).data)

@@ -7,12 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from pulsekit.errors import Forbidden, NotFound
-from pulsekit.pagination import PageNumber
-from pulsekit.params import reject_unknown_params
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -22,6 +18,7 @@ from pulse.common.apis import (
     IF_NONE_MATCH,
     READ_ERRORS,
     WRITE_ERRORS,
+    AuthedRequest,
     conditional_get,
     conditional_write,
     errors,
@@ -42,34 +39,53 @@ from pulse.projects.serializers import (
     TagOutputSerializer,
     TrashedProjectSerializer,
 )
+from pulsekit.errors import Forbidden, NotFound
+from pulsekit.pagination import PageNumber
+from pulsekit.params import reject_unknown_params
 
 
-def _validated(serializer_class: Any, request: Request, *, partial: bool = False, **context: Any) -> dict[str, Any]:
+def _validated(
+    serializer_class: Any, request: AuthedRequest, *, partial: bool = False, **context: Any
+) -> dict[str, Any]:
     serializer = serializer_class(data=request.data, partial=partial, context=context)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 
 
-def _created(request: Request, body: dict[str, Any], *, location: str, kind: str, obj: Any) -> Response:
-    response = Response(body, status=status.HTTP_201_CREATED, headers={"Location": request.build_absolute_uri(location)})
+def _created(request: AuthedRequest, body: dict[str, Any], *, location: str, kind: str, obj: Any) -> Response:
+    response = Response(
+        body, status=status.HTTP_201_CREATED, headers={"Location": request.build_absolute_uri(location)}
+    )
     return with_etag(response, kind=kind, obj=obj)
 
 
 # ---------------------------------------------------------------- projects
 
 
-def render_project(request: Request, project: Any) -> dict[str, Any]:
+def render_project(request: AuthedRequest, project: Any) -> dict[str, Any]:
     return ProjectOutputSerializer(project, context={"user": request.user}).data
 
 
 PROJECT_LIST_PARAMS = [
-    OpenApiParameter("status", {"type": "array", "items": {"type": "string", "enum": ProjectStatus.values}},
-                     explode=True, description="Repeatable."),
-    OpenApiParameter("health", {"type": "array", "items": {"type": "string", "enum": Health.values}},
-                     explode=True, description="Repeatable."),
+    OpenApiParameter(
+        "status",
+        {"type": "array", "items": {"type": "string", "enum": ProjectStatus.values}},
+        explode=True,
+        description="Repeatable.",
+    ),
+    OpenApiParameter(
+        "health",
+        {"type": "array", "items": {"type": "string", "enum": Health.values}},
+        explode=True,
+        description="Repeatable.",
+    ),
     OpenApiParameter("owner", {"type": "integer", "minimum": 1}, description="Owner's user id."),
-    OpenApiParameter("tag", {"type": "array", "items": {"type": "integer", "minimum": 1}}, explode=True,
-                     description="Tag id, repeatable: projects with any of them."),
+    OpenApiParameter(
+        "tag",
+        {"type": "array", "items": {"type": "integer", "minimum": 1}},
+        explode=True,
+        description="Tag id, repeatable: projects with any of them.",
+    ),
     OpenApiParameter("member", {"type": "integer", "minimum": 1}, description="Projects this user is a member of."),
     OpenApiParameter("due_before", OpenApiTypes.DATE),
     OpenApiParameter("due_after", OpenApiTypes.DATE),
@@ -77,8 +93,14 @@ PROJECT_LIST_PARAMS = [
     OpenApiParameter("q", {"type": "string", "maxLength": 200}, description="Full-text, typo-tolerant search."),
     OpenApiParameter(
         "ordering",
-        {"type": "string", "enum": [p + f for f in ("title", "due_date", "progress", "health", "updated_at",
-                                                     "created_at") for p in ("", "-")]},
+        {
+            "type": "string",
+            "enum": [
+                p + f
+                for f in ("title", "due_date", "progress", "health", "updated_at", "created_at")
+                for p in ("", "-")
+            ],
+        },
     ),
 ]
 
@@ -89,7 +111,7 @@ class ProjectListCreateApi(APIView):
         parameters=PROJECT_LIST_PARAMS,
         responses={200: ProjectOutputSerializer(many=True), **errors(400, 401)},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         reject_unknown_params(request, PROJECT_FILTER_PARAMS)
         projects = selectors.project_list(user=request.user, params=request.query_params)
         paginator = PageNumber()
@@ -104,7 +126,7 @@ class ProjectListCreateApi(APIView):
         request=ProjectInputSerializer,
         responses={201: ProjectOutputSerializer, **errors(400, 401)},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = _validated(ProjectInputSerializer, request)
         project = services.project_create(actor=request.user, **data)
         project = selectors.project_get(user=request.user, project_id=project.pk)
@@ -118,7 +140,7 @@ class ProjectListCreateApi(APIView):
 
 
 class ProjectDetailApi(APIView):
-    def _write(self, request: Request, project_id: int, *, partial: bool) -> Response:
+    def _write(self, request: AuthedRequest, project_id: int, *, partial: bool) -> Response:
         project = selectors.project_get(user=request.user, project_id=project_id)
         if not permissions.can_edit(request.user, project):
             raise Forbidden("Only the owner, a lead or a manager may edit this project.")
@@ -143,7 +165,7 @@ class ProjectDetailApi(APIView):
         parameters=[ETAG, IF_NONE_MATCH],
         responses={200: ProjectOutputSerializer, **errors(304, *READ_ERRORS)},
     )
-    def get(self, request: Request, project_id: int) -> Response:
+    def get(self, request: AuthedRequest, project_id: int) -> Response:
         project = selectors.project_get(user=request.user, project_id=project_id)
         return conditional_get(request, kind="project", obj=project, render=lambda p: render_project(request, p))
 
@@ -153,7 +175,7 @@ class ProjectDetailApi(APIView):
         request=ProjectInputSerializer,
         responses={200: ProjectOutputSerializer, **errors(*WRITE_ERRORS)},
     )
-    def patch(self, request: Request, project_id: int) -> Response:
+    def patch(self, request: AuthedRequest, project_id: int) -> Response:
         return self._write(request, project_id, partial=True)
 
     @extend_schema(
@@ -162,7 +184,7 @@ class ProjectDetailApi(APIView):
         request=ProjectInputSerializer,
         responses={200: ProjectOutputSerializer, **errors(*WRITE_ERRORS)},
     )
-    def put(self, request: Request, project_id: int) -> Response:
+    def put(self, request: AuthedRequest, project_id: int) -> Response:
         return self._write(request, project_id, partial=False)
 
     @extend_schema(
@@ -170,7 +192,7 @@ class ProjectDetailApi(APIView):
         parameters=[ETAG, IF_MATCH],
         responses={204: None, **errors(401, 403, 404, 412, 428)},
     )
-    def delete(self, request: Request, project_id: int) -> Response:
+    def delete(self, request: AuthedRequest, project_id: int) -> Response:
         project = selectors.project_get(user=request.user, project_id=project_id)
         if not permissions.can_delete(request.user, project):
             raise Forbidden("Only the owner may delete this project.")
@@ -202,7 +224,7 @@ class ProjectTransitionApi(APIView):
         description="Lifecycle: planning → active → on_hold ⇄ active → completed | cancelled. "
         "A transition that does not apply is 409 with `details.allowed`.",
     )
-    def post(self, request: Request, project_id: int, name: str) -> Response:
+    def post(self, request: AuthedRequest, project_id: int, name: str) -> Response:
         project = selectors.project_get(user=request.user, project_id=project_id)
         if not permissions.can_edit(request.user, project):
             raise Forbidden("Only the owner, a lead or a manager may change this project's status.")
@@ -229,7 +251,7 @@ class ProjectRestoreApi(APIView):
             **errors(401, 403, 404, 409),
         },
     )
-    def post(self, request: Request, project_id: int) -> Response:
+    def post(self, request: AuthedRequest, project_id: int) -> Response:
         pk = selectors.valid_id(project_id)
         if pk is None:
             raise NotFound("Project not found.")
@@ -239,8 +261,10 @@ class ProjectRestoreApi(APIView):
 
 
 class ProjectTrashApi(APIView):
-    @extend_schema(operation_id="projects_trash", responses={200: TrashedProjectSerializer(many=True), **errors(400, 401)})
-    def get(self, request: Request) -> Response:
+    @extend_schema(
+        operation_id="projects_trash", responses={200: TrashedProjectSerializer(many=True), **errors(400, 401)}
+    )
+    def get(self, request: AuthedRequest) -> Response:
         reject_unknown_params(request, [])
         paginator = PageNumber()
         page = paginator.paginate_queryset(selectors.project_trash(user=request.user), request, view=self)
@@ -257,8 +281,10 @@ def render_member(member: Any) -> dict[str, Any]:
 
 
 class MemberListCreateApi(APIView):
-    @extend_schema(operation_id="members_list", responses={200: MemberOutputSerializer(many=True), **errors(400, 401, 404)})
-    def get(self, request: Request, project_id: int) -> Response:
+    @extend_schema(
+        operation_id="members_list", responses={200: MemberOutputSerializer(many=True), **errors(400, 401, 404)}
+    )
+    def get(self, request: AuthedRequest, project_id: int) -> Response:
         reject_unknown_params(request, [])
         project = selectors.project_get(user=request.user, project_id=project_id)
         paginator = PageNumber()
@@ -274,7 +300,7 @@ class MemberListCreateApi(APIView):
         request=MemberCreateSerializer,
         responses={201: MemberOutputSerializer, **errors(400, 401, 403, 404)},
     )
-    def post(self, request: Request, project_id: int) -> Response:
+    def post(self, request: AuthedRequest, project_id: int) -> Response:
         project = selectors.project_get(user=request.user, project_id=project_id)
         data = _validated(MemberCreateSerializer, request)
         member = services.member_add(project_id=project.pk, actor=request.user, **data)
@@ -294,7 +320,7 @@ class MemberDetailApi(APIView):
         parameters=[ETAG, IF_NONE_MATCH],
         responses={200: MemberOutputSerializer, **errors(304, *READ_ERRORS)},
     )
-    def get(self, request: Request, project_id: int, member_id: int) -> Response:
+    def get(self, request: AuthedRequest, project_id: int, member_id: int) -> Response:
         project = selectors.project_get(user=request.user, project_id=project_id)
         member = selectors.member_get(project=project, member_id=member_id)
         return conditional_get(request, kind="member", obj=member, render=render_member)
@@ -305,7 +331,7 @@ class MemberDetailApi(APIView):
         request=MemberUpdateSerializer,
         responses={200: MemberOutputSerializer, **errors(*WRITE_ERRORS)},
     )
-    def patch(self, request: Request, project_id: int, member_id: int) -> Response:
+    def patch(self, request: AuthedRequest, project_id: int, member_id: int) -> Response:
         project = selectors.project_get(user=request.user, project_id=project_id)
         member = selectors.member_get(project=project, member_id=member_id)
         if not permissions.can_edit(request.user, project):
@@ -329,7 +355,7 @@ class MemberDetailApi(APIView):
         parameters=[ETAG, IF_MATCH],
         responses={204: None, **errors(401, 403, 404, 409, 412, 428)},
     )
-    def delete(self, request: Request, project_id: int, member_id: int) -> Response:
+    def delete(self, request: AuthedRequest, project_id: int, member_id: int) -> Response:
         project = selectors.project_get(user=request.user, project_id=project_id)
         member = selectors.member_get(project=project, member_id=member_id)
         if not permissions.can_edit(request.user, project):
@@ -358,7 +384,7 @@ class MilestoneListCreateApi(APIView):
     @extend_schema(
         operation_id="milestones_list", responses={200: MilestoneOutputSerializer(many=True), **errors(400, 401, 404)}
     )
-    def get(self, request: Request, project_id: int) -> Response:
+    def get(self, request: AuthedRequest, project_id: int) -> Response:
         reject_unknown_params(request, [])
         project = selectors.project_get(user=request.user, project_id=project_id)
         paginator = PageNumber()
@@ -371,7 +397,7 @@ class MilestoneListCreateApi(APIView):
         request=MilestoneInputSerializer,
         responses={201: MilestoneOutputSerializer, **errors(400, 401, 403, 404)},
     )
-    def post(self, request: Request, project_id: int) -> Response:
+    def post(self, request: AuthedRequest, project_id: int) -> Response:
         project = selectors.project_get(user=request.user, project_id=project_id)
         if not permissions.can_edit(request.user, project):
             raise Forbidden("Only the owner, a lead or a manager may add milestones.")
@@ -388,7 +414,7 @@ class MilestoneListCreateApi(APIView):
 
 
 class MilestoneDetailApi(APIView):
-    def _write(self, request: Request, project_id: int, milestone_id: int, *, partial: bool) -> Response:
+    def _write(self, request: AuthedRequest, project_id: int, milestone_id: int, *, partial: bool) -> Response:
         project = selectors.project_get(user=request.user, project_id=project_id)
         milestone = selectors.milestone_get(project=project, milestone_id=milestone_id)
         data = _validated(
@@ -420,7 +446,7 @@ class MilestoneDetailApi(APIView):
         parameters=[ETAG, IF_NONE_MATCH],
         responses={200: MilestoneOutputSerializer, **errors(304, *READ_ERRORS)},
     )
-    def get(self, request: Request, project_id: int, milestone_id: int) -> Response:
+    def get(self, request: AuthedRequest, project_id: int, milestone_id: int) -> Response:
         project = selectors.project_get(user=request.user, project_id=project_id)
         milestone = selectors.milestone_get(project=project, milestone_id=milestone_id)
         return conditional_get(request, kind="milestone", obj=milestone, render=render_milestone)
@@ -431,7 +457,7 @@ class MilestoneDetailApi(APIView):
         request=MilestoneInputSerializer,
         responses={200: MilestoneOutputSerializer, **errors(*WRITE_ERRORS)},
     )
-    def patch(self, request: Request, project_id: int, milestone_id: int) -> Response:
+    def patch(self, request: AuthedRequest, project_id: int, milestone_id: int) -> Response:
         return self._write(request, project_id, milestone_id, partial=True)
 
     @extend_schema(
@@ -440,7 +466,7 @@ class MilestoneDetailApi(APIView):
         request=MilestoneInputSerializer,
         responses={200: MilestoneOutputSerializer, **errors(*WRITE_ERRORS)},
     )
-    def put(self, request: Request, project_id: int, milestone_id: int) -> Response:
+    def put(self, request: AuthedRequest, project_id: int, milestone_id: int) -> Response:
         return self._write(request, project_id, milestone_id, partial=False)
 
     @extend_schema(
@@ -448,7 +474,7 @@ class MilestoneDetailApi(APIView):
         parameters=[ETAG, IF_MATCH],
         responses={204: None, **errors(401, 403, 404, 412, 428)},
     )
-    def delete(self, request: Request, project_id: int, milestone_id: int) -> Response:
+    def delete(self, request: AuthedRequest, project_id: int, milestone_id: int) -> Response:
         project = selectors.project_get(user=request.user, project_id=project_id)
         milestone = selectors.milestone_get(project=project, milestone_id=milestone_id)
         if not permissions.can_edit(request.user, project):
@@ -479,7 +505,7 @@ class TagListCreateApi(APIView):
         parameters=[OpenApiParameter("q", {"type": "string", "maxLength": 50})],
         responses={200: TagOutputSerializer(many=True), **errors(400, 401)},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         reject_unknown_params(request, ["q"])
         paginator = PageNumber()
         tags = selectors.tag_list(q=request.query_params.get("q", "")[:50])
@@ -492,13 +518,11 @@ class TagListCreateApi(APIView):
         request=TagInputSerializer,
         responses={201: TagOutputSerializer, **errors(400, 401)},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         data = _validated(TagInputSerializer, request)
         tag = services.tag_create(actor=request.user, **data)
         tag = selectors.tag_get(tag_id=tag.pk)
-        return _created(
-            request, render_tag(tag), location=reverse("tag-detail", args=[tag.pk]), kind="tag", obj=tag
-        )
+        return _created(request, render_tag(tag), location=reverse("tag-detail", args=[tag.pk]), kind="tag", obj=tag)
 
 
 class TagDetailApi(APIView):
@@ -507,7 +531,7 @@ class TagDetailApi(APIView):
         parameters=[ETAG, IF_NONE_MATCH],
         responses={200: TagOutputSerializer, **errors(304, *READ_ERRORS)},
     )
-    def get(self, request: Request, tag_id: int) -> Response:
+    def get(self, request: AuthedRequest, tag_id: int) -> Response:
         tag = selectors.tag_get(tag_id=tag_id)
         return conditional_get(request, kind="tag", obj=tag, render=render_tag)
 
@@ -517,7 +541,7 @@ class TagDetailApi(APIView):
         request=TagInputSerializer,
         responses={200: TagOutputSerializer, **errors(*WRITE_ERRORS)},
     )
-    def patch(self, request: Request, tag_id: int) -> Response:
+    def patch(self, request: AuthedRequest, tag_id: int) -> Response:
         tag = selectors.tag_get(tag_id=tag_id)
         permissions.require_tag_owner(request.user, tag)
         data = _validated(TagInputSerializer, request, partial=True)
@@ -539,7 +563,7 @@ class TagDetailApi(APIView):
         parameters=[ETAG, IF_MATCH],
         responses={204: None, **errors(401, 403, 404, 412, 428)},
     )
-    def delete(self, request: Request, tag_id: int) -> Response:
+    def delete(self, request: AuthedRequest, tag_id: int) -> Response:
         tag = selectors.tag_get(tag_id=tag_id)
         permissions.require_tag_owner(request.user, tag)
         conditional_write(

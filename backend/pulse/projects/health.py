@@ -74,14 +74,18 @@ def compute_health(
         add(
             "milestone_slipping",
             Health.AT_RISK,
-            f"Milestone “{slipping[0].title}” is {len(slipping) > 1 and 'among several ' or ''}behind its schedule.",
+            f"Milestone “{slipping[0].title}” is {(len(slipping) > 1 and 'among several ') or ''}behind its schedule.",
         )
 
     expected = expected_progress(start_date, due_date, today)
     if expected is not None and status == ProjectStatus.ACTIVE:
         lag = expected - progress
         if lag > OFF_TRACK_LAG:
-            add("progress_behind", Health.OFF_TRACK, f"Progress {progress}% is far behind the {expected}% of time elapsed.")
+            add(
+                "progress_behind",
+                Health.OFF_TRACK,
+                f"Progress {progress}% is far behind the {expected}% of time elapsed.",
+            )
         elif lag > AT_RISK_LAG:
             add("progress_behind", Health.AT_RISK, f"Progress {progress}% trails the {expected}% of time elapsed.")
 

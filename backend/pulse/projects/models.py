@@ -5,8 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
-from pulsekit.models import SoftDeleteModel
-from pulsekit.models import VersionedModel
+
+from pulsekit.models import SoftDeleteModel, VersionedModel
 
 
 class ProjectStatus(models.TextChoices):

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pulsekit.errors import Forbidden
-
 from pulse.projects.models import Milestone, Project, Role, Tag, TeamMember
+from pulsekit.errors import Forbidden
 
 EDITOR_ROLES = frozenset({Role.LEAD, Role.MANAGER})
 CONTRIBUTOR_ROLES = frozenset({Role.DEVELOPER, Role.DESIGNER, Role.QA})

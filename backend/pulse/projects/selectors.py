@@ -21,10 +21,10 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
-from pulsekit.errors import NotFound, ValidationFailed
 
 from pulse.projects.filters import ProjectFilter
 from pulse.projects.models import OPEN_STATUSES, Health, Milestone, MilestoneStatus, Project, Tag, TeamMember
+from pulsekit.errors import NotFound, ValidationFailed
 
 MAX_ID = 2**63 - 1
 
@@ -53,7 +53,7 @@ def visible_to(user: Any, queryset: QuerySet[Project] | None = None) -> QuerySet
     return qs.filter(Q(owner_id=user.pk) | Exists(membership))
 
 
-def visible_project_ids(user: Any) -> QuerySet[Project]:
+def visible_project_ids(user: Any) -> QuerySet[Project, Any]:
     return visible_to(user).values("pk")
 
 
@@ -81,7 +81,7 @@ def _with_summary(qs: QuerySet[Project]) -> QuerySet[Project]:
 def project_list(*, user: Any, params: Any) -> QuerySet[Project]:
     filterset = ProjectFilter(data=params, queryset=_with_summary(visible_to(user)))
     if not filterset.is_valid():
-        raise ValidationFailed(details=dict(filterset.errors))
+        raise ValidationFailed(details={field: list(messages) for field, messages in filterset.errors.items()})
     return filterset.qs
 
 

@@ -11,12 +11,12 @@ import datetime
 from typing import Any
 
 from django.utils import timezone
-from pulsekit.versioning import make_etag
 from rest_framework import serializers
 
 from pulse.projects import permissions
 from pulse.projects.models import OPEN_STATUSES, Health, MilestoneStatus, Project, ProjectStatus, Role
 from pulse.projects.services import allowed_transitions
+from pulsekit.versioning import make_etag
 
 MAX_ID = 2**63 - 1
 

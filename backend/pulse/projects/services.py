@@ -14,8 +14,6 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
-from pulsekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from pulsekit.versioning import StaleVersion
 
 from pulse.accounts.models import User
 from pulse.activity.services import activity_record, diff
@@ -31,6 +29,8 @@ from pulse.projects.models import (
     Tag,
     TeamMember,
 )
+from pulsekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from pulsekit.versioning import StaleVersion
 
 PROJECT_FIELDS = (
     "title",
@@ -49,7 +49,10 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "hold": (frozenset({ProjectStatus.ACTIVE}), ProjectStatus.ON_HOLD),
     "resume": (frozenset({ProjectStatus.ON_HOLD}), ProjectStatus.ACTIVE),
     "complete": (frozenset({ProjectStatus.ACTIVE}), ProjectStatus.COMPLETED),
-    "cancel": (frozenset({ProjectStatus.PLANNING, ProjectStatus.ACTIVE, ProjectStatus.ON_HOLD}), ProjectStatus.CANCELLED),
+    "cancel": (
+        frozenset({ProjectStatus.PLANNING, ProjectStatus.ACTIVE, ProjectStatus.ON_HOLD}),
+        ProjectStatus.CANCELLED,
+    ),
 }
 
 
@@ -241,9 +244,7 @@ def project_update(
     before = _project_snapshot(project)
     has_milestones = Milestone.objects.filter(project_id=project.pk).exists()
     if "progress" in data and has_milestones and data["progress"] != project.progress:
-        raise ValidationFailed(
-            details={"progress": ["Progress is derived from milestones while the project has any."]}
-        )
+        raise ValidationFailed(details={"progress": ["Progress is derived from milestones while the project has any."]})
     for field in PROJECT_FIELDS:
         if field in data:
             setattr(project, field, data[field].strip() if field == "title" else data[field])

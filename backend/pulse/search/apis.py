@@ -1,13 +1,12 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from pulsekit.errors import ValidationFailed
-from pulsekit.params import reject_unknown_params
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from pulse.common.apis import errors
+from pulse.common.apis import AuthedRequest, errors
 from pulse.search.selectors import search
+from pulsekit.errors import ValidationFailed
+from pulsekit.params import reject_unknown_params
 
 
 class SearchResultSerializer(serializers.Serializer):
@@ -22,11 +21,11 @@ class SearchResultSerializer(serializers.Serializer):
     health = serializers.CharField(required=False)
     rank = serializers.FloatField()
 
+
 class SearchOutputSerializer(serializers.Serializer):
     q = serializers.CharField()
     count = serializers.IntegerField()
     results = SearchResultSerializer(many=True)
-
 
 
 class SearchApi(APIView):
@@ -39,15 +38,19 @@ class SearchApi(APIView):
         operation_id="search",
         parameters=[
             OpenApiParameter("q", {"type": "string", "minLength": 1, "maxLength": 200}, required=True),
-            OpenApiParameter("type", {"type": "array", "items": {"type": "string", "enum": ["project", "milestone"]}},
-                             explode=True),
+            OpenApiParameter(
+                "type", {"type": "array", "items": {"type": "string", "enum": ["project", "milestone"]}}, explode=True
+            ),
             OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": 50}),
         ],
         responses={200: SearchOutputSerializer, **errors(400, 401)},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedRequest) -> Response:
         reject_unknown_params(request, ["q", "type", "limit"])
-        data = {"q": request.query_params.get("q", ""), "limit": request.query_params.get("limit", 20)}
+        data: dict[str, object] = {
+            "q": request.query_params.get("q", ""),
+            "limit": request.query_params.get("limit", 20),
+        }
         if "type" in request.query_params:
             data["type"] = request.query_params.getlist("type")
         serializer = self.InputSerializer(data=data)

@@ -28,7 +28,9 @@ def _headline(field: str, query: SearchQuery, *, fragments: bool) -> SearchHeadl
     return SearchHeadline(field, query, config=SEARCH_CONFIG, **options)
 
 
-def search(*, user: Any, q: str, limit: int = 20, kinds: frozenset[str] = frozenset({"project", "milestone"})) -> list[dict[str, Any]]:
+def search(
+    *, user: Any, q: str, limit: int = 20, kinds: frozenset[str] = frozenset({"project", "milestone"})
+) -> list[dict[str, Any]]:
     """Top matches across kinds, best first, each with highlighted title and snippet."""
     query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
     results: list[dict[str, Any]] = []

@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 class ApplicationError(Exception):
     """Base of every error the domain raises on purpose."""
 
-    status_code = status.HTTP_400_BAD_REQUEST
+    status_code: int = status.HTTP_400_BAD_REQUEST
     code = "bad_request"
     default_message = "The request could not be processed."
 
@@ -113,9 +113,7 @@ def error_body(code: str, message: str, details: dict[str, Any] | None = None) -
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF ``EXCEPTION_HANDLER``: render every error in the one shape."""
     if isinstance(exc, ApplicationError):
-        return Response(
-            error_body(exc.code, exc.message, exc.details), status=exc.status_code, headers=exc.headers
-        )
+        return Response(error_body(exc.code, exc.message, exc.details), status=exc.status_code, headers=exc.headers)
     if isinstance(exc, DjangoValidationError):
         exc = drf_exceptions.ValidationError(detail=validation_details(exc))
     elif isinstance(exc, Http404):
@@ -125,7 +123,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None
+        # Anything unexpected: log it with the traceback, answer in the one shape, leak nothing.
+        logger.exception("Unhandled error in %s", context.get("view").__class__.__name__, exc_info=exc)
+        return Response(
+            error_body("server_error", "Something went wrong on our side. It has been logged."),
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
     assert isinstance(exc, drf_exceptions.APIException)
     detail = response.data
     if isinstance(exc, drf_exceptions.ValidationError):
@@ -134,8 +137,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     else:
         details = {}
         message = str(detail.get("detail", exc.default_detail)) if isinstance(detail, dict) else str(detail)
-        if isinstance(exc, drf_exceptions.Throttled) and exc.wait is not None:
-            details = {"retry_after": int(exc.wait + 0.999)}
+        wait = getattr(exc, "wait", None)
+        if isinstance(exc, drf_exceptions.Throttled) and wait is not None:
+            details = {"retry_after": int(wait + 0.999)}
     response.data = error_body(_drf_code(exc), message, details)
     return response
 

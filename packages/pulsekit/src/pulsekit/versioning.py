@@ -54,9 +54,7 @@ def expected_version(request: Request, *, kind: str, pk: int) -> int | None:
     return versions[0] if len(versions) == 1 else None
 
 
-def precondition_failed(
-    *, kind: str, pk: int, current_version: int, current: dict[str, Any]
-) -> PreconditionFailed:
+def precondition_failed(*, kind: str, pk: int, current_version: int, current: dict[str, Any]) -> PreconditionFailed:
     etag = make_etag(kind, pk, current_version)
     return PreconditionFailed(
         "The resource has changed since you last read it. Compare with the current version and retry.",
@@ -69,17 +67,12 @@ def not_modified_or(request: Request, etag: str, build: Callable[[], Response]) 
     """Answer 304 when If-None-Match already holds ``etag``; otherwise build the 200."""
     inm = request.headers.get("If-None-Match", "")
     tags = {t.strip().removeprefix("W/") for t in inm.split(",") if t.strip()}
-    if etag in tags or "*" in tags:
-        response = Response(status=304)
-    else:
-        response = build()
+    response = Response(status=304) if etag in tags or "*" in tags else build()
     response["ETag"] = etag
     return response
 
 
-def compare_and_swap(
-    queryset: models.QuerySet[Any], *, pk: int, version: int, values: dict[str, Any]
-) -> bool:
+def compare_and_swap(queryset: models.QuerySet[Any], *, pk: int, version: int, values: dict[str, Any]) -> bool:
     """``UPDATE ... SET values, version = version + 1 WHERE id = pk AND version = version``.
 
     Returns True when the row was updated; False means someone else won.
