@@ -9,7 +9,6 @@ from django.db import IntegrityError, models
 
 from pulsekit.errors import ValidationFailed, validation_details
 
-
 # Model-level constraint messages, attributed to the field a form would highlight.
 CONSTRAINT_FIELDS = {
     "A project with this title already exists.": "title",

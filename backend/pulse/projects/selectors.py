@@ -79,10 +79,15 @@ def _with_summary(qs: QuerySet[Project]) -> QuerySet[Project]:
 
 
 def project_list(*, user: Any, params: Any) -> QuerySet[Project]:
-    filterset = ProjectFilter(data=params, queryset=_with_summary(visible_to(user)))
+    queryset = _with_summary(visible_to(user)).order_by("-updated_at", "-id")
+    filterset = ProjectFilter(data=params, queryset=queryset)
     if not filterset.is_valid():
         raise ValidationFailed(details={field: list(messages) for field, messages in filterset.errors.items()})
-    return filterset.qs
+    qs = filterset.qs
+    order = list(qs.query.order_by)
+    if "-id" not in order and "id" not in order:
+        qs = qs.order_by(*order, "-id")  # a unique tie-breaker keeps pages stable
+    return qs
 
 
 def project_get(*, user: Any, project_id: Any) -> Project:
