@@ -175,7 +175,11 @@ class Command(BaseCommand):
         today: datetime.date,
     ) -> None:
         owner = people["demo"] if index % 3 == 0 else people[rng.choice(["amara", "ben", "chen"])]
-        start = today - datetime.timedelta(days=rng.randint(10, 120))
+        status = PLAN[index % len(PLAN)]
+        if status == "planning":
+            start = today + datetime.timedelta(days=rng.randint(5, 40))
+        else:
+            start = today - datetime.timedelta(days=rng.randint(10, 120))
         due = start + datetime.timedelta(days=rng.randint(60, 200))
         project = services.project_create(
             actor=owner,
@@ -198,7 +202,6 @@ class Command(BaseCommand):
                 allocation=rng.choice([10, 20, 25, 30, 40, 50]),
             )
         contributors = [people[u] for u in team if roles[u] in (Role.DEVELOPER, Role.DESIGNER, Role.QA)]
-        status = PLAN[index % len(PLAN)]
         span = (due - start).days
         count = rng.randint(3, 5)
         for n in range(count):
