@@ -9,6 +9,7 @@ from pulse.dashboard.apis import DashboardApi
 from pulse.ops import views as ops
 from pulse.projects import apis as projects
 from pulse.projects.services import TRANSITIONS
+from pulse.realtime.apis import WsTicketApi
 from pulse.search.apis import SearchApi
 from pulsekit.errors import json_error_view
 
@@ -19,6 +20,7 @@ api_v1 = [
     path("auth/token/refresh/", accounts.RefreshApi.as_view(), name="auth-refresh"),
     path("auth/logout/", accounts.LogoutApi.as_view(), name="auth-logout"),
     path("auth/me/", accounts.MeApi.as_view(), name="auth-me"),
+    path("auth/ws-ticket/", WsTicketApi.as_view(), name="auth-ws-ticket"),
     path("users/", accounts.UserListApi.as_view(), name="user-list"),
     path("projects/", projects.ProjectListCreateApi.as_view(), name="project-list"),
     path("projects/trash/", projects.ProjectTrashApi.as_view(), name="project-trash"),

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "pulse.activity",
     "pulse.dashboard",
     "pulse.search",
+    "pulse.realtime",
+    "channels",
     "pulse.ops",
 ]
 
@@ -89,6 +91,18 @@ else:
     # Still shared across processes (login throttling must hold for every worker).
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pulse_cache"}}
 
+if REDIS_URL:
+    # Pub/sub layer: one PUBLISH per event, fanned out in-process to every subscribed socket
+    # (measured against RedisChannelLayer in bench/ws_bench.py; see README).
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "pulse"},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 1000}}}
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["pulse.accounts.auth.UsernameOrEmailBackend"]
 PASSWORD_HASHERS = [
@@ -130,6 +144,11 @@ REST_FRAMEWORK = {
 
 PULSE = {
     "TRASH_RETENTION_DAYS": env.int("TRASH_RETENTION_DAYS", default=30),
+    "OUTBOX_SWEEP_SECONDS": env.float("OUTBOX_SWEEP_SECONDS", default=2.0),
+    "REPLAY_MAX_EVENTS": env.int("REPLAY_MAX_EVENTS", default=10_000),
+    "REPLAY_MAX_AGE_SECONDS": env.int("REPLAY_MAX_AGE_SECONDS", default=24 * 3600),
+    "DASHBOARD_DEBOUNCE_SECONDS": env.float("DASHBOARD_DEBOUNCE_SECONDS", default=0.5),
+    "SESSION_RECHECK_SECONDS": env.float("SESSION_RECHECK_SECONDS", default=15.0),
 }
 
 LOGGING = {

@@ -6,8 +6,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from pulse.accounts import selectors, services
@@ -23,7 +21,6 @@ from pulse.accounts.serializers import (
     UserOutputSerializer,
 )
 from pulse.common.apis import ETAG, IF_MATCH, IF_NONE_MATCH, AuthedRequest, conditional_write, errors, with_etag
-from pulsekit.errors import ValidationFailed
 from pulsekit.pagination import PageNumber
 from pulsekit.params import reject_unknown_params
 from pulsekit.versioning import make_etag, not_modified_or
@@ -62,10 +59,7 @@ class LogoutApi(APIView):
     def post(self, request: Request) -> Response:
         serializer = LogoutSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            RefreshToken(serializer.validated_data["refresh"]).blacklist()
-        except TokenError as error:
-            raise ValidationFailed(details={"refresh": [str(error)]}) from error
+        services.user_logout(refresh=serializer.validated_data["refresh"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

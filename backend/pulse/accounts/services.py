@@ -9,10 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken
 
 from pulse.accounts.models import User
 from pulse.common.validation import clean_or_fail
+from pulse.realtime.services import sessions_revoke
 from pulsekit.errors import ValidationFailed
 from pulsekit.versioning import StaleVersion
 
@@ -35,6 +38,19 @@ def tokens_revoke(*, user: User) -> None:
     User.objects.filter(pk=user.pk).update(tokens_valid_after=timezone.now())
     outstanding = OutstandingToken.objects.filter(user=user).exclude(blacklistedtoken__isnull=False)
     BlacklistedToken.objects.bulk_create([BlacklistedToken(token=t) for t in outstanding], ignore_conflicts=True)
+    sessions_revoke(user_id=user.pk, reason="Your password changed or your sessions were revoked.")
+
+
+def user_logout(*, refresh: str) -> None:
+    """Blacklist the refresh token and close the user's websockets."""
+    try:
+        token = RefreshToken(refresh)  # type: ignore[arg-type]
+        token.blacklist()
+    except TokenError as error:
+        raise ValidationFailed(details={"refresh": [str(error)]}) from error
+    user_id = token.get("user_id")
+    if user_id is not None:
+        sessions_revoke(user_id=int(user_id), reason="You logged out.")
 
 
 @transaction.atomic

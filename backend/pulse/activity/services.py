@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from pulse.activity.models import Activity
+from pulse.realtime.outbox import publish_after_commit
 
 
 def jsonable(value: Any) -> Any:
@@ -47,7 +48,7 @@ def activity_record(
     Services call this exactly once per change; the row is the outbox entry from
     which the event is published after commit.
     """
-    return Activity.objects.create(
+    activity = Activity.objects.create(
         verb=verb,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         target_type=target_type,
@@ -57,3 +58,5 @@ def activity_record(
         changes=changes or {},
         metadata=metadata or {},
     )
+    publish_after_commit(project_id)
+    return activity

@@ -15,11 +15,10 @@ from pulse.projects.selectors import visible_project_ids, visible_to
 LIST_LIMIT = 10
 
 
-def dashboard(*, user: Any) -> dict[str, Any]:
+def dashboard_counts(*, user: Any) -> dict[str, Any]:
+    """The KPI numbers: one aggregate query."""
     today = timezone.localdate()
-    projects = visible_to(user)
-
-    counts = projects.aggregate(
+    counts = visible_to(user).aggregate(
         total=Count("id"),
         overdue=Count("id", filter=Q(due_date__lt=today, status__in=OPEN_STATUSES)),
         avg_progress=Sum("progress", filter=Q(status__in=OPEN_STATUSES)),
@@ -28,7 +27,21 @@ def dashboard(*, user: Any) -> dict[str, Any]:
         **{f"health_{h}": Count("id", filter=Q(health=h, status__in=OPEN_STATUSES)) for h in Health.values},
     )
     open_count = counts["open_count"] or 0
+    return {
+        "totals": {
+            "projects": counts["total"],
+            "open": open_count,
+            "overdue": counts["overdue"],
+            "average_progress": round((counts["avg_progress"] or 0) / open_count) if open_count else 0,
+        },
+        "by_status": {s: counts[f"status_{s}"] for s in ProjectStatus.values},
+        "by_health": {h: counts[f"health_{h}"] for h in Health.values},
+    }
 
+
+def dashboard(*, user: Any) -> dict[str, Any]:
+    today = timezone.localdate()
+    projects = visible_to(user)
     overdue_milestones = (
         Milestone.objects.filter(
             project_id__in=visible_project_ids(user),
@@ -63,14 +76,7 @@ def dashboard(*, user: Any) -> dict[str, Any]:
     recent = activity_feed(user=user)[:LIST_LIMIT]
 
     return {
-        "totals": {
-            "projects": counts["total"],
-            "open": open_count,
-            "overdue": counts["overdue"],
-            "average_progress": round((counts["avg_progress"] or 0) / open_count) if open_count else 0,
-        },
-        "by_status": {s: counts[f"status_{s}"] for s in ProjectStatus.values},
-        "by_health": {h: counts[f"health_{h}"] for h in Health.values},
+        **dashboard_counts(user=user),
         "overdue_milestones": list(overdue_milestones),
         "at_risk_projects": list(at_risk),
         "over_allocated_people": list(over_allocated),

@@ -1,0 +1,83 @@
+"""Reads the websocket consumer needs (all sync; the consumer wraps them in database_sync_to_async)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Max
+from django.utils import timezone
+
+from pulse.accounts.models import User
+from pulse.activity.models import Activity
+from pulse.dashboard.selectors import dashboard_counts
+from pulse.projects.selectors import visible_to
+from pulse.realtime.events import envelope
+
+
+def can_see(user_id: int, project_id: int) -> bool:
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    return user is not None and visible_to(user).filter(pk=project_id).exists()
+
+
+def subscription_start(user: User, project_id: int) -> int | None:
+    """The project's latest event id if the user may see it (0 if none yet), else None."""
+    if project_id > 2**63 - 1 or not visible_to(user).filter(pk=project_id).exists():
+        return None
+    return Activity.objects.filter(project_id=project_id).aggregate(m=Max("id"))["m"] or 0
+
+
+def latest_ids(project_ids: list[int]) -> dict[int, int]:
+    rows = Activity.objects.filter(project_id__in=project_ids).values("project_id").annotate(m=Max("id"))
+    return {pid: 0 for pid in project_ids} | {r["project_id"]: r["m"] for r in rows}
+
+
+def _envelopes(rows: list[Activity]) -> list[dict[str, Any]]:
+    """Envelopes for rows in id order, each with the id of its project's previous event."""
+    previous: dict[int, int | None] = {}
+    events = []
+    for row in rows:
+        pid = row.project_id
+        assert pid is not None
+        if pid not in previous:
+            previous[pid] = Activity.objects.filter(project_id=pid, id__lt=row.pk).aggregate(m=Max("id"))["m"]
+        events.append(envelope(row, prev_id=previous[pid]))
+        previous[pid] = row.pk
+    return events
+
+
+def replay(
+    user: User, project_ids: list[int], last_id: int, *, max_events: int, max_age_seconds: int
+) -> list[dict[str, Any]] | None:
+    """Events after ``last_id`` of projects the user still sees, or None past the replay window."""
+    visible = list(visible_to(user).filter(pk__in=project_ids).values_list("pk", flat=True))
+    rows = list(
+        Activity.objects.select_related("actor")
+        .filter(project_id__in=visible, id__gt=last_id)
+        .order_by("id")[: max_events + 1]
+    )
+    if len(rows) > max_events:
+        return None
+    if rows and rows[0].created_at < timezone.now() - datetime.timedelta(seconds=max_age_seconds):
+        return None
+    return _envelopes(rows)
+
+
+def project_events_between(project_id: int, after: int, before: int) -> list[dict[str, Any]]:
+    rows = list(
+        Activity.objects.select_related("actor")
+        .filter(project_id=project_id, id__gt=after, id__lt=before)
+        .order_by("id")[:10_000]
+    )
+    return _envelopes(rows)
+
+
+def dashboard_stats(user: User) -> dict[str, Any]:
+    return dashboard_counts(user=user)
+
+
+def session_valid(user_id: int, connected_at: float) -> bool:
+    user = User.objects.filter(pk=user_id).only("is_active", "tokens_valid_after").first()
+    if user is None or not user.is_active:
+        return False
+    return user.tokens_valid_after is None or user.tokens_valid_after.timestamp() <= connected_at
