@@ -10,7 +10,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pulse
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help install run test lint typecheck test-backend test-packages services bench clean
+.PHONY: help install run worker beat test lint typecheck test-backend test-packages services bench clean
 
 help:
 	@echo "make run    - install, migrate, load demo data and serve on http://localhost:8000"
@@ -27,6 +27,12 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(PY) backend/scripts/serve.py
+
+worker: $(STAMP)
+	cd backend && ../$(VENV)/bin/celery -A config worker -l info --concurrency 2
+
+beat: $(STAMP)
+	cd backend && ../$(VENV)/bin/celery -A config beat -l info --schedule ../var/celerybeat-schedule
 
 services:
 	bash scripts/ensure-services.sh

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from pulse.accounts import apis as accounts
 from pulse.activity import apis as activity
+from pulse.bulk import apis as bulk
 from pulse.dashboard.apis import DashboardApi
 from pulse.ops import views as ops
 from pulse.projects import apis as projects
@@ -49,6 +50,8 @@ api_v1 = [
     path("activity/", activity.ActivityFeedApi.as_view(), name="activity-list"),
     path("search/", SearchApi.as_view(), name="search"),
     path("dashboard/", DashboardApi.as_view(), name="dashboard"),
+    path("bulk-operations/", bulk.BulkOperationCreateApi.as_view(), name="bulk-operation-list"),
+    path("bulk-operations/<int:operation_id>/", bulk.BulkOperationDetailApi.as_view(), name="bulk-operation-detail"),
     # Unknown API paths answer in the error shape even with DEBUG on.
     re_path(r"^.*$", json_error_view(404, "not_found", "No API endpoint at this path.")),
 ]

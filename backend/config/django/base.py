@@ -1,6 +1,7 @@
 """Settings shared by every environment. Environment-specific modules import this."""
 
 from config.env import DEV_SECRET_KEY, REPO_DIR, env
+from config.settings.celery import *  # noqa: F403
 from config.settings.cors import *  # noqa: F403
 from config.settings.email import *  # noqa: F403
 from config.settings.jwt import *  # noqa: F403
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "pulse.dashboard",
     "pulse.search",
     "pulse.realtime",
+    "pulse.bulk",
     "channels",
     "pulse.ops",
 ]

@@ -58,5 +58,5 @@ def activity_record(
         changes=changes or {},
         metadata=metadata or {},
     )
-    publish_after_commit(project_id)
+    publish_after_commit([project_id])
     return activity

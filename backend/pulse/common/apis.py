@@ -39,6 +39,7 @@ _DESCRIPTIONS = {
     403: "Visible, but you may not do this.",
     404: "Not found, or not visible to you.",
     409: "Conflicts with the resource's current state.",
+    422: "Well-formed but not processable (e.g. an Idempotency-Key reused with another body).",
     412: "Stale If-Match: details.current holds the current representation, details.etag its ETag.",
     428: "If-Match is required on this request.",
     429: "Too many requests; retry after the Retry-After header's seconds.",

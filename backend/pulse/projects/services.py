@@ -86,13 +86,19 @@ def _tag_names(project_id: int) -> list[str]:
     return sorted(Tag.objects.filter(projects__id=project_id).values_list("name", flat=True))
 
 
-def _derive(project: Project, *, today: datetime.date | None = None) -> None:
-    """Recompute progress (from live milestones) and health on the instance."""
-    milestones = list(
-        Milestone.objects.filter(project_id=project.pk).values_list(
-            "title", "status", "start_date", "due_date", "progress", "weight"
-        )
-    )
+MILESTONE_FACT_FIELDS = ("title", "status", "start_date", "due_date", "progress", "weight")
+
+
+def milestone_facts(project_ids: list[int]) -> dict[int, list[tuple[Any, ...]]]:
+    """Live milestones' facts per project, in one query (for set-based recomputation)."""
+    facts: dict[int, list[tuple[Any, ...]]] = {pid: [] for pid in project_ids}
+    for row in Milestone.objects.filter(project_id__in=project_ids).values_list("project_id", *MILESTONE_FACT_FIELDS):
+        facts[row[0]].append(row[1:])
+    return facts
+
+
+def derive(project: Project, milestones: list[tuple[Any, ...]], *, today: datetime.date | None = None) -> None:
+    """Recompute progress (weighted, from milestones) and health with reasons, on the instance."""
     derived = weighted_progress((m[4], m[5]) for m in milestones)
     if derived is not None:
         project.progress = derived
@@ -106,6 +112,10 @@ def _derive(project: Project, *, today: datetime.date | None = None) -> None:
     )
     project.health = project.health_override or health
     project.health_reasons = reasons
+
+
+def _derive(project: Project) -> None:
+    derive(project, milestone_facts([project.pk])[project.pk])
 
 
 def _write_project(project: Project, expected_version: int, values: dict[str, Any]) -> int:

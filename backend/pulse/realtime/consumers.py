@@ -215,7 +215,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "error", "code": "session_revoked", "message": message.get("reason", "")})
         await self.close(code=CLOSE_UNAUTHENTICATED)
 
-    async def pulse_notification(self, message: dict[str, Any]) -> None:
+    async def pulse_user_event(self, message: dict[str, Any]) -> None:
         if "user" in self.topics:
             await self.send_json(message["event"])
 

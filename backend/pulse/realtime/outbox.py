@@ -1,89 +1,109 @@
 """Publishing the Activity outbox to the channel layer, after commit, in id order per project.
 
 Every service writes its Activity row in the change's transaction and asks for
-``publish_after_commit``. The publisher takes a per-project advisory lock, so
-two publishers of one project take turns; and since every project-scoped
-write holds the project row lock while inserting its activity, the rows of a
-project commit in id order. Together: events of a project leave in id order.
+``publish_after_commit``. The publisher takes per-project advisory locks, so two
+publishers of one project take turns; and since every project-scoped write holds
+the project row lock while inserting its activity, a project's rows commit in id
+order. Together: the events of a project leave in id order.
 
-If the channel layer is down the rows simply stay unpublished and the sweep
-(``sweep``, run every few seconds by the ASGI lifespan task and by beat)
-publishes them later. Delivery is at least once; clients dedupe by id.
+If the channel layer is down the rows stay unpublished and ``sweep`` (every few
+seconds in each server's lifespan task, and from Celery beat) publishes them
+later. Delivery is at least once; consumers and clients dedupe by id.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from pulse.activity.models import Activity
-from pulse.realtime.events import DASHBOARD_GROUP, GLOBAL_GROUP, envelope, project_group
+from pulse.realtime.events import DASHBOARD_GROUP, GLOBAL_GROUP, envelope, project_group, user_group
 
 logger = logging.getLogger(__name__)
 
-BATCH = 500
+BATCH = 1000
+_LOCK_CLASS = 7357
 
 
-def _send(group: str, message: dict[str, Any]) -> None:
+def send_group(group: str, message: dict[str, Any]) -> None:
     layer = get_channel_layer()
-    if layer is None:
-        return
-    async_to_sync(layer.group_send)(group, message)
+    if layer is not None:
+        async_to_sync(layer.group_send)(group, message)
 
 
-def publish_pending(project_id: int | None) -> int:
-    """Publish the unpublished activities of one project (None: global ones) in id order."""
+def send_to_user(user_id: int, event: dict[str, Any]) -> None:
+    """An ephemeral message for one person's `user` stream (progress, notifications)."""
+    send_group(user_group(user_id), {"type": "pulse.user_event", "event": event})
+
+
+def _previous_ids(project_ids: list[int], before: int) -> dict[int, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT project_id, max(id) FROM activity_activity WHERE project_id = ANY(%s) AND id < %s "
+            "GROUP BY project_id",
+            [project_ids, before],
+        )
+        return dict(cursor.fetchall())
+
+
+def publish_pending(project_ids: Iterable[int | None]) -> int:
+    """Publish the unpublished activities of these projects (None: global ones) in id order."""
+    ids = list(project_ids)
+    wanted = sorted({p for p in ids if p is not None})
+    include_global = None in ids
     published = 0
     while True:
         with transaction.atomic():
-            if project_id is not None:
+            if wanted:
                 with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [7357, project_id % 2**31])
+                    cursor.execute(
+                        "SELECT pg_advisory_xact_lock(%s, (x %% 2147483647)::int) "
+                        "FROM unnest(%s::bigint[]) x ORDER BY x",
+                        [_LOCK_CLASS, wanted],
+                    )
+            filters = Activity.objects.filter(published_at__isnull=True)
+            scope = filters.filter(project_id__in=wanted)
+            if include_global:
+                scope = scope | filters.filter(project_id__isnull=True)
             rows = list(
-                Activity.objects.select_related("actor")
-                .filter(project_id=project_id, published_at__isnull=True)
-                .order_by("id")
-                .select_for_update(of=("self",), skip_locked=True)[:BATCH]
+                scope.select_related("actor").order_by("id").select_for_update(of=("self",), skip_locked=True)[:BATCH]
             )
             if not rows:
                 return published
-            prev_id = (
-                Activity.objects.filter(project_id=project_id, id__lt=rows[0].pk).aggregate(m=Max("id"))["m"]
-                if project_id is not None
-                else None
-            )
+            previous = _previous_ids(sorted({r.project_id for r in rows if r.project_id}), rows[0].pk)
+            touched: set[int] = set()
             for activity in rows:
-                event = envelope(activity, prev_id=prev_id)
-                if project_id is None:
-                    _send(GLOBAL_GROUP, {"type": "pulse.event", "event": event})
-                else:
-                    _send(project_group(project_id), {"type": "pulse.event", "event": event})
-                    _send(
-                        DASHBOARD_GROUP,
-                        {"type": "pulse.dashboard_hint", "project_id": project_id, "verb": activity.verb},
-                    )
-                prev_id = activity.pk
+                pid = activity.project_id
+                event = envelope(activity, prev_id=previous.get(pid) if pid is not None else None)
+                send_group(GLOBAL_GROUP if pid is None else project_group(pid), {"type": "pulse.event", "event": event})
+                if pid is not None:
+                    previous[pid] = activity.pk
+                    touched.add(pid)
+            if touched:
+                # One hint per batch: dashboard subscribers recompute (debounced) if they see any of these.
+                send_group(DASHBOARD_GROUP, {"type": "pulse.dashboard_hint", "project_ids": sorted(touched)[:100]})
             Activity.objects.filter(pk__in=[r.pk for r in rows]).update(published_at=timezone.now())
             published += len(rows)
         if len(rows) < BATCH:
             return published
 
 
-def publish_after_commit(project_id: int | None) -> None:
-    """Register the publish of a project's pending events for when the current transaction commits."""
+def publish_after_commit(project_ids: Iterable[int | None]) -> None:
+    """Publish these projects' pending events once the current transaction commits."""
+    ids = list(project_ids)
 
     def publish() -> None:
         try:
-            publish_pending(project_id)
-        except Exception:  # the sweep will retry; the write itself has committed
-            logger.warning("Publishing events of project %s failed; the sweep will retry", project_id, exc_info=True)
+            publish_pending(ids)
+        except Exception:  # the write has committed; the sweep retries the publish
+            logger.warning("Publishing events failed; the sweep will retry", exc_info=True)
 
     transaction.on_commit(publish)
 
@@ -91,12 +111,9 @@ def publish_after_commit(project_id: int | None) -> None:
 def sweep(*, min_age_seconds: float = 1.0) -> int:
     """Publish every activity still unpublished after ``min_age_seconds``. Returns how many."""
     cutoff = timezone.now() - datetime.timedelta(seconds=min_age_seconds)
-    project_ids = (
+    project_ids = list(
         Activity.objects.filter(published_at__isnull=True, created_at__lte=cutoff)
         .values_list("project_id", flat=True)
         .distinct()
     )
-    total = 0
-    for project_id in list(project_ids):
-        total += publish_pending(project_id)
-    return total
+    return publish_pending(project_ids) if project_ids else 0

@@ -17,6 +17,7 @@ from rest_framework import exceptions as drf_exceptions
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +69,12 @@ class Conflict(ApplicationError):
     default_message = "The request conflicts with the current state of the resource."
 
 
+class Unprocessable(ApplicationError):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    code = "unprocessable"
+    default_message = "The request is well-formed but cannot be processed."
+
+
 class PreconditionFailed(ApplicationError):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     code = "precondition_failed"
@@ -113,6 +120,8 @@ def error_body(code: str, message: str, details: dict[str, Any] | None = None) -
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF ``EXCEPTION_HANDLER``: render every error in the one shape."""
     if isinstance(exc, ApplicationError):
+        # As DRF does for its own exceptions: an error answer must not commit an ATOMIC_REQUESTS transaction.
+        set_rollback()
         return Response(error_body(exc.code, exc.message, exc.details), status=exc.status_code, headers=exc.headers)
     if isinstance(exc, DjangoValidationError):
         exc = drf_exceptions.ValidationError(detail=validation_details(exc))
@@ -125,6 +134,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None:
         # Anything unexpected: log it with the traceback, answer in the one shape, leak nothing.
         logger.exception("Unhandled error in %s", context.get("view").__class__.__name__, exc_info=exc)
+        # The exception is swallowed here, so Django's ATOMIC_REQUESTS would otherwise commit the half-done work.
+        set_rollback()
         return Response(
             error_body("server_error", "Something went wrong on our side. It has been logged."),
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,

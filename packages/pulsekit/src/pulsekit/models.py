@@ -34,18 +34,31 @@ class SoftDeleteQuerySet(models.QuerySet[M]):
         return self.filter(deleted_at__isnull=True).update(**fields)
 
 
-class LiveManager(models.Manager[M]):
+class _SoftDeleteManager(models.Manager[M]):
+    """Exposes the queryset's soft-delete methods on the manager too (``Model.all_objects.dead()``)."""
+
+    def get_queryset(self) -> SoftDeleteQuerySet[M]:
+        return SoftDeleteQuerySet(self.model, using=self._db)
+
+    def alive(self) -> SoftDeleteQuerySet[M]:
+        return self.get_queryset().alive()
+
+    def dead(self) -> SoftDeleteQuerySet[M]:
+        return self.get_queryset().dead()
+
+    def soft_delete(self, *, by: Any = None) -> int:
+        return self.get_queryset().soft_delete(by=by)
+
+
+class LiveManager(_SoftDeleteManager[M]):
     """Default manager: live rows only."""
 
     def get_queryset(self) -> SoftDeleteQuerySet[M]:
         return SoftDeleteQuerySet(self.model, using=self._db).alive()
 
 
-class AllManager(models.Manager[M]):
+class AllManager(_SoftDeleteManager[M]):
     """Every row, deleted or not."""
-
-    def get_queryset(self) -> SoftDeleteQuerySet[M]:
-        return SoftDeleteQuerySet(self.model, using=self._db)
 
 
 class SoftDeleteModel(models.Model):

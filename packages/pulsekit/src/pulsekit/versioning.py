@@ -32,10 +32,13 @@ def parse_etag(value: str, *, kind: str, pk: int) -> int | None:
     Weak validators (``W/"..."``), ``*`` and ETags of other resources are
     never a match for a write: RFC 9110 requires strong comparison for If-Match.
     """
-    match = _ETAG_RE.match(value.strip())
+    value = value.strip()
+    match = _ETAG_RE.match(value)
     if not match or match["kind"] != kind or int(match["id"]) != pk:
         return None
-    return int(match["version"])
+    version = int(match["version"])
+    # Strong comparison is character for character: "project-01-v3" or non-ASCII digits are not our ETag.
+    return version if value == make_etag(kind, pk, version) else None
 
 
 def if_match_version(request: Request) -> str:
@@ -49,9 +52,9 @@ def if_match_version(request: Request) -> str:
 def expected_version(request: Request, *, kind: str, pk: int) -> int | None:
     """Version named by If-Match (428 if absent, None if unparsable / weak / foreign)."""
     raw = if_match_version(request)
-    candidates = [parse_etag(part, kind=kind, pk=pk) for part in raw.split(",")]
-    versions = [v for v in candidates if v is not None]
-    return versions[0] if len(versions) == 1 else None
+    candidates = {parse_etag(part, kind=kind, pk=pk) for part in raw.split(",")} - {None}
+    # The same ETag listed twice still names one version; two different versions name none.
+    return candidates.pop() if len(candidates) == 1 else None
 
 
 def precondition_failed(*, kind: str, pk: int, current_version: int, current: dict[str, Any]) -> PreconditionFailed:

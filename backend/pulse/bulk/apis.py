@@ -1,0 +1,150 @@
+from typing import Any
+
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from pulse.bulk.models import BulkAction, BulkOperation, BulkStatus
+from pulse.bulk.services import MAX_ITEMS, bulk_operation_request, live_progress
+from pulse.common.apis import AuthedRequest, errors
+from pulse.projects.models import Health
+from pulse.projects.services import TRANSITIONS
+from pulsekit.errors import NotFound
+
+MAX_ID = 2**63 - 1
+
+
+class ItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    etag = serializers.CharField(max_length=100, help_text="The project's ETag as you last read it.")
+
+
+class ParamsSerializer(serializers.Serializer):
+    name = serializers.ChoiceField(choices=list(TRANSITIONS), required=False, help_text="transition")
+    health = serializers.ChoiceField(choices=Health.choices, required=False, help_text="set_health_override")
+    reason = serializers.CharField(max_length=500, required=False, help_text="set_health_override")
+    tag_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), max_length=50, required=False
+    )
+    owner_id = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="change_owner")
+    days = serializers.IntegerField(min_value=-3650, max_value=3650, required=False, help_text="shift_due_date")
+    due_date = serializers.DateField(allow_null=True, required=False, help_text="set_due_date")
+
+
+REQUIRED_PARAMS: dict[str, tuple[str, ...]] = {
+    BulkAction.TRANSITION: ("name",),
+    BulkAction.SET_HEALTH_OVERRIDE: ("health", "reason"),
+    BulkAction.ADD_TAGS: ("tag_ids",),
+    BulkAction.REMOVE_TAGS: ("tag_ids",),
+    BulkAction.REPLACE_TAGS: ("tag_ids",),
+    BulkAction.CHANGE_OWNER: ("owner_id",),
+    BulkAction.SHIFT_DUE_DATE: ("days",),
+    BulkAction.SET_DUE_DATE: ("due_date",),
+}
+
+
+class BulkRequestSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=BulkAction.choices)
+    items = serializers.ListField(child=ItemSerializer(), max_length=MAX_ITEMS, min_length=1)
+    params = ParamsSerializer(required=False, default=dict)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        params = {k: v for k, v in attrs.get("params", {}).items() if k in REQUIRED_PARAMS.get(attrs["action"], ())}
+        missing = [k for k in REQUIRED_PARAMS.get(attrs["action"], ()) if k not in params]
+        if missing:
+            raise serializers.ValidationError({"params": {k: ["Required for this action."] for k in missing}})
+        if "reason" in params and not params["reason"].strip():
+            raise serializers.ValidationError({"params": {"reason": ["A reason is required to override health."]}})
+        if "due_date" in params and params["due_date"] is not None:
+            params["due_date"] = params["due_date"].isoformat()
+        attrs["params"] = params
+        return attrs
+
+
+class BulkOperationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    action = serializers.ChoiceField(choices=BulkAction.choices)
+    params = serializers.DictField()
+    status = serializers.ChoiceField(choices=BulkStatus.choices)
+    total = serializers.IntegerField()
+    processed = serializers.IntegerField()
+    phase = serializers.CharField(allow_null=True)
+    report = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="Per item: {id, result: ok|conflict|forbidden|not_found|invalid, etag?, message?}",
+    )
+    summary = serializers.DictField()
+    attempts = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    duration_ms = serializers.IntegerField(allow_null=True)
+
+    def to_representation(self, op: BulkOperation) -> dict[str, Any]:
+        live = live_progress(op) if op.status == BulkStatus.RUNNING else None
+        duration = (op.finished_at - op.started_at).total_seconds() * 1000 if op.finished_at and op.started_at else None
+        iso = lambda d: d.isoformat().replace("+00:00", "Z") if d else None  # noqa: E731
+        return {
+            "id": op.pk,
+            "action": op.action,
+            "params": op.params,
+            "status": op.status,
+            "total": op.total,
+            "processed": live["processed"] if live else op.processed,
+            "phase": live["phase"] if live else None,
+            "report": op.report,
+            "summary": op.summary,
+            "attempts": op.attempts,
+            "created_at": iso(op.created_at),
+            "started_at": iso(op.started_at),
+            "finished_at": iso(op.finished_at),
+            "duration_ms": round(duration) if duration is not None else None,
+        }
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    description="Same key and body within 24 h → the same operation; same key, other body → 422.",
+)
+
+
+class BulkOperationCreateApi(APIView):
+    @extend_schema(
+        operation_id="bulk_operations_create",
+        parameters=[IDEMPOTENCY_KEY],
+        request=BulkRequestSerializer,
+        responses={202: BulkOperationSerializer, **errors(400, 401, 422)},
+        description="All-or-nothing change of up to 10,000 projects, each with its expected ETag. "
+        "Answers 202 with Location; progress streams on the `user` websocket topic.",
+    )
+    def post(self, request: AuthedRequest) -> Response:
+        serializer = BulkRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        key = request.headers.get("Idempotency-Key", "").strip()[:200]
+        data = serializer.validated_data
+        operation, _created = bulk_operation_request(
+            actor=request.user,
+            action=data["action"],
+            params=data["params"],
+            items=[dict(item) for item in data["items"]],
+            idempotency_key=key,
+        )
+        location = request.build_absolute_uri(reverse("bulk-operation-detail", args=[operation.pk]))
+        return Response(
+            BulkOperationSerializer(operation).data, status=status.HTTP_202_ACCEPTED, headers={"Location": location}
+        )
+
+
+class BulkOperationDetailApi(APIView):
+    @extend_schema(
+        operation_id="bulk_operations_retrieve", responses={200: BulkOperationSerializer, **errors(401, 404)}
+    )
+    def get(self, request: AuthedRequest, operation_id: int) -> Response:
+        operation = BulkOperation.objects.filter(pk=operation_id if operation_id <= MAX_ID else 0).first()
+        if operation is None or not (request.user.is_staff or operation.requested_by_id == request.user.pk):
+            raise NotFound("Bulk operation not found.")
+        return Response(BulkOperationSerializer(operation).data)

@@ -1,0 +1,427 @@
+"""Bulk operations: all-or-nothing changes over up to 10,000 projects.
+
+``bulk_operation_request`` records the request (idempotent by key for 24 h) and
+queues the run after commit. ``bulk_operation_execute`` runs in a worker: one
+transaction locks every target row, checks each item's existence, permission,
+ETag and validity, and either writes everything with set-based SQL plus one
+activity per project and a ``bulk.completed`` summary, or changes nothing and
+reports per item why. It is idempotent: a finished operation is never rerun,
+and a run killed midway left nothing committed, so the redelivered task
+simply starts again.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import logging
+from typing import Any
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import F
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from pulse.accounts.models import User
+from pulse.activity.models import Activity
+from pulse.bulk.models import BulkAction, BulkOperation, BulkStatus
+from pulse.common.tasks import enqueue
+from pulse.projects.models import Project, Role, Tag, TeamMember
+from pulse.projects.permissions import EDITOR_ROLES
+from pulse.projects.services import TRANSITIONS, derive, milestone_facts, search_index_refresh
+from pulse.realtime.outbox import publish_after_commit, send_to_user
+from pulsekit.bulk import update_from_values
+from pulsekit.errors import Unprocessable, ValidationFailed
+from pulsekit.versioning import make_etag, parse_etag
+
+logger = logging.getLogger(__name__)
+
+MAX_ITEMS = 10_000
+IDEMPOTENCY_WINDOW = datetime.timedelta(hours=24)
+PROGRESS_EVERY = 500
+OWNER_LEVEL = frozenset({BulkAction.CHANGE_OWNER, BulkAction.DELETE, BulkAction.RESTORE})
+TAG_ACTIONS = frozenset({BulkAction.ADD_TAGS, BulkAction.REMOVE_TAGS, BulkAction.REPLACE_TAGS})
+_FIELDS_FOR_DIFF = (
+    "status",
+    "health",
+    "health_override",
+    "health_override_reason",
+    "due_date",
+    "owner_id",
+    "deleted_at",
+)
+
+
+class _Rejected(Exception):
+    def __init__(self, report: list[dict[str, Any]]) -> None:
+        self.report = report
+
+
+def _request_hash(action: str, params: dict[str, Any], items: list[dict[str, Any]]) -> str:
+    body = json.dumps({"action": action, "params": params, "items": items}, sort_keys=True, default=str)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _check_params(action: str, params: dict[str, Any]) -> None:
+    if action in TAG_ACTIONS:
+        ids = set(params.get("tag_ids", []))
+        if action != BulkAction.REPLACE_TAGS and not ids:
+            raise ValidationFailed(details={"params": {"tag_ids": ["Give at least one tag id."]}})
+        missing = ids - set(Tag.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        if missing:
+            raise ValidationFailed(details={"params": {"tag_ids": [f"Unknown tag id(s): {sorted(missing)}."]}})
+    if action == BulkAction.CHANGE_OWNER and not User.objects.filter(pk=params["owner_id"], is_active=True).exists():
+        raise ValidationFailed(details={"params": {"owner_id": ["No active user with this id."]}})
+
+
+@transaction.atomic
+def bulk_operation_request(
+    *, actor: User, action: str, params: dict[str, Any], items: list[dict[str, Any]], idempotency_key: str = ""
+) -> tuple[BulkOperation, bool]:
+    """Record and queue an operation. Returns ``(operation, created)``; a replayed key returns the original."""
+    if not 1 <= len(items) <= MAX_ITEMS:
+        raise ValidationFailed(details={"items": [f"Give between 1 and {MAX_ITEMS} projects."]})
+    ids = [item["id"] for item in items]
+    if len(set(ids)) != len(ids):
+        raise ValidationFailed(details={"items": ["Each project may appear only once."]})
+    digest = _request_hash(action, params, items)
+    if idempotency_key:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"bulk:{actor.pk}:{idempotency_key}"])
+        existing = BulkOperation.objects.filter(
+            requested_by=actor,
+            idempotency_key=idempotency_key,
+            created_at__gte=timezone.now() - IDEMPOTENCY_WINDOW,
+        ).first()
+        if existing is not None:
+            if existing.request_hash != digest:
+                raise Unprocessable(
+                    "This Idempotency-Key was used for a different request in the last 24 hours.",
+                    code="idempotency_key_reused",
+                    details={"operation_id": existing.pk},
+                )
+            return existing, False
+    _check_params(action, params)
+    operation = BulkOperation.objects.create(
+        requested_by=actor,
+        action=action,
+        params=params,
+        items=items,
+        idempotency_key=idempotency_key,
+        request_hash=digest,
+        total=len(items),
+    )
+    from pulse.bulk.tasks import bulk_operation_run_task
+
+    enqueue(bulk_operation_run_task, operation.pk)
+    return operation, True
+
+
+# ---------------------------------------------------------------- execution
+
+
+def _progress(operation: BulkOperation, processed: int, phase: str) -> None:
+    cache.set(f"bulk-progress:{operation.pk}", {"processed": processed, "phase": phase}, timeout=3600)
+    try:
+        send_to_user(
+            operation.requested_by_id,
+            {
+                "type": "bulk.progress",
+                "operation_id": operation.pk,
+                "phase": phase,
+                "processed": processed,
+                "total": operation.total,
+                "ts": timezone.now().isoformat(),
+            },
+        )
+    except Exception:  # progress is best effort; the operation's outcome is not
+        logger.debug("Progress event for bulk operation %s not delivered", operation.pk, exc_info=True)
+
+
+def live_progress(operation: BulkOperation) -> dict[str, Any] | None:
+    return cache.get(f"bulk-progress:{operation.pk}")
+
+
+def bulk_operation_execute(*, operation_id: int) -> BulkOperation | None:
+    operation = BulkOperation.objects.select_related("requested_by").filter(pk=operation_id).first()
+    if operation is None or operation.status in (BulkStatus.SUCCEEDED, BulkStatus.FAILED):
+        return operation
+    BulkOperation.objects.filter(pk=operation.pk).update(
+        status=BulkStatus.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    try:
+        with transaction.atomic():
+            locked = BulkOperation.objects.select_for_update().get(pk=operation.pk)
+            if locked.status != BulkStatus.RUNNING:
+                return locked  # another delivery finished it meanwhile
+            report, summary = _run(operation)
+            BulkOperation.objects.filter(pk=operation.pk).update(
+                status=BulkStatus.SUCCEEDED,
+                processed=operation.total,
+                report=report,
+                summary=summary,
+                finished_at=timezone.now(),
+            )
+    except _Rejected as rejected:
+        counts: dict[str, int] = {}
+        for item in rejected.report:
+            counts[item["result"]] = counts.get(item["result"], 0) + 1
+        BulkOperation.objects.filter(pk=operation.pk).update(
+            status=BulkStatus.FAILED,
+            processed=operation.total,
+            report=rejected.report,
+            summary={"changed": 0, "results": counts},
+            finished_at=timezone.now(),
+        )
+    operation.refresh_from_db()
+    _progress(operation, operation.total, operation.status)
+    return operation
+
+
+def _visible(actor: User, project: Project, role: str | None) -> bool:
+    return actor.is_staff or project.owner_id == actor.pk or role is not None
+
+
+def _allowed(actor: User, action: str, project: Project, role: str | None) -> bool:
+    if actor.is_staff or project.owner_id == actor.pk:
+        return True
+    return action not in OWNER_LEVEL and role in EDITOR_ROLES
+
+
+def _item_problem(action: str, params: dict[str, Any], project: Project, taken_titles: set[str]) -> str | None:
+    """Why this action cannot apply to this project, or None."""
+    if action == BulkAction.TRANSITION:
+        sources, _ = TRANSITIONS[params["name"]]
+        if project.status not in sources:
+            return f"Cannot {params['name']} a project that is {project.status}."
+    elif action == BulkAction.SHIFT_DUE_DATE:
+        if project.due_date is None:
+            return "The project has no due date to shift."
+        new_due = project.due_date + datetime.timedelta(days=params["days"])
+        if project.start_date and new_due < project.start_date:
+            return "The shifted due date would be before the start date."
+    elif action == BulkAction.SET_DUE_DATE:
+        due = params.get("due_date")
+        if due and project.start_date and datetime.date.fromisoformat(due) < project.start_date:
+            return "The due date would be before the start date."
+    elif action == BulkAction.RESTORE:
+        if project.deleted_at is None:
+            return "The project is not in the trash."
+        key = project.title.lower()
+        if key in taken_titles:
+            return "A live project already has this title."
+        taken_titles.add(key)
+    return None
+
+
+def _run(operation: BulkOperation) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    actor = operation.requested_by
+    action, params = operation.action, operation.params
+    ids = [item["id"] for item in operation.items]
+    projects = {p.pk: p for p in Project.all_objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")}
+    roles = dict(TeamMember.objects.filter(user=actor, project_id__in=ids).values_list("project_id", "role"))
+    taken: set[str] = set()
+    if action == BulkAction.RESTORE:
+        titles = [p.title.lower() for p in projects.values() if p.deleted_at is not None]
+        taken = set(
+            Project.objects.annotate(lower_title=Lower("title"))
+            .filter(lower_title__in=titles)
+            .values_list("lower_title", flat=True)
+        )
+
+    report: list[dict[str, Any]] = []
+    failed = False
+    for n, item in enumerate(operation.items, start=1):
+        project = projects.get(item["id"])
+        role = roles.get(item["id"])
+        entry: dict[str, Any] = {"id": item["id"], "result": "ok"}
+        wants_live = action != BulkAction.RESTORE
+        if project is None or not _visible(actor, project, role) or (wants_live and project.deleted_at is not None):
+            entry["result"] = "not_found"
+        elif not _allowed(actor, action, project, role):
+            entry["result"] = "forbidden"
+        elif parse_etag(str(item.get("etag", "")), kind="project", pk=project.pk) != project.version:
+            entry.update(result="conflict", etag=make_etag("project", project.pk, project.version))
+        elif problem := _item_problem(action, params, project, taken):
+            entry.update(result="invalid", message=problem)
+        failed = failed or entry["result"] != "ok"
+        report.append(entry)
+        if n % PROGRESS_EVERY == 0:
+            _progress(operation, n, "checking")
+    if failed:
+        raise _Rejected(report)
+
+    targets = [projects[i] for i in ids]
+    changes = _apply(operation, actor, targets)
+    activities = [
+        Activity(
+            verb=_verb(action),
+            actor=actor,
+            target_type="project",
+            target_id=p.pk,
+            project_id=p.pk,
+            version=p.version,
+            changes=changes[p.pk],
+            metadata={"title": p.title, "bulk_operation_id": operation.pk, "action": action},
+        )
+        for p in targets
+    ]
+    Activity.objects.bulk_create(activities, batch_size=1000)
+    Activity.objects.create(
+        verb="bulk.completed",
+        actor=actor,
+        target_type="bulk_operation",
+        target_id=operation.pk,
+        metadata={"operation_id": operation.pk, "action": action, "params": params, "count": len(targets)},
+    )
+    publish_after_commit([*ids, None])
+    for entry, project in zip(report, targets, strict=True):
+        entry["etag"] = make_etag("project", project.pk, project.version)
+    return report, {"changed": len(targets), "results": {"ok": len(targets)}}
+
+
+VERBS: dict[str, str] = {
+    BulkAction.TRANSITION: "project.transitioned",
+    BulkAction.DELETE: "project.deleted",
+    BulkAction.RESTORE: "project.restored",
+}
+
+
+def _verb(action: str) -> str:
+    return VERBS.get(action, "project.updated")
+
+
+def _snapshot(p: Project) -> dict[str, Any]:
+    return {f: getattr(p, f) for f in _FIELDS_FOR_DIFF}
+
+
+def _apply(operation: BulkOperation, actor: User, targets: list[Project]) -> dict[int, dict[str, Any]]:
+    """Write the change with set-based SQL; return each project's ``{field: [before, after]}``."""
+    from pulse.activity.services import diff
+
+    action, params = operation.action, operation.params
+    ids = [p.pk for p in targets]
+    before = {p.pk: _snapshot(p) for p in targets}
+    now = timezone.now()
+    changes: dict[int, dict[str, Any]] = {}
+    _progress(operation, operation.total, "writing")
+
+    if action in TAG_ACTIONS:
+        tag_ids = sorted(set(params.get("tag_ids", [])))
+        names_before = _tag_names(ids)
+        with connection.cursor() as cursor:
+            if action == BulkAction.REMOVE_TAGS:
+                cursor.execute(
+                    "DELETE FROM projects_project_tags WHERE project_id = ANY(%s) AND tag_id = ANY(%s)", [ids, tag_ids]
+                )
+            elif action == BulkAction.REPLACE_TAGS:
+                cursor.execute("DELETE FROM projects_project_tags WHERE project_id = ANY(%s)", [ids])
+            if action in (BulkAction.ADD_TAGS, BulkAction.REPLACE_TAGS) and tag_ids:
+                cursor.execute(
+                    "INSERT INTO projects_project_tags (project_id, tag_id) "
+                    "SELECT p, t FROM unnest(%s::bigint[]) p CROSS JOIN unnest(%s::bigint[]) t "
+                    "ON CONFLICT DO NOTHING",
+                    [ids, tag_ids],
+                )
+        Project.all_objects.filter(pk__in=ids).update(version=F("version") + 1, updated_at=now)
+        search_index_refresh(ids)
+        names_after = _tag_names(ids)
+        for p in targets:
+            p.version += 1
+            changes[p.pk] = diff({"tags": names_before.get(p.pk, [])}, {"tags": names_after.get(p.pk, [])})
+        return changes
+
+    if action == BulkAction.DELETE:
+        for p in targets:
+            p.deleted_at = now
+        update_from_values(
+            "projects_project",
+            [("deleted_at", "timestamptz"), ("deleted_by_id", "bigint")],
+            [(p.pk, now, actor.pk) for p in targets],
+            extra_set='"version" = t."version" + 1, "updated_at" = now()',
+        )
+        for p in targets:
+            p.version += 1
+            changes[p.pk] = {"deleted_at": [None, now.isoformat()]}
+        return changes
+
+    if action == BulkAction.CHANGE_OWNER:
+        owner_id = params["owner_id"]
+        update_from_values(
+            "projects_project",
+            [("owner_id", "bigint")],
+            [(p.pk, owner_id) for p in targets],
+            extra_set='"version" = t."version" + 1, "updated_at" = now()',
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO projects_teammember "
+                "(project_id, user_id, role, allocation, version, created_at, updated_at) "
+                "SELECT p, %s, %s, 0, 1, now(), now() FROM unnest(%s::bigint[]) p "
+                "ON CONFLICT (project_id, user_id) DO NOTHING",
+                [owner_id, Role.LEAD, ids],
+            )
+        for p in targets:
+            p.owner_id = owner_id
+            p.version += 1
+            changes[p.pk] = diff(before[p.pk], _snapshot(p))
+        return changes
+
+    # Field changes that move health: recompute it per project from its milestones (fetched in one query).
+    facts = milestone_facts(ids)
+    for p in targets:
+        if action == BulkAction.TRANSITION:
+            p.status = TRANSITIONS[params["name"]][1]
+        elif action == BulkAction.SET_HEALTH_OVERRIDE:
+            p.health_override, p.health_override_reason = params["health"], params["reason"]
+        elif action == BulkAction.CLEAR_HEALTH_OVERRIDE:
+            p.health_override, p.health_override_reason = None, ""
+        elif action == BulkAction.SHIFT_DUE_DATE:
+            assert p.due_date is not None
+            p.due_date = p.due_date + datetime.timedelta(days=params["days"])
+        elif action == BulkAction.SET_DUE_DATE:
+            p.due_date = datetime.date.fromisoformat(params["due_date"]) if params.get("due_date") else None
+        elif action == BulkAction.RESTORE:
+            p.deleted_at = None
+        derive(p, facts[p.pk])
+    update_from_values(
+        "projects_project",
+        [
+            ("status", "varchar"),
+            ("health", "varchar"),
+            ("health_reasons", "jsonb"),
+            ("health_override", "varchar"),
+            ("health_override_reason", "varchar"),
+            ("due_date", "date"),
+            ("deleted_at", "timestamptz"),
+        ],
+        [
+            (
+                p.pk,
+                p.status,
+                p.health,
+                json.dumps(p.health_reasons),
+                p.health_override,
+                p.health_override_reason,
+                p.due_date,
+                p.deleted_at,
+            )
+            for p in targets
+        ],
+        extra_set='"version" = t."version" + 1, "updated_at" = now()'
+        + (', "deleted_by_id" = NULL' if action == BulkAction.RESTORE else ""),
+    )
+    for p in targets:
+        p.version += 1
+        changes[p.pk] = diff(before[p.pk], _snapshot(p))
+    return changes
+
+
+def _tag_names(project_ids: list[int]) -> dict[int, list[str]]:
+    names: dict[int, list[str]] = {}
+    rows = Tag.objects.filter(projects__id__in=project_ids).values_list("projects__id", "name").order_by("name")
+    for project_id, name in rows:
+        names.setdefault(project_id, []).append(name)
+    return names
