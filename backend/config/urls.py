@@ -7,6 +7,7 @@ from pulse.accounts import apis as accounts
 from pulse.activity import apis as activity
 from pulse.bulk import apis as bulk
 from pulse.dashboard.apis import DashboardApi
+from pulse.notifications import apis as notifications
 from pulse.ops import views as ops
 from pulse.projects import apis as projects
 from pulse.projects.services import TRANSITIONS
@@ -50,6 +51,14 @@ api_v1 = [
     path("activity/", activity.ActivityFeedApi.as_view(), name="activity-list"),
     path("search/", SearchApi.as_view(), name="search"),
     path("dashboard/", DashboardApi.as_view(), name="dashboard"),
+    path("notifications/", notifications.NotificationListApi.as_view(), name="notification-list"),
+    path("notifications/read-all/", notifications.NotificationReadAllApi.as_view(), name="notification-read-all"),
+    path(
+        "notifications/<int:notification_id>/read/",
+        notifications.NotificationReadApi.as_view(),
+        name="notification-read",
+    ),
+    path("webhooks/mandrill/", notifications.MandrillWebhookApi.as_view(), name="webhook-mandrill"),
     path("bulk-operations/", bulk.BulkOperationCreateApi.as_view(), name="bulk-operation-list"),
     path("bulk-operations/<int:operation_id>/", bulk.BulkOperationDetailApi.as_view(), name="bulk-operation-detail"),
     # Unknown API paths answer in the error shape even with DEBUG on.

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "pulse.search",
     "pulse.realtime",
     "pulse.bulk",
+    "pulse.notifications",
+    "anymail",
     "channels",
     "pulse.ops",
 ]

@@ -10,6 +10,8 @@ class User(VersionedModel, AbstractUser):
     email = models.EmailField(max_length=254)
     # Access tokens issued before this instant are refused (password change, forced logout).
     tokens_valid_after = models.DateTimeField(null=True, blank=True, editable=False)
+    # Notification kinds this person does not want by email (in-app delivery is always on).
+    email_opt_out = models.JSONField(default=list, blank=True)
 
     objects: UserManager = UserManager()  # type: ignore[assignment,misc]
 

@@ -6,6 +6,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from pulse.accounts.auth import token_is_revoked
 from pulse.accounts.models import User
+from pulse.notifications.models import NotificationKind
 from pulsekit.versioning import make_etag
 
 
@@ -44,6 +45,7 @@ class MeOutputSerializer(serializers.Serializer):
     last_name = serializers.CharField()
     name = serializers.CharField()
     is_staff = serializers.BooleanField()
+    email_opt_out = serializers.ListField(child=serializers.CharField(), help_text="Notification kinds not emailed.")
     version = serializers.IntegerField()
     etag = serializers.CharField()
     date_joined = serializers.DateTimeField()
@@ -58,6 +60,7 @@ class MeOutputSerializer(serializers.Serializer):
             "last_name": u.last_name,
             "name": u.name,
             "is_staff": u.is_staff,
+            "email_opt_out": u.email_opt_out,
             "version": u.version,
             "etag": make_etag("user", u.pk, u.version),
             "date_joined": u.date_joined.isoformat().replace("+00:00", "Z"),
@@ -69,6 +72,9 @@ class MeInputSerializer(serializers.Serializer):
     first_name = serializers.CharField(max_length=150, allow_blank=True, required=False)
     last_name = serializers.CharField(max_length=150, allow_blank=True, required=False)
     email = serializers.EmailField(max_length=254, required=False)
+    email_opt_out = serializers.ListField(
+        child=serializers.ChoiceField(choices=NotificationKind.choices), max_length=20, required=False
+    )
     current_password = serializers.CharField(max_length=128, required=False, write_only=True)
     new_password = serializers.CharField(max_length=128, required=False, write_only=True)
 

@@ -19,7 +19,7 @@ from pulse.realtime.services import sessions_revoke
 from pulsekit.errors import ValidationFailed
 from pulsekit.versioning import StaleVersion
 
-PROFILE_FIELDS = ("display_name", "first_name", "last_name", "email")
+PROFILE_FIELDS = ("display_name", "first_name", "last_name", "email", "email_opt_out")
 
 
 def user_create(*, username: str, email: str, password: str | None, display_name: str = "", **extra: Any) -> User:

@@ -9,10 +9,12 @@ from pulse.projects.selectors import visible_project_ids
 
 
 def activity_feed(*, user: Any, verb: str = "") -> QuerySet[Activity]:
-    """Activity of every project the user can see, plus global (tag) activity."""
+    """Activity of every project the user can see, plus tag activity (tags are shared by everyone)."""
     qs = Activity.objects.select_related("actor")
     if not getattr(user, "is_staff", False):
-        qs = qs.filter(Q(project_id__in=visible_project_ids(user)) | Q(project_id__isnull=True))
+        qs = qs.filter(
+            Q(project_id__in=visible_project_ids(user)) | Q(project_id__isnull=True, verb__startswith="tag.")
+        )
     if verb:
         qs = qs.filter(verb__startswith=verb)
     return qs

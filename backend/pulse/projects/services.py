@@ -18,6 +18,8 @@ from django.utils import timezone
 from pulse.accounts.models import User
 from pulse.activity.services import activity_record, diff
 from pulse.common.validation import clean_or_fail, integrity_failed
+from pulse.notifications.models import NotificationKind
+from pulse.notifications.services import notify
 from pulse.projects import permissions
 from pulse.projects.health import MilestoneFacts, compute_health, weighted_progress
 from pulse.projects.models import (
@@ -320,7 +322,7 @@ def project_transition(*, project_id: int, name: str, expected_version: int | No
         project.version,
         {"status": project.status, "health": project.health, "health_reasons": project.health_reasons},
     )
-    activity_record(
+    activity = activity_record(
         verb="project.transitioned",
         actor=actor,
         target_type="project",
@@ -329,6 +331,17 @@ def project_transition(*, project_id: int, name: str, expected_version: int | No
         version=project.version,
         changes=diff(before, {"status": project.status, "health": project.health}),
         metadata={"title": project.title, "transition": name},
+    )
+    members = User.objects.filter(memberships__project_id=project.pk)
+    notify(
+        recipients=[*members, project.owner],
+        kind=NotificationKind.PROJECT_TRANSITIONED,
+        title=f"{project.title} is now {project.get_status_display().lower()}",
+        body=f"{actor.name} ran “{name}” on {project.title}.",
+        project_id=project.pk,
+        target=("project", project.pk),
+        dedupe_key=f"activity:{activity.pk}",
+        exclude=actor,
     )
     return project
 
@@ -444,7 +457,7 @@ def member_add(*, project_id: int, actor: User, user_id: int, role: str, allocat
     except IntegrityError as error:
         raise integrity_failed(error) from error
     _touch_project(project)
-    activity_record(
+    activity = activity_record(
         verb="member.added",
         actor=actor,
         target_type="member",
@@ -453,6 +466,16 @@ def member_add(*, project_id: int, actor: User, user_id: int, role: str, allocat
         version=project.version,
         changes=diff({}, _member_snapshot(member)),
         metadata={"title": project.title, "user_name": user.name},
+    )
+    notify(
+        recipients=[user],
+        kind=NotificationKind.MEMBER_ADDED,
+        title=f"You joined {project.title} as {member.get_role_display().lower()}",
+        body=f"{actor.name} added you to {project.title} with {member.allocation}% allocation.",
+        project_id=project.pk,
+        target=("member", member.pk),
+        dedupe_key=f"activity:{activity.pk}",
+        exclude=actor,
     )
     return member
 
@@ -478,7 +501,7 @@ def member_update(
     )
     member.version += 1
     _touch_project(project)
-    activity_record(
+    activity = activity_record(
         verb="member.updated",
         actor=actor,
         target_type="member",
@@ -488,6 +511,17 @@ def member_update(
         changes=changes,
         metadata={"title": project.title, "user_name": member.user.name, "user_id": member.user_id},
     )
+    if "role" in changes:
+        notify(
+            recipients=[member.user],
+            kind=NotificationKind.MEMBER_ROLE_CHANGED,
+            title=f"Your role on {project.title} is now {member.get_role_display().lower()}",
+            body=f"{actor.name} changed your role from {changes['role'][0]} to {changes['role'][1]}.",
+            project_id=project.pk,
+            target=("member", member.pk),
+            dedupe_key=f"activity:{activity.pk}",
+            exclude=actor,
+        )
     return member
 
 
@@ -562,7 +596,7 @@ def milestone_create(*, project_id: int, actor: User, data: dict[str, Any]) -> M
     milestone.save()
     milestone_search_index_refresh([milestone.pk])
     project_changes = _touch_project(project)
-    activity_record(
+    activity = activity_record(
         verb="milestone.created",
         actor=actor,
         target_type="milestone",
@@ -572,7 +606,25 @@ def milestone_create(*, project_id: int, actor: User, data: dict[str, Any]) -> M
         changes=diff({}, _milestone_snapshot(milestone)),
         metadata={"title": milestone.title, "project_title": project.title, "project_changes": project_changes},
     )
+    _notify_assignee(milestone, project, actor, activity.pk)
     return milestone
+
+
+def _notify_assignee(milestone: Milestone, project: Project, actor: User, activity_id: int) -> None:
+    if milestone.assignee_id is None:
+        return
+    assignee = User.objects.get(pk=milestone.assignee_id)
+    due = f", due {milestone.due_date.isoformat()}" if milestone.due_date else ""
+    notify(
+        recipients=[assignee],
+        kind=NotificationKind.MILESTONE_ASSIGNED,
+        title=f"Milestone “{milestone.title}” on {project.title} is yours",
+        body=f"{actor.name} assigned you “{milestone.title}”{due}.",
+        project_id=project.pk,
+        target=("milestone", milestone.pk),
+        dedupe_key=f"activity:{activity_id}",
+        exclude=actor,
+    )
 
 
 @transaction.atomic
@@ -623,7 +675,7 @@ def milestone_update(
     if {"title", "description"} & changes.keys():
         milestone_search_index_refresh([milestone.pk])
     project_changes = _touch_project(project)
-    activity_record(
+    activity = activity_record(
         verb="milestone.updated",
         actor=actor,
         target_type="milestone",
@@ -633,6 +685,8 @@ def milestone_update(
         changes=changes,
         metadata={"title": milestone.title, "project_title": project.title, "project_changes": project_changes},
     )
+    if "assignee_id" in changes:
+        _notify_assignee(milestone, project, actor, activity.pk)
     return milestone
 
 

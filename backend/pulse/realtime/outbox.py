@@ -82,7 +82,11 @@ def publish_pending(project_ids: Iterable[int | None]) -> int:
             for activity in rows:
                 pid = activity.project_id
                 event = envelope(activity, prev_id=previous.get(pid) if pid is not None else None)
-                send_group(GLOBAL_GROUP if pid is None else project_group(pid), {"type": "pulse.event", "event": event})
+                if pid is None and activity.target_type == "notification":
+                    send_to_user(activity.metadata["recipient_id"], event)  # private to its recipient
+                else:
+                    group = GLOBAL_GROUP if pid is None else project_group(pid)
+                    send_group(group, {"type": "pulse.event", "event": event})
                 if pid is not None:
                     previous[pid] = activity.pk
                     touched.add(pid)

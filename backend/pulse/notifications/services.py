@@ -1,0 +1,263 @@
+"""Notifications: created by other services in their transaction, delivered in-app and by email.
+
+In-app delivery is the row itself plus a message on the recipient's `user`
+websocket topic after commit. Email goes through Django's email API, backed by
+django-anymail (Mandrill) in production and the console backend in development,
+from a Celery task with exponential backoff and jitter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from base64 import b64encode
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from pulse.accounts.models import User
+from pulse.activity.services import activity_record
+from pulse.common.tasks import enqueue
+from pulse.notifications.models import EmailStatus, Notification, NotificationKind, WebhookEvent
+from pulse.realtime.outbox import send_to_user
+from pulsekit.errors import NotFound
+
+logger = logging.getLogger(__name__)
+
+# Mandrill event → our delivery status, and how far along delivery each status is (never go back).
+MANDRILL_STATUS = {
+    "send": EmailStatus.SENT,
+    "deferral": EmailStatus.DEFERRED,
+    "soft_bounce": EmailStatus.SOFT_BOUNCED,
+    "hard_bounce": EmailStatus.BOUNCED,
+    "reject": EmailStatus.REJECTED,
+    "open": EmailStatus.OPENED,
+    "click": EmailStatus.CLICKED,
+    "spam": EmailStatus.SPAM,
+    "unsub": EmailStatus.UNSUBSCRIBED,
+}
+STATUS_RANK: dict[str, int] = {
+    EmailStatus.PENDING: 0,
+    EmailStatus.DEFERRED: 1,
+    EmailStatus.SENT: 2,
+    EmailStatus.SOFT_BOUNCED: 3,
+    EmailStatus.OPENED: 4,
+    EmailStatus.CLICKED: 5,
+    EmailStatus.BOUNCED: 6,
+    EmailStatus.REJECTED: 6,
+    EmailStatus.SPAM: 7,
+    EmailStatus.UNSUBSCRIBED: 7,
+    EmailStatus.FAILED: 6,
+    EmailStatus.SKIPPED: 0,
+}
+
+
+def notification_event(n: Notification) -> dict[str, Any]:
+    return {
+        "type": "notification.created",
+        "id": n.pk,
+        "kind": n.kind,
+        "title": n.title,
+        "body": n.body,
+        "project_id": n.project_id,
+        "email_status": n.email_status,
+        "ts": (n.created_at or timezone.now()).isoformat(),
+    }
+
+
+def notify(
+    *,
+    recipients: Iterable[User],
+    kind: str,
+    title: str,
+    body: str = "",
+    project_id: int | None = None,
+    target: tuple[str, int | None] = ("", None),
+    dedupe_key: str,
+    exclude: User | None = None,
+) -> list[Notification]:
+    """Create one notification per recipient (idempotent per ``dedupe_key``), queue email, push in-app."""
+    created = []
+    for user in {u.pk: u for u in recipients}.values():
+        if (exclude is not None and user.pk == exclude.pk) or not user.is_active:
+            continue
+        email_off = kind in (user.email_opt_out or [])
+        try:
+            with transaction.atomic():
+                notification = Notification.objects.create(
+                    recipient=user,
+                    kind=kind,
+                    title=title[:300],
+                    body=body,
+                    project_id=project_id,
+                    target_type=target[0],
+                    target_id=target[1],
+                    dedupe_key=dedupe_key,
+                    email_status=EmailStatus.SKIPPED if email_off or not user.email else EmailStatus.PENDING,
+                )
+        except IntegrityError:
+            continue  # already notified for this
+        created.append(notification)
+        if notification.email_status == EmailStatus.PENDING:
+            from pulse.notifications.tasks import notification_email_send_task
+
+            enqueue(notification_email_send_task, notification.pk)
+    if created:
+        events = [(n.recipient_id, notification_event(n)) for n in created]
+        transaction.on_commit(lambda: _push(events))
+    return created
+
+
+def _push(events: list[tuple[int, dict[str, Any]]]) -> None:
+    for user_id, event in events:
+        try:
+            send_to_user(user_id, event)
+        except Exception:  # in-app rows exist; the stream is a convenience on top
+            logger.warning("Could not push notification to user %s", user_id, exc_info=True)
+
+
+class EmailDeliveryError(Exception):
+    """The provider refused or failed; the task retries."""
+
+
+def notification_email_send(*, notification_id: int) -> Notification | None:
+    """Send one notification's email. Idempotent: only a pending notification is sent."""
+    with transaction.atomic():
+        n = (
+            Notification.objects.select_for_update()
+            .select_related("recipient")
+            .filter(pk=notification_id, email_status=EmailStatus.PENDING)
+            .first()
+        )
+        if n is None:
+            return None
+        Notification.objects.filter(pk=n.pk).update(email_attempts=F("email_attempts") + 1)
+        message = EmailMessage(
+            subject=f"[Pulse] {n.title}",
+            body=f"{n.body}\n\n— Pulse",
+            to=[n.recipient.email],
+            from_email=settings.DEFAULT_FROM_EMAIL,
+        )
+        message.extra_headers["X-Pulse-Notification"] = str(n.pk)
+        try:
+            message.send(fail_silently=False)
+        except Exception as error:
+            Notification.objects.filter(pk=n.pk).update(email_error=f"{type(error).__name__}: {error}"[:1000])
+            raise EmailDeliveryError(str(error)) from error
+        status = getattr(message, "anymail_status", None)
+        message_id = (getattr(status, "message_id", None) or "") if status else ""
+        Notification.objects.filter(pk=n.pk).update(
+            email_status=EmailStatus.SENT,
+            email_message_id=str(message_id)[:200],
+            email_error="",
+            email_updated_at=timezone.now(),
+        )
+    n.refresh_from_db()
+    return n
+
+
+def notification_email_failed(*, notification_id: int, error: str) -> None:
+    """The last attempt failed: record it for good."""
+    Notification.objects.filter(pk=notification_id, email_status=EmailStatus.PENDING).update(
+        email_status=EmailStatus.FAILED, email_error=error[:1000], email_updated_at=timezone.now()
+    )
+
+
+def notification_mark_read(*, user: User, notification_id: int) -> Notification:
+    n = Notification.objects.filter(pk=notification_id, recipient=user).first()
+    if n is None:
+        raise NotFound("Notification not found.")
+    if n.read_at is None:
+        n.read_at = timezone.now()
+        Notification.objects.filter(pk=n.pk).update(read_at=n.read_at)
+    return n
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# ---------------------------------------------------------------- Mandrill webhooks
+
+
+def mandrill_signature(*, key: str, url: str, params: dict[str, str]) -> str:
+    """Mandrill's scheme: base64(HMAC-SHA1(key, url + each POST key and value, sorted by key))."""
+    signed = url + "".join(f"{k}{params[k]}" for k in sorted(params))
+    return b64encode(hmac.new(key.encode(), signed.encode(), hashlib.sha1).digest()).decode()
+
+
+def mandrill_signature_valid(*, key: str, url: str, params: dict[str, str], signature: str) -> bool:
+    if not key or not signature:
+        return False
+    return hmac.compare_digest(mandrill_signature(key=key, url=url, params=params), signature)
+
+
+def _event_key(event: dict[str, Any]) -> str:
+    return f"{event.get('_id', '')}:{event.get('event', '')}:{event.get('ts', '')}"[:200]
+
+
+@transaction.atomic
+def mandrill_events_process(*, events: list[dict[str, Any]]) -> dict[str, int]:
+    """Apply Mandrill delivery events: dedupe, update status (forward only), record and push."""
+    counts = {"processed": 0, "duplicates": 0, "unmatched": 0, "ignored": 0}
+    for event in events:
+        kind = event.get("event")
+        if kind not in MANDRILL_STATUS:
+            counts["ignored"] += 1
+            continue
+        raw_msg = event.get("msg")
+        msg: dict[str, Any] = raw_msg if isinstance(raw_msg, dict) else {}
+        message_id = str(event.get("_id") or msg.get("_id") or "")
+        try:
+            with transaction.atomic():
+                WebhookEvent.objects.create(
+                    provider="mandrill",
+                    event_key=_event_key(event),
+                    event_type=kind,
+                    message_id=message_id,
+                    payload=event,
+                )
+        except IntegrityError:
+            counts["duplicates"] += 1
+            continue
+        n = Notification.objects.select_for_update().filter(email_message_id=message_id).first() if message_id else None
+        if n is None:
+            counts["unmatched"] += 1
+            continue
+        new = MANDRILL_STATUS[kind]
+        counts["processed"] += 1
+        if STATUS_RANK[new] <= STATUS_RANK.get(n.email_status, 0) and new != n.email_status:
+            continue  # late or out-of-order event: never move delivery backwards
+        if new == n.email_status:
+            continue
+        old = n.email_status
+        Notification.objects.filter(pk=n.pk).update(email_status=new, email_updated_at=timezone.now())
+        activity_record(
+            verb="notification.delivered",
+            actor=None,
+            target_type="notification",
+            target_id=n.pk,
+            changes={"email_status": [old, new]},
+            metadata={"recipient_id": n.recipient_id, "kind": n.kind, "provider": "mandrill", "event": kind},
+        )
+        recipient_id, event_out = (
+            n.recipient_id,
+            {
+                "type": "notification.email_status",
+                "id": n.pk,
+                "email_status": new,
+                "previous": old,
+                "ts": timezone.now().isoformat(),
+            },
+        )
+        transaction.on_commit(lambda r=recipient_id, e=event_out: _push([(r, e)]))  # type: ignore[misc]
+    return counts
+
+
+__all__ = ["NotificationKind", "notify"]
