@@ -47,4 +47,6 @@ def make_tag(actor: User, name: str | None = None, **extra: Any) -> Tag:
 
 
 def fresh(obj: Any) -> Any:
-    return type(obj).all_objects.get(pk=obj.pk) if hasattr(type(obj), "all_objects") else type(obj).objects.get(pk=obj.pk)
+    return (
+        type(obj).all_objects.get(pk=obj.pk) if hasattr(type(obj), "all_objects") else type(obj).objects.get(pk=obj.pk)
+    )

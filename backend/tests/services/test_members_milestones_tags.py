@@ -1,13 +1,13 @@
 import datetime
 
 import pytest
-from pulsekit.errors import Conflict, Forbidden, ValidationFailed
-from pulsekit.versioning import StaleVersion
 
 from pulse.activity.models import Activity
 from pulse.projects import services
 from pulse.projects.models import Milestone, Project, Tag
 from pulse.projects.selectors import allocation_totals
+from pulsekit.errors import Conflict, Forbidden, ValidationFailed
+from pulsekit.versioning import StaleVersion
 from tests.factories import add_member, fresh, make_milestone, make_project, make_tag, make_user
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +64,11 @@ def test_member_update_is_versioned():
     )
     with pytest.raises(StaleVersion):
         services.member_update(
-            project_id=project.pk, member_id=member.pk, expected_version=member.version, actor=owner, data={"role": "lead"}
+            project_id=project.pk,
+            member_id=member.pk,
+            expected_version=member.version,
+            actor=owner,
+            data={"role": "lead"},
         )
     assert fresh(member).role == "qa"
 
@@ -95,12 +99,18 @@ def test_assigned_developer_may_update_progress_but_not_title():
     add_member(project, dev)
     milestone = make_milestone(project, assignee_id=dev.pk)
     services.milestone_update(
-        project_id=project.pk, milestone_id=milestone.pk, expected_version=milestone.version, actor=dev,
+        project_id=project.pk,
+        milestone_id=milestone.pk,
+        expected_version=milestone.version,
+        actor=dev,
         data={"progress": 40},
     )
     with pytest.raises(Forbidden):
         services.milestone_update(
-            project_id=project.pk, milestone_id=milestone.pk, expected_version=milestone.version + 1, actor=dev,
+            project_id=project.pk,
+            milestone_id=milestone.pk,
+            expected_version=milestone.version + 1,
+            actor=dev,
             data={"title": "Mine now"},
         )
     assert fresh(milestone).progress == 40

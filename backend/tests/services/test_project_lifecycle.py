@@ -1,9 +1,9 @@
 import pytest
-from pulsekit.errors import Conflict, Forbidden
 
 from pulse.activity.models import Activity
 from pulse.projects import services
 from pulse.projects.models import Milestone, Project, TeamMember
+from pulsekit.errors import Conflict, Forbidden
 from tests.factories import add_member, fresh, make_milestone, make_project, make_user
 
 pytestmark = pytest.mark.django_db

@@ -1,9 +1,9 @@
 import pytest
-from pulsekit.errors import Forbidden, NotFound, ValidationFailed
-from pulsekit.versioning import StaleVersion
 
 from pulse.activity.models import Activity
 from pulse.projects import services
+from pulsekit.errors import Forbidden, NotFound, ValidationFailed
+from pulsekit.versioning import StaleVersion
 from tests.factories import make_milestone, make_project, make_tag, make_user
 
 pytestmark = pytest.mark.django_db
