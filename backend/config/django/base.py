@@ -153,6 +153,8 @@ PULSE = {
     "REPLAY_MAX_AGE_SECONDS": env.int("REPLAY_MAX_AGE_SECONDS", default=24 * 3600),
     "DASHBOARD_DEBOUNCE_SECONDS": env.float("DASHBOARD_DEBOUNCE_SECONDS", default=0.5),
     "SESSION_RECHECK_SECONDS": env.float("SESSION_RECHECK_SECONDS", default=15.0),
+    # Run the beat schedule inside the web process when there is no broker (the `make run` laptop setup).
+    "LOCAL_BEAT": env.bool("LOCAL_BEAT", default=str(CELERY_BROKER_URL).startswith("memory://")),
 }
 
 LOGGING = {
