@@ -30,7 +30,13 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 
 # Verbs after which a subscriber's right to see the project must be checked again.
-ACCESS_VERBS = frozenset({"member.removed", "member.updated", "project.deleted", "project.updated"})
+ACCESS_VERBS = frozenset({"member.removed", "project.deleted", "project.purged"})
+
+
+def changes_access(event: dict[str, Any]) -> bool:
+    return event["type"] in ACCESS_VERBS or (
+        event["type"] == "project.updated" and "owner_id" in event["data"].get("changes", {})
+    )
 
 
 def _setting(name: str, default: Any) -> Any:
@@ -192,7 +198,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             for lost in missing:
                 await self._send_event(lost)
         await self._send_event(event)
-        if event["type"] in ACCESS_VERBS:
+        if changes_access(event):
             await self._recheck_access(project_id)
 
     async def _send_event(self, event: dict[str, Any]) -> None:
