@@ -1,6 +1,8 @@
 """Settings shared by every environment. Environment-specific modules import this."""
 
-from config.env import DEV_SECRET_KEY, REPO_DIR, env
+import sys
+
+from config.env import BASE_DIR, DEV_SECRET_KEY, REPO_DIR, env
 from config.settings.celery import *  # noqa: F403
 from config.settings.cors import *  # noqa: F403
 from config.settings.email import *  # noqa: F403
@@ -62,7 +64,7 @@ APPEND_SLASH = True
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -75,10 +77,21 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/pulse")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # connections come from the pool below
 DATABASES["default"]["ATOMIC_REQUESTS"] = False  # services own their transactions
+DATABASES["default"].setdefault("OPTIONS", {})
+# A bounded pool per server process: a burst of concurrent requests waits for a connection instead of
+# exhausting the database's max_connections. Not in Celery workers: they fork, and the pool's
+# threads do not survive a fork (a worker runs one task at a time anyway).
+_IS_CELERY = "celery" in " ".join(sys.argv[:2])
+if env.int("DB_POOL_MAX_SIZE", default=16) > 0 and not _IS_CELERY:
+    DATABASES["default"]["OPTIONS"]["pool"] = {
+        "min_size": env.int("DB_POOL_MIN_SIZE", default=1),
+        "max_size": env.int("DB_POOL_MAX_SIZE", default=16),
+        "timeout": env.float("DB_POOL_TIMEOUT", default=30.0),
+    }
 # Typo tolerance: a misspelt word shares about a third of its trigrams with the right one.
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c pg_trgm.word_similarity_threshold=0.3"
+DATABASES["default"]["OPTIONS"]["options"] = "-c pg_trgm.word_similarity_threshold=0.3"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")

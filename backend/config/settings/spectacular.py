@@ -17,6 +17,7 @@ SPECTACULAR_SETTINGS = {
         "HealthEnum": "pulse.projects.models.Health",
         "MilestoneStatusEnum": "pulse.projects.models.MilestoneStatus",
         "RoleEnum": "pulse.projects.models.Role",
+        "NotificationKindEnum": "pulse.notifications.models.NotificationKind",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
 }

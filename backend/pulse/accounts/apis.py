@@ -20,7 +20,7 @@ from pulse.accounts.serializers import (
     TokenPairSerializer,
     UserOutputSerializer,
 )
-from pulse.common.apis import ETAG, IF_MATCH, IF_NONE_MATCH, AuthedRequest, conditional_write, errors, with_etag
+from pulse.common.apis import ETAG, IF_MATCH, IF_NONE_MATCH, AuthedRequest, conditional_write, errors
 from pulsekit.pagination import PageNumber
 from pulsekit.params import reject_unknown_params
 from pulsekit.versioning import make_etag, not_modified_or
@@ -87,7 +87,7 @@ class MeApi(APIView):
     def patch(self, request: AuthedRequest) -> Response:
         serializer = MeInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        user = conditional_write(
+        return conditional_write(
             request,
             kind="user",
             pk=request.user.pk,
@@ -97,10 +97,11 @@ class MeApi(APIView):
             current=lambda: User.objects.get(pk=request.user.pk),
             render=render_me,
         )
-        return with_etag(Response(render_me(user)), kind="user", obj=user)
 
 
 class UserListApi(APIView):
+    pagination_class = PageNumber  # also tells the schema generator the list is paginated
+
     @extend_schema(
         operation_id="users_list",
         parameters=[OpenApiParameter("q", {"type": "string", "maxLength": 100}, description="Name or email.")],

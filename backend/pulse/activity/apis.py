@@ -22,6 +22,8 @@ def _page(request: AuthedRequest, view: APIView, queryset: object) -> Response:
 
 
 class ActivityFeedApi(APIView):
+    pagination_class = IdCursor  # also tells the schema generator the list is paginated
+
     @extend_schema(
         operation_id="activity_list",
         parameters=[VERB, CURSOR],
@@ -34,6 +36,8 @@ class ActivityFeedApi(APIView):
 
 
 class ProjectActivityApi(APIView):
+    pagination_class = IdCursor  # also tells the schema generator the list is paginated
+
     @extend_schema(
         operation_id="projects_activity",
         parameters=[VERB, CURSOR],

@@ -1,5 +1,7 @@
+import hashlib
 from typing import Any
 
+import orjson
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -8,10 +10,11 @@ from rest_framework.views import APIView
 
 from pulse.bulk.models import BulkAction, BulkOperation, BulkStatus
 from pulse.bulk.services import MAX_ITEMS, bulk_operation_request, live_progress
-from pulse.common.apis import AuthedRequest, errors
+from pulse.common.apis import ETAG, IF_NONE_MATCH, AuthedRequest, errors
 from pulse.projects.models import Health
 from pulse.projects.services import TRANSITIONS
 from pulsekit.errors import NotFound
+from pulsekit.versioning import not_modified_or
 
 MAX_ID = 2**63 - 1
 
@@ -141,10 +144,17 @@ class BulkOperationCreateApi(APIView):
 
 class BulkOperationDetailApi(APIView):
     @extend_schema(
-        operation_id="bulk_operations_retrieve", responses={200: BulkOperationSerializer, **errors(401, 404)}
+        operation_id="bulk_operations_retrieve",
+        parameters=[ETAG, IF_NONE_MATCH],
+        responses={200: BulkOperationSerializer, **errors(304, 401, 404)},
     )
     def get(self, request: AuthedRequest, operation_id: int) -> Response:
-        operation = BulkOperation.objects.filter(pk=operation_id if operation_id <= MAX_ID else 0).first()
+        operation = (
+            BulkOperation.objects.defer("items").filter(pk=operation_id if operation_id <= MAX_ID else 0).first()
+        )
         if operation is None or not (request.user.is_staff or operation.requested_by_id == request.user.pk):
             raise NotFound("Bulk operation not found.")
-        return Response(BulkOperationSerializer(operation).data)
+        body = BulkOperationSerializer(operation).data
+        # Read-only resource: a strong validator over its content (it changes as the run progresses).
+        digest = hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()[:20]
+        return not_modified_or(request, f'"bulk-{operation.pk}-{digest}"', lambda: Response(body))

@@ -32,7 +32,7 @@ from pulse.projects.models import Project, Role, Tag, TeamMember
 from pulse.projects.permissions import EDITOR_ROLES
 from pulse.projects.services import TRANSITIONS, derive, milestone_facts, search_index_refresh
 from pulse.realtime.outbox import publish_after_commit, send_to_user
-from pulsekit.bulk import update_from_values
+from pulsekit.bulk import insert_rows, update_from_values
 from pulsekit.errors import Unprocessable, ValidationFailed
 from pulsekit.versioning import make_etag, parse_etag
 
@@ -43,6 +43,21 @@ IDEMPOTENCY_WINDOW = datetime.timedelta(hours=24)
 PROGRESS_EVERY = 500
 OWNER_LEVEL = frozenset({BulkAction.CHANGE_OWNER, BulkAction.DELETE, BulkAction.RESTORE})
 TAG_ACTIONS = frozenset({BulkAction.ADD_TAGS, BulkAction.REMOVE_TAGS, BulkAction.REPLACE_TAGS})
+LOADED_FIELDS = (
+    "id",
+    "title",
+    "status",
+    "progress",
+    "health",
+    "health_reasons",
+    "health_override",
+    "health_override_reason",
+    "start_date",
+    "due_date",
+    "owner_id",
+    "version",
+    "deleted_at",
+)
 _FIELDS_FOR_DIFF = (
     "status",
     "health",
@@ -255,20 +270,26 @@ def _run(operation: BulkOperation) -> tuple[list[dict[str, Any]], dict[str, Any]
 
     targets = [projects[i] for i in ids]
     changes = _apply(operation, actor, targets)
-    activities = [
-        Activity(
-            verb=_verb(action),
-            actor=actor,
-            target_type="project",
-            target_id=p.pk,
-            project_id=p.pk,
-            version=p.version,
-            changes=changes[p.pk],
-            metadata={"title": p.title, "bulk_operation_id": operation.pk, "action": action},
-        )
-        for p in targets
-    ]
-    Activity.objects.bulk_create(activities, batch_size=1000)
+    now = timezone.now()
+    verb = _verb(action)
+    insert_rows(
+        "activity_activity",
+        ACTIVITY_COLUMNS,
+        [
+            (
+                verb,
+                actor.pk,
+                "project",
+                p.pk,
+                p.pk,
+                p.version,
+                json.dumps(changes[p.pk], default=str),
+                json.dumps({"title": p.title, "bulk_operation_id": operation.pk, "action": action}),
+                now,
+            )
+            for p in targets
+        ],
+    )
     Activity.objects.create(
         verb="bulk.completed",
         actor=actor,
@@ -287,6 +308,19 @@ VERBS: dict[str, str] = {
     BulkAction.DELETE: "project.deleted",
     BulkAction.RESTORE: "project.restored",
 }
+
+
+ACTIVITY_COLUMNS = (
+    ("verb", "varchar"),
+    ("actor_id", "bigint"),
+    ("target_type", "varchar"),
+    ("target_id", "bigint"),
+    ("project_id", "bigint"),
+    ("version", "integer"),
+    ("changes", "jsonb"),
+    ("metadata", "jsonb"),
+    ("created_at", "timestamptz"),
+)
 
 
 def _verb(action: str) -> str:

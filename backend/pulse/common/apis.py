@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -84,17 +85,46 @@ def conditional_write(
     *,
     kind: str,
     pk: int,
-    write: Callable[[int | None], T],
+    write: Callable[[int | None], Any],
     current: Callable[[], Any],
     render: Callable[[Any], dict[str, Any]],
-) -> T:
-    """Run ``write(expected_version)``; a stale version becomes a 412 carrying the current representation."""
+    respond: bool = True,
+) -> Response:
+    """Run ``write(expected_version)``; answer with the representation *this* write produced (or 204).
+
+    The re-read happens in the same transaction as the write, under its row lock, so a concurrent
+    writer can never make the response describe (or its ETag name) someone else's version.
+    A stale version becomes a 412 carrying the current representation and ETag.
+    """
     version = expected_version(request, kind=kind, pk=pk)
     try:
-        return write(version)
+        with transaction.atomic():
+            write(version)
+            if not respond:
+                return Response(status=204)
+            obj = current()
+            response = Response(render(obj))
     except StaleVersion as stale:
         obj = current()
         raise precondition_failed(kind=kind, pk=stale.pk, current_version=obj.version, current=render(obj)) from stale
+    return with_etag(response, kind=kind, obj=obj)
+
+
+def created(
+    request: Request,
+    *,
+    kind: str,
+    create: Callable[[], Any],
+    current: Callable[[Any], Any],
+    render: Callable[[Any], dict[str, Any]],
+    location: Callable[[Any], str],
+) -> Response:
+    """201 with Location and ETag, describing exactly what this request created."""
+    with transaction.atomic():
+        obj = current(create())
+        body = render(obj)
+    response = Response(body, status=201, headers={"Location": request.build_absolute_uri(location(obj))})
+    return with_etag(response, kind=kind, obj=obj)
 
 
 def with_etag(response: Response, *, kind: str, obj: Any) -> Response:

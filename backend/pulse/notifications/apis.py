@@ -68,6 +68,8 @@ class NotificationPage(PageNumber):
 
 
 class NotificationListApi(APIView):
+    pagination_class = NotificationPage  # also tells the schema generator the list is paginated
+
     @extend_schema(
         operation_id="notifications_list",
         parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL)],
@@ -98,11 +100,11 @@ class NotificationReadApi(APIView):
 
 
 class NotificationReadAllApi(APIView):
-    class OutputSerializer(serializers.Serializer):
+    class ReadAllResultSerializer(serializers.Serializer):
         marked = serializers.IntegerField()
 
     @extend_schema(
-        operation_id="notifications_read_all", request=None, responses={200: OutputSerializer, **errors(401)}
+        operation_id="notifications_read_all", request=None, responses={200: ReadAllResultSerializer, **errors(401)}
     )
     def post(self, request: AuthedRequest) -> Response:
         return Response({"marked": services.notifications_mark_all_read(user=request.user)})
@@ -115,7 +117,7 @@ class MandrillWebhookApi(APIView):
     permission_classes = [AllowAny]
     parser_classes = [FormParser, MultiPartParser]
 
-    class OutputSerializer(serializers.Serializer):
+    class MandrillResultSerializer(serializers.Serializer):
         processed = serializers.IntegerField()
         duplicates = serializers.IntegerField()
         unmatched = serializers.IntegerField()
@@ -133,7 +135,7 @@ class MandrillWebhookApi(APIView):
                 "properties": {"mandrill_events": {"type": "string"}},
             }
         },
-        responses={200: OutputSerializer, **errors(400, 403)},
+        responses={200: MandrillResultSerializer, **errors(400, 403)},
     )
     def post(self, request: Request) -> Response:
         params = {k: request.data.get(k) for k in request.data}

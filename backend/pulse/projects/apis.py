@@ -8,7 +8,6 @@ from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -21,6 +20,7 @@ from pulse.common.apis import (
     AuthedRequest,
     conditional_get,
     conditional_write,
+    created,
     errors,
     with_etag,
 )
@@ -50,13 +50,6 @@ def _validated(
     serializer = serializer_class(data=request.data, partial=partial, context=context)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
-
-
-def _created(request: AuthedRequest, body: dict[str, Any], *, location: str, kind: str, obj: Any) -> Response:
-    response = Response(
-        body, status=status.HTTP_201_CREATED, headers={"Location": request.build_absolute_uri(location)}
-    )
-    return with_etag(response, kind=kind, obj=obj)
 
 
 # ---------------------------------------------------------------- projects
@@ -106,6 +99,8 @@ PROJECT_LIST_PARAMS = [
 
 
 class ProjectListCreateApi(APIView):
+    pagination_class = PageNumber  # also tells the schema generator the list is paginated
+
     @extend_schema(
         operation_id="projects_list",
         parameters=PROJECT_LIST_PARAMS,
@@ -128,14 +123,13 @@ class ProjectListCreateApi(APIView):
     )
     def post(self, request: AuthedRequest) -> Response:
         data = _validated(ProjectInputSerializer, request)
-        project = services.project_create(actor=request.user, **data)
-        project = selectors.project_get(user=request.user, project_id=project.pk)
-        return _created(
+        return created(
             request,
-            render_project(request, project),
-            location=reverse("project-detail", args=[project.pk]),
             kind="project",
-            obj=project,
+            create=lambda: services.project_create(actor=request.user, **data),
+            current=lambda p: selectors.project_get(user=request.user, project_id=p.pk),
+            render=lambda p: render_project(request, p),
+            location=lambda p: reverse("project-detail", args=[p.pk]),
         )
 
 
@@ -147,7 +141,7 @@ class ProjectDetailApi(APIView):
         data = _validated(
             ProjectInputSerializer, request, partial=partial, dates=(project.start_date, project.due_date)
         )
-        conditional_write(
+        return conditional_write(
             request,
             kind="project",
             pk=project.pk,
@@ -157,8 +151,6 @@ class ProjectDetailApi(APIView):
             current=lambda: selectors.project_get(user=request.user, project_id=project.pk),
             render=lambda p: render_project(request, p),
         )
-        fresh = selectors.project_get(user=request.user, project_id=project.pk)
-        return with_etag(Response(render_project(request, fresh)), kind="project", obj=fresh)
 
     @extend_schema(
         operation_id="projects_retrieve",
@@ -196,7 +188,7 @@ class ProjectDetailApi(APIView):
         project = selectors.project_get(user=request.user, project_id=project_id)
         if not permissions.can_delete(request.user, project):
             raise Forbidden("Only the owner may delete this project.")
-        conditional_write(
+        return conditional_write(
             request,
             kind="project",
             pk=project.pk,
@@ -205,8 +197,8 @@ class ProjectDetailApi(APIView):
             ),
             current=lambda: selectors.project_get(user=request.user, project_id=project.pk),
             render=lambda p: render_project(request, p),
+            respond=False,
         )
-        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ProjectTransitionApi(APIView):
@@ -228,7 +220,7 @@ class ProjectTransitionApi(APIView):
         project = selectors.project_get(user=request.user, project_id=project_id)
         if not permissions.can_edit(request.user, project):
             raise Forbidden("Only the owner, a lead or a manager may change this project's status.")
-        conditional_write(
+        return conditional_write(
             request,
             kind="project",
             pk=project.pk,
@@ -238,8 +230,6 @@ class ProjectTransitionApi(APIView):
             current=lambda: selectors.project_get(user=request.user, project_id=project.pk),
             render=lambda p: render_project(request, p),
         )
-        fresh = selectors.project_get(user=request.user, project_id=project.pk)
-        return with_etag(Response(render_project(request, fresh)), kind="project", obj=fresh)
 
 
 class ProjectRestoreApi(APIView):
@@ -261,6 +251,8 @@ class ProjectRestoreApi(APIView):
 
 
 class ProjectTrashApi(APIView):
+    pagination_class = PageNumber  # also tells the schema generator the list is paginated
+
     @extend_schema(
         operation_id="projects_trash", responses={200: TrashedProjectSerializer(many=True), **errors(400, 401)}
     )
@@ -281,6 +273,8 @@ def render_member(member: Any) -> dict[str, Any]:
 
 
 class MemberListCreateApi(APIView):
+    pagination_class = PageNumber  # also tells the schema generator the list is paginated
+
     @extend_schema(
         operation_id="members_list", responses={200: MemberOutputSerializer(many=True), **errors(400, 401, 404)}
     )
@@ -303,14 +297,13 @@ class MemberListCreateApi(APIView):
     def post(self, request: AuthedRequest, project_id: int) -> Response:
         project = selectors.project_get(user=request.user, project_id=project_id)
         data = _validated(MemberCreateSerializer, request)
-        member = services.member_add(project_id=project.pk, actor=request.user, **data)
-        member = selectors.member_get(project=project, member_id=member.pk)
-        return _created(
+        return created(
             request,
-            render_member(member),
-            location=reverse("member-detail", args=[project.pk, member.pk]),
             kind="member",
-            obj=member,
+            create=lambda: services.member_add(project_id=project.pk, actor=request.user, **data),
+            current=lambda m: selectors.member_get(project=project, member_id=m.pk),
+            render=render_member,
+            location=lambda m: reverse("member-detail", args=[project.pk, m.pk]),
         )
 
 
@@ -337,7 +330,7 @@ class MemberDetailApi(APIView):
         if not permissions.can_edit(request.user, project):
             raise Forbidden("Only the owner, a lead or a manager may manage the team.")
         data = _validated(MemberUpdateSerializer, request, partial=True)
-        conditional_write(
+        return conditional_write(
             request,
             kind="member",
             pk=member.pk,
@@ -347,8 +340,6 @@ class MemberDetailApi(APIView):
             current=lambda: selectors.member_get(project=project, member_id=member.pk),
             render=render_member,
         )
-        fresh = selectors.member_get(project=project, member_id=member.pk)
-        return with_etag(Response(render_member(fresh)), kind="member", obj=fresh)
 
     @extend_schema(
         operation_id="members_destroy",
@@ -360,7 +351,7 @@ class MemberDetailApi(APIView):
         member = selectors.member_get(project=project, member_id=member_id)
         if not permissions.can_edit(request.user, project):
             raise Forbidden("Only the owner, a lead or a manager may manage the team.")
-        conditional_write(
+        return conditional_write(
             request,
             kind="member",
             pk=member.pk,
@@ -369,8 +360,8 @@ class MemberDetailApi(APIView):
             ),
             current=lambda: selectors.member_get(project=project, member_id=member.pk),
             render=render_member,
+            respond=False,
         )
-        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # ---------------------------------------------------------------- milestones
@@ -381,6 +372,8 @@ def render_milestone(milestone: Any) -> dict[str, Any]:
 
 
 class MilestoneListCreateApi(APIView):
+    pagination_class = PageNumber  # also tells the schema generator the list is paginated
+
     @extend_schema(
         operation_id="milestones_list", responses={200: MilestoneOutputSerializer(many=True), **errors(400, 401, 404)}
     )
@@ -402,14 +395,13 @@ class MilestoneListCreateApi(APIView):
         if not permissions.can_edit(request.user, project):
             raise Forbidden("Only the owner, a lead or a manager may add milestones.")
         data = _validated(MilestoneInputSerializer, request)
-        milestone = services.milestone_create(project_id=project.pk, actor=request.user, data=data)
-        milestone = selectors.milestone_get(project=project, milestone_id=milestone.pk)
-        return _created(
+        return created(
             request,
-            render_milestone(milestone),
-            location=reverse("milestone-detail", args=[project.pk, milestone.pk]),
             kind="milestone",
-            obj=milestone,
+            create=lambda: services.milestone_create(project_id=project.pk, actor=request.user, data=data),
+            current=lambda m: selectors.milestone_get(project=project, milestone_id=m.pk),
+            render=render_milestone,
+            location=lambda m: reverse("milestone-detail", args=[project.pk, m.pk]),
         )
 
 
@@ -423,7 +415,7 @@ class MilestoneDetailApi(APIView):
         fields = set(data) if partial else {"title", "start_date", "due_date", "weight", "assignee_id"} | set(data)
         if not permissions.can_update_milestone(request.user, project, milestone, fields):
             raise Forbidden("You may only update status, progress and description of milestones assigned to you.")
-        conditional_write(
+        return conditional_write(
             request,
             kind="milestone",
             pk=milestone.pk,
@@ -438,8 +430,6 @@ class MilestoneDetailApi(APIView):
             current=lambda: selectors.milestone_get(project=project, milestone_id=milestone.pk),
             render=render_milestone,
         )
-        fresh = selectors.milestone_get(project=project, milestone_id=milestone.pk)
-        return with_etag(Response(render_milestone(fresh)), kind="milestone", obj=fresh)
 
     @extend_schema(
         operation_id="milestones_retrieve",
@@ -479,7 +469,7 @@ class MilestoneDetailApi(APIView):
         milestone = selectors.milestone_get(project=project, milestone_id=milestone_id)
         if not permissions.can_edit(request.user, project):
             raise Forbidden("Only the owner, a lead or a manager may delete milestones.")
-        conditional_write(
+        return conditional_write(
             request,
             kind="milestone",
             pk=milestone.pk,
@@ -488,8 +478,8 @@ class MilestoneDetailApi(APIView):
             ),
             current=lambda: selectors.milestone_get(project=project, milestone_id=milestone.pk),
             render=render_milestone,
+            respond=False,
         )
-        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # ---------------------------------------------------------------- tags
@@ -500,6 +490,8 @@ def render_tag(tag: Any) -> dict[str, Any]:
 
 
 class TagListCreateApi(APIView):
+    pagination_class = PageNumber  # also tells the schema generator the list is paginated
+
     @extend_schema(
         operation_id="tags_list",
         parameters=[OpenApiParameter("q", {"type": "string", "maxLength": 50})],
@@ -520,9 +512,14 @@ class TagListCreateApi(APIView):
     )
     def post(self, request: AuthedRequest) -> Response:
         data = _validated(TagInputSerializer, request)
-        tag = services.tag_create(actor=request.user, **data)
-        tag = selectors.tag_get(tag_id=tag.pk)
-        return _created(request, render_tag(tag), location=reverse("tag-detail", args=[tag.pk]), kind="tag", obj=tag)
+        return created(
+            request,
+            kind="tag",
+            create=lambda: services.tag_create(actor=request.user, **data),
+            current=lambda t: selectors.tag_get(tag_id=t.pk),
+            render=render_tag,
+            location=lambda t: reverse("tag-detail", args=[t.pk]),
+        )
 
 
 class TagDetailApi(APIView):
@@ -545,7 +542,7 @@ class TagDetailApi(APIView):
         tag = selectors.tag_get(tag_id=tag_id)
         permissions.require_tag_owner(request.user, tag)
         data = _validated(TagInputSerializer, request, partial=True)
-        conditional_write(
+        return conditional_write(
             request,
             kind="tag",
             pk=tag.pk,
@@ -555,8 +552,6 @@ class TagDetailApi(APIView):
             current=lambda: selectors.tag_get(tag_id=tag.pk),
             render=render_tag,
         )
-        fresh = selectors.tag_get(tag_id=tag.pk)
-        return with_etag(Response(render_tag(fresh)), kind="tag", obj=fresh)
 
     @extend_schema(
         operation_id="tags_destroy",
@@ -566,12 +561,12 @@ class TagDetailApi(APIView):
     def delete(self, request: AuthedRequest, tag_id: int) -> Response:
         tag = selectors.tag_get(tag_id=tag_id)
         permissions.require_tag_owner(request.user, tag)
-        conditional_write(
+        return conditional_write(
             request,
             kind="tag",
             pk=tag.pk,
             write=lambda version: services.tag_delete(tag_id=tag.pk, expected_version=version, actor=request.user),
             current=lambda: selectors.tag_get(tag_id=tag.pk),
             render=render_tag,
+            respond=False,
         )
-        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from pulse.accounts.models import User
@@ -94,7 +95,8 @@ MILESTONE_FACT_FIELDS = ("title", "status", "start_date", "due_date", "progress"
 def milestone_facts(project_ids: list[int]) -> dict[int, list[tuple[Any, ...]]]:
     """Live milestones' facts per project, in one query (for set-based recomputation)."""
     facts: dict[int, list[tuple[Any, ...]]] = {pid: [] for pid in project_ids}
-    for row in Milestone.objects.filter(project_id__in=project_ids).values_list("project_id", *MILESTONE_FACT_FIELDS):
+    ids = RawSQL("SELECT unnest(%s::bigint[])", [list(project_ids)])  # one parameter however many ids
+    for row in Milestone.objects.filter(project_id__in=ids).values_list("project_id", *MILESTONE_FACT_FIELDS):
         facts[row[0]].append(row[1:])
     return facts
 

@@ -8,7 +8,7 @@ from pulse.realtime.tickets import TICKET_TTL_SECONDS, ticket_issue
 
 
 class WsTicketApi(APIView):
-    class OutputSerializer(serializers.Serializer):
+    class WsTicketSerializer(serializers.Serializer):
         ticket = serializers.CharField()
         expires_in = serializers.IntegerField(help_text="Seconds the ticket stays redeemable.")
         url = serializers.CharField(help_text="Path to open: /ws/?ticket=…")
@@ -16,7 +16,7 @@ class WsTicketApi(APIView):
     @extend_schema(
         operation_id="auth_ws_ticket",
         request=None,
-        responses={201: OutputSerializer, **errors(401)},
+        responses={201: WsTicketSerializer, **errors(401)},
         description="A one-time ticket, valid 30 s on any server process, to open the websocket at /ws/?ticket=…",
     )
     def post(self, request: AuthedRequest) -> Response:

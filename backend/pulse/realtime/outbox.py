@@ -33,9 +33,20 @@ _LOCK_CLASS = 7357
 
 
 def send_group(group: str, message: dict[str, Any]) -> None:
+    send_many([(group, message)])
+
+
+def send_many(messages: list[tuple[str, dict[str, Any]]]) -> None:
+    """Send several group messages with one trip into the event loop (not one per message)."""
     layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(group, message)
+    if layer is None or not messages:
+        return
+
+    async def send_all() -> None:
+        for group, message in messages:
+            await layer.group_send(group, message)
+
+    async_to_sync(send_all)()
 
 
 def send_to_user(user_id: int, event: dict[str, Any]) -> None:
@@ -79,20 +90,25 @@ def publish_pending(project_ids: Iterable[int | None]) -> int:
                 return published
             previous = _previous_ids(sorted({r.project_id for r in rows if r.project_id}), rows[0].pk)
             touched: set[int] = set()
+            outgoing: list[tuple[str, dict[str, Any]]] = []
             for activity in rows:
                 pid = activity.project_id
                 event = envelope(activity, prev_id=previous.get(pid) if pid is not None else None)
                 if pid is None and activity.target_type == "notification":
-                    send_to_user(activity.metadata["recipient_id"], event)  # private to its recipient
+                    # private to its recipient
+                    recipient = user_group(activity.metadata["recipient_id"])
+                    outgoing.append((recipient, {"type": "pulse.user_event", "event": event}))
                 else:
                     group = GLOBAL_GROUP if pid is None else project_group(pid)
-                    send_group(group, {"type": "pulse.event", "event": event})
+                    outgoing.append((group, {"type": "pulse.event", "event": event}))
                 if pid is not None:
                     previous[pid] = activity.pk
                     touched.add(pid)
             if touched:
                 # One hint per batch: dashboard subscribers recompute (debounced) if they see any of these.
-                send_group(DASHBOARD_GROUP, {"type": "pulse.dashboard_hint", "project_ids": sorted(touched)[:100]})
+                hint = {"type": "pulse.dashboard_hint", "project_ids": sorted(touched)[:100]}
+                outgoing.append((DASHBOARD_GROUP, hint))
+            send_many(outgoing)
             Activity.objects.filter(pk__in=[r.pk for r in rows]).update(published_at=timezone.now())
             published += len(rows)
         if len(rows) < BATCH:

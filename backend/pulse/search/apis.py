@@ -29,7 +29,7 @@ class SearchOutputSerializer(serializers.Serializer):
 
 
 class SearchApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class SearchInputSerializer(serializers.Serializer):
         q = serializers.CharField(max_length=200)
         type = serializers.MultipleChoiceField(choices=["project", "milestone"], required=False)
         limit = serializers.IntegerField(min_value=1, max_value=50, default=20)
@@ -53,7 +53,7 @@ class SearchApi(APIView):
         }
         if "type" in request.query_params:
             data["type"] = request.query_params.getlist("type")
-        serializer = self.InputSerializer(data=data)
+        serializer = self.SearchInputSerializer(data=data)
         serializer.is_valid(raise_exception=True)
         q = serializer.validated_data["q"].strip()
         if not q:

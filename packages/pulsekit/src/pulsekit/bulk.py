@@ -1,4 +1,10 @@
-"""Set-based bulk writes: one ``UPDATE … FROM (VALUES …)`` per batch instead of a save per row."""
+"""Set-based bulk writes: one statement per batch instead of a save per row.
+
+Values travel as one array parameter per column (``unnest``), so a batch of
+10,000 rows is a handful of parameters rather than tens of thousands of
+individually adapted literals; PostgreSQL turns them back into rows and the
+statement is the same set-based ``UPDATE … FROM <rows>`` as with ``VALUES``.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +13,15 @@ from typing import Any
 
 from django.db import connection
 
-DEFAULT_BATCH = 1000
+DEFAULT_BATCH = 10_000
 
 
 def chunks(rows: Sequence[Any], size: int = DEFAULT_BATCH) -> list[Sequence[Any]]:
     return [rows[i : i + size] for i in range(0, len(rows), size)]
+
+
+def _arrays(rows: Sequence[Sequence[Any]], width: int) -> list[list[Any]]:
+    return [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
 
 
 def update_from_values(
@@ -24,25 +34,38 @@ def update_from_values(
     extra_set: str = "",
     batch: int = DEFAULT_BATCH,
 ) -> int:
-    """``UPDATE table t SET col = v.col, … [, extra_set] FROM (VALUES …) v(key, cols…) WHERE t.key = v.key``.
+    """``UPDATE table t SET col = v.col, … [, extra_set] FROM unnest(…) v(key, cols…) WHERE t.key = v.key``.
 
-    ``columns`` are ``(name, sql_type)`` pairs; each row is ``(key, *values)``. Names are
-    identifiers chosen by the caller's code, never user input. Returns rows updated.
+    ``columns`` are ``(name, sql_type)`` pairs; each row is ``(key, *values)``. Names and types are
+    identifiers chosen by the caller's code, never user input. Returns the number of rows updated.
     """
     names = [name for name, _ in columns]
-    casts = [f"%s::{key_type}", *(f"%s::{sql_type}" for _, sql_type in columns)]
+    casts = ", ".join([f"%s::{key_type}[]", *(f"%s::{sql_type}[]" for _, sql_type in columns)])
     assignments = ", ".join([*(f'"{n}" = v."{n}"' for n in names), *([extra_set] if extra_set else [])])
     column_list = ", ".join([f'"{key}"', *(f'"{n}"' for n in names)])
+    sql = (
+        f'UPDATE "{table}" AS t SET {assignments} '  # noqa: S608 (identifiers come from code)
+        f"FROM unnest({casts}) AS v({column_list}) "
+        f'WHERE t."{key}" = v."{key}"'
+    )
     updated = 0
     with connection.cursor() as cursor:
         for part in chunks(rows, batch):
-            placeholders = ", ".join(f"({', '.join(casts)})" for _ in part)
-            params = [value for row in part for value in row]
-            cursor.execute(
-                f'UPDATE "{table}" AS t SET {assignments} '  # noqa: S608 (identifiers come from code)
-                f"FROM (VALUES {placeholders}) AS v({column_list}) "
-                f'WHERE t."{key}" = v."{key}"',
-                params,
-            )
+            cursor.execute(sql, _arrays(part, len(columns) + 1))
             updated += cursor.rowcount
     return updated
+
+
+def insert_rows(
+    table: str, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]], *, batch: int = DEFAULT_BATCH
+) -> int:
+    """``INSERT INTO table (cols…) SELECT * FROM unnest(…)``: many rows, one parameter per column."""
+    names = ", ".join(f'"{name}"' for name, _ in columns)
+    casts = ", ".join(f"%s::{sql_type}[]" for _, sql_type in columns)
+    sql = f'INSERT INTO "{table}" ({names}) SELECT * FROM unnest({casts})'  # noqa: S608
+    inserted = 0
+    with connection.cursor() as cursor:
+        for part in chunks(rows, batch):
+            cursor.execute(sql, _arrays(part, len(columns)))
+            inserted += cursor.rowcount
+    return inserted

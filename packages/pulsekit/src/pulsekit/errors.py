@@ -113,8 +113,17 @@ def _drf_code(exc: drf_exceptions.APIException) -> str:
     return str(getattr(exc, "default_code", "error"))
 
 
+def _string_keys(value: Any) -> Any:
+    """DRF keys errors of list items by position (ints); JSON objects need string keys."""
+    if isinstance(value, dict):
+        return {str(k): _string_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_string_keys(v) for v in value]
+    return value
+
+
 def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "details": details or {}}}
+    return {"error": {"code": code, "message": message, "details": _string_keys(details or {})}}
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
