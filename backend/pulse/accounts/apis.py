@@ -105,7 +105,7 @@ class UserListApi(APIView):
     @extend_schema(
         operation_id="users_list",
         parameters=[OpenApiParameter("q", {"type": "string", "maxLength": 100}, description="Name or email.")],
-        responses={200: UserOutputSerializer(many=True), **errors(400, 401)},
+        responses={200: UserOutputSerializer(many=True), **errors(400, 401, 404)},
     )
     def get(self, request: AuthedRequest) -> Response:
         reject_unknown_params(request, ["q"])

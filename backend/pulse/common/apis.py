@@ -38,7 +38,7 @@ _DESCRIPTIONS = {
     400: "Invalid input; nothing was changed.",
     401: "Missing, invalid or expired access token.",
     403: "Visible, but you may not do this.",
-    404: "Not found, or not visible to you.",
+    404: "Not found, or not visible to you (on a list: a page number past the end).",
     409: "Conflicts with the resource's current state.",
     422: "Well-formed but not processable (e.g. an Idempotency-Key reused with another body).",
     412: "Stale If-Match: details.current holds the current representation, details.etag its ETag.",

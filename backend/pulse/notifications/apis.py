@@ -73,7 +73,7 @@ class NotificationListApi(APIView):
     @extend_schema(
         operation_id="notifications_list",
         parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL)],
-        responses={200: NotificationSerializer(many=True), **errors(400, 401)},
+        responses={200: NotificationSerializer(many=True), **errors(400, 401, 404)},
         description="Your notifications, newest first, with `unread_count`.",
     )
     def get(self, request: AuthedRequest) -> Response:

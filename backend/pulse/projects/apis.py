@@ -104,7 +104,7 @@ class ProjectListCreateApi(APIView):
     @extend_schema(
         operation_id="projects_list",
         parameters=PROJECT_LIST_PARAMS,
-        responses={200: ProjectOutputSerializer(many=True), **errors(400, 401)},
+        responses={200: ProjectOutputSerializer(many=True), **errors(400, 401, 404)},
     )
     def get(self, request: AuthedRequest) -> Response:
         reject_unknown_params(request, PROJECT_FILTER_PARAMS)
@@ -254,7 +254,7 @@ class ProjectTrashApi(APIView):
     pagination_class = PageNumber  # also tells the schema generator the list is paginated
 
     @extend_schema(
-        operation_id="projects_trash", responses={200: TrashedProjectSerializer(many=True), **errors(400, 401)}
+        operation_id="projects_trash", responses={200: TrashedProjectSerializer(many=True), **errors(400, 401, 404)}
     )
     def get(self, request: AuthedRequest) -> Response:
         reject_unknown_params(request, [])
@@ -495,7 +495,7 @@ class TagListCreateApi(APIView):
     @extend_schema(
         operation_id="tags_list",
         parameters=[OpenApiParameter("q", {"type": "string", "maxLength": 50})],
-        responses={200: TagOutputSerializer(many=True), **errors(400, 401)},
+        responses={200: TagOutputSerializer(many=True), **errors(400, 401, 404)},
     )
     def get(self, request: AuthedRequest) -> Response:
         reject_unknown_params(request, ["q"])
