@@ -36,10 +36,16 @@ class UsernameOrEmailBackend(ModelBackend):
 
 
 def token_is_revoked(user: User, token: Token) -> bool:
-    issued_at = token.get("iat")
-    if user.tokens_valid_after is None or issued_at is None:
+    """Issued before the user's revocation instant? ``issued`` (set at login) has sub-second precision;
+    ``iat`` is whole seconds, so for tokens without it the whole second of the revocation counts."""
+    if user.tokens_valid_after is None:
         return False
-    return int(issued_at) < int(user.tokens_valid_after.timestamp())
+    cutoff = user.tokens_valid_after.timestamp()
+    issued = token.get("issued")
+    if isinstance(issued, int | float):
+        return issued < cutoff
+    iat = token.get("iat")
+    return iat is not None and int(iat) <= int(cutoff)
 
 
 class JWTAuthentication(authentication.JWTAuthentication):

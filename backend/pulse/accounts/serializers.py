@@ -15,6 +15,13 @@ class LoginSerializer(TokenObtainPairSerializer):
 
     default_error_messages = {"no_active_account": "Wrong username/email or password, or the account is disabled."}
 
+    @classmethod
+    def get_token(cls, user: Any) -> Any:
+        token = super().get_token(user)
+        # Sub-second issue time (iat is whole seconds), so a password change revokes same-second tokens too.
+        token["issued"] = token.current_time.timestamp()
+        return token
+
 
 class RefreshSerializer(TokenRefreshSerializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from pulse.accounts.models import User
-from pulsekit.versioning import StaleVersion, expected_version, make_etag, not_modified_or, precondition_failed
+from pulsekit.versioning import (
+    StaleVersion,
+    candidate_versions,
+    expected_version,
+    make_etag,
+    not_modified_or,
+    precondition_failed,
+)
 
 T = TypeVar("T")
 
@@ -97,6 +104,8 @@ def conditional_write(
     A stale version becomes a 412 carrying the current representation and ETag.
     """
     version = expected_version(request, kind=kind, pk=pk)
+    if version is None and len(candidate_versions(request, kind=kind, pk=pk)) > 1:
+        version = expected_version(request, kind=kind, pk=pk, current=current().version)
     try:
         with transaction.atomic():
             write(version)

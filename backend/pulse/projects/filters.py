@@ -1,6 +1,7 @@
 from typing import Any
 
 import django_filters
+from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -18,15 +19,23 @@ def search_condition(q: str, *, vector: str = "search_vector", title: str = "tit
     return condition, rank
 
 
+class IdFilter(django_filters.NumberFilter):
+    """Whole numbers only: NumberFilter's decimal field would quietly truncate ``1.5`` to 1."""
+
+    field_class = forms.IntegerField
+
+
 class ProjectFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=ProjectStatus.choices)
     health = django_filters.MultipleChoiceFilter(choices=Health.choices)
-    owner = django_filters.NumberFilter(field_name="owner_id", min_value=1, max_value=2**63 - 1)
+    owner = IdFilter(field_name="owner_id", min_value=1, max_value=2**63 - 1)
     tag = django_filters.ModelMultipleChoiceFilter(field_name="tags", queryset=Tag.objects.all(), distinct=True)
-    member = django_filters.NumberFilter(method="filter_member", min_value=1, max_value=2**63 - 1)
+    member = IdFilter(method="filter_member", min_value=1, max_value=2**63 - 1)
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
-    overdue = django_filters.BooleanFilter(method="filter_overdue")
+    overdue = django_filters.TypedChoiceFilter(
+        choices=[("true", "true"), ("false", "false")], coerce=lambda v: v == "true", method="filter_overdue"
+    )
     q = django_filters.CharFilter(method="filter_q", max_length=200)
     ordering = django_filters.OrderingFilter(
         fields=(

@@ -243,20 +243,21 @@ def project_update(
         raise Forbidden("Only the owner, a lead or a manager may edit this project.")
     _check_version("project", project, expected_version)
 
+    has_milestones = Milestone.objects.filter(project_id=project.pk).exists()
     if replace:
         defaults: dict[str, Any] = {
             "description": "",
-            "progress": 0,
             "start_date": None,
             "due_date": None,
             "health_override": None,
             "health_override_reason": "",
             "tag_ids": [],
         }
+        if not has_milestones:
+            defaults["progress"] = 0  # derived, not reset, while there are milestones
         data = defaults | data
 
     before = _project_snapshot(project)
-    has_milestones = Milestone.objects.filter(project_id=project.pk).exists()
     if "progress" in data and has_milestones and data["progress"] != project.progress:
         raise ValidationFailed(details={"progress": ["Progress is derived from milestones while the project has any."]})
     for field in PROJECT_FIELDS:

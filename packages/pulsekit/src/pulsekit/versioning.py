@@ -49,12 +49,28 @@ def if_match_version(request: Request) -> str:
     return value
 
 
-def expected_version(request: Request, *, kind: str, pk: int) -> int | None:
-    """Version named by If-Match (428 if absent, None if unparsable / weak / foreign)."""
+def candidate_versions(request: Request, *, kind: str, pk: int) -> frozenset[int]:
+    """Every version the If-Match list names for this resource (428 if the header is absent).
+
+    Weak, foreign and unparsable entries name nothing; an empty result can only fail.
+    """
     raw = if_match_version(request)
-    candidates = {parse_etag(part, kind=kind, pk=pk) for part in raw.split(",")} - {None}
-    # The same ETag listed twice still names one version; two different versions name none.
-    return candidates.pop() if len(candidates) == 1 else None
+    versions = {parse_etag(part, kind=kind, pk=pk) for part in raw.split(",")}
+    return frozenset(v for v in versions if v is not None)
+
+
+def expected_version(request: Request, *, kind: str, pk: int, current: int | None = None) -> int | None:
+    """The version a conditional write should compare-and-swap against, or None (→ 412).
+
+    RFC 9110: If-Match holds when *any* listed ETag matches. With several candidates, pass
+    ``current`` (the version just read); the write's own compare-and-swap still guards the race.
+    """
+    candidates = candidate_versions(request, kind=kind, pk=pk)
+    if len(candidates) == 1:
+        return next(iter(candidates))
+    if current is not None and current in candidates:
+        return current
+    return None
 
 
 def precondition_failed(*, kind: str, pk: int, current_version: int, current: dict[str, Any]) -> PreconditionFailed:

@@ -1,0 +1,119 @@
+"""Activity feeds: newest first, cursor-paginated, {field: [before, after]}, scoped to what you may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.apis.support import API, activity_url, assert_error, body_of, milestone_url, project_url
+from tests.conftest import client_for, etag_of
+from tests.factories import add_member, make_milestone, make_project, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _busy_project() -> tuple[Any, Any]:
+    owner = make_user("owner")
+    project = make_project(owner, title="Chatty", description="v0")
+    client = client_for(owner)
+    url = project_url(project.pk)
+    for n in range(1, 6):
+        response = client.patch(url, {"description": f"v{n}"}, format="json", HTTP_IF_MATCH=etag_of(client, url))
+        assert response.status_code == 200
+    return owner, project
+
+
+def test_project_feed_is_newest_first_with_changes() -> None:
+    owner, project = _busy_project()
+    body = body_of(client_for(owner).get(activity_url(project.pk)))
+
+    results = body["results"]
+    ids = [a["id"] for a in results]
+    assert ids == sorted(ids, reverse=True)
+    assert len(results) == 6  # created + five updates
+    newest = results[0]
+    assert newest["verb"] == "project.updated"
+    assert newest["changes"] == {"description": ["v4", "v5"]}
+    assert newest["actor"]["id"] == owner.pk
+    assert (newest["target_type"], newest["target_id"], newest["project_id"]) == ("project", project.pk, project.pk)
+    assert newest["version"] == body_of(client_for(owner).get(project_url(project.pk)))["version"]
+    assert results[-1]["verb"] == "project.created"
+    assert "count" not in body  # cursor pagination: no counting
+
+
+def test_project_feed_cursor_pagination_walks_back_without_gaps_or_overlap() -> None:
+    owner, project = _busy_project()
+    client = client_for(owner)
+
+    first = body_of(client.get(activity_url(project.pk), {"page_size": 2}))
+    assert len(first["results"]) == 2
+    assert first["previous"] is None
+    assert "cursor=" in first["next"]
+
+    seen = [a["id"] for a in first["results"]]
+    page = first
+    while page["next"]:
+        page = body_of(client.get(page["next"]))
+        seen.extend(a["id"] for a in page["results"])
+    assert seen == sorted(seen, reverse=True)
+    assert len(seen) == len(set(seen)) == 6
+
+    back = body_of(client.get(body_of(client.get(first["next"]))["previous"]))
+    assert [a["id"] for a in back["results"]] == [a["id"] for a in first["results"]]
+
+
+def test_new_activity_does_not_shift_an_open_cursor() -> None:
+    owner, project = _busy_project()
+    client = client_for(owner)
+    first = body_of(client.get(activity_url(project.pk), {"page_size": 3}))
+    url = project_url(project.pk)
+    client.patch(url, {"description": "late"}, format="json", HTTP_IF_MATCH=etag_of(client, url))
+    second = body_of(client.get(first["next"]))
+    assert [a["id"] for a in second["results"]] == sorted((a["id"] for a in second["results"]), reverse=True)
+    assert max(a["id"] for a in second["results"]) < min(a["id"] for a in first["results"])
+
+
+def test_verb_filter() -> None:
+    owner = make_user("owner")
+    project = make_project(owner, title="Mixed")
+    milestone = make_milestone(project, title="M1")
+    client = client_for(owner)
+    url = milestone_url(project.pk, milestone.pk)
+    client.patch(url, {"progress": 5}, format="json", HTTP_IF_MATCH=etag_of(client, url))
+
+    verbs = [a["verb"] for a in body_of(client.get(activity_url(project.pk), {"verb": "milestone."}))["results"]]
+    assert verbs == ["milestone.updated", "milestone.created"]
+    global_verbs = {a["verb"] for a in body_of(client.get(f"{API}/activity/", {"verb": "milestone."}))["results"]}
+    assert global_verbs == {"milestone.updated", "milestone.created"}
+
+
+def test_global_feed_covers_visible_projects_only() -> None:
+    me, stranger = make_user("me"), make_user("stranger")
+    mine = make_project(me, title="Mine")
+    theirs = make_project(stranger, title="Theirs")
+    shared = make_project(stranger, title="Shared")
+    add_member(shared, me, role="stakeholder")
+
+    results = body_of(client_for(me).get(f"{API}/activity/"))["results"]
+    projects = {a["project_id"] for a in results if a["project_id"] is not None}
+    assert projects == {mine.pk, shared.pk}
+    assert theirs.pk not in projects
+    ids = [a["id"] for a in results]
+    assert ids == sorted(ids, reverse=True)
+    assert_error(client_for(me).get(activity_url(theirs.pk)), 404)
+
+
+def test_transition_activity_changes() -> None:
+    owner = make_user("owner")
+    project = make_project(owner, title="Moving")
+    client = client_for(owner)
+    response = client.post(
+        f"{API}/projects/{project.pk}/transitions/start/", HTTP_IF_MATCH=etag_of(client, project_url(project.pk))
+    )
+    assert response.status_code == 200
+    newest = body_of(client.get(activity_url(project.pk)))["results"][0]
+    assert newest["verb"] == "project.transitioned"
+    assert newest["changes"]["status"] == ["planning", "active"]
+    for before_after in newest["changes"].values():
+        assert isinstance(before_after, list) and len(before_after) == 2

@@ -1,0 +1,273 @@
+"""SPEC §3 as a table: every /api/v1/ endpoint × every relation a person can have to a project.
+
+Reading a row: ``allowed`` roles get ``ok``; anonymous gets 401; on project-scoped
+endpoints a person who cannot see the project gets 404 (never 403) and a member
+who may see but not do gets 403. A refused write changes nothing at all: no
+version moves and no Activity row is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from pulse.projects import services
+from tests.apis.conftest import World
+from tests.apis.support import (
+    API,
+    AUTHENTICATED,
+    DELETERS,
+    EDITORS,
+    ROLES,
+    VIEWERS,
+    activity_url,
+    assert_error,
+    body_of,
+    member_url,
+    members_url,
+    milestone_url,
+    milestones_url,
+    project_url,
+    restore_url,
+    state,
+    tag_url,
+    transition_url,
+)
+from tests.conftest import client_for, etag_of
+from tests.factories import make_tag, make_user
+
+ERROR_CODES = {401: "not_authenticated", 403: "permission_denied", 404: "not_found"}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    id: str
+    method: str
+    url: Callable[[World], str]
+    allowed: frozenset[str]
+    ok: int
+    body: Callable[[World], Any] | None = None
+    # URL whose current ETag goes into If-Match (read as staff), or "self" for /auth/me/.
+    if_match: Callable[[World], str] | str | None = None
+    project_scoped: bool = True
+    setup: Callable[[World], None] | None = None
+    activities: int = 0  # Activity rows a successful call writes
+
+
+def _delete_project(w: World) -> None:
+    services.project_delete(project_id=w.pid, expected_version=w.project.version, actor=w.cast.owner)
+
+
+def _new_user_body(w: World) -> dict[str, Any]:
+    return {"user_id": make_user("newcomer").pk, "role": "developer", "allocation": 5}
+
+
+def _new_tag_body(w: World) -> dict[str, Any]:
+    return {"tag_ids": [w.tag.pk, make_tag(w.cast.owner, "fresh-tag").pk]}
+
+
+P = lambda w: project_url(w.pid)  # noqa: E731
+MEMBER = lambda w: member_url(w.pid, w.extra_member.pk)  # noqa: E731
+MILESTONE = lambda w: milestone_url(w.pid, w.milestone.pk)  # noqa: E731
+FREE_MILESTONE = lambda w: milestone_url(w.pid, w.free_milestone.pk)  # noqa: E731
+TAG = lambda w: tag_url(w.tag.pk)  # noqa: E731
+ME = f"{API}/auth/me/"
+
+ENDPOINTS = [
+    # ---- projects
+    Endpoint("projects-list", "GET", lambda w: f"{API}/projects/", AUTHENTICATED, 200, project_scoped=False),
+    Endpoint(
+        "projects-create",
+        "POST",
+        lambda w: f"{API}/projects/",
+        AUTHENTICATED,
+        201,
+        body=lambda w: {"title": "Brand new project"},
+        project_scoped=False,
+        activities=1,
+    ),
+    Endpoint("project-get", "GET", P, VIEWERS, 200),
+    Endpoint(
+        "project-patch", "PATCH", P, EDITORS, 200, body=lambda w: {"description": "Changed"}, if_match=P, activities=1
+    ),
+    Endpoint("project-patch-tags", "PATCH", P, EDITORS, 200, body=_new_tag_body, if_match=P, activities=1),
+    Endpoint(
+        "project-put",
+        "PUT",
+        P,
+        EDITORS,
+        200,
+        body=lambda w: {"title": "Apollo", "description": "Replaced"},
+        if_match=P,
+        activities=1,
+    ),
+    Endpoint("project-delete", "DELETE", P, DELETERS, 204, if_match=P, activities=1),
+    Endpoint(
+        "project-transition", "POST", lambda w: transition_url(w.pid, "start"), EDITORS, 200, if_match=P, activities=1
+    ),
+    Endpoint(
+        "project-restore", "POST", lambda w: restore_url(w.pid), DELETERS, 200, setup=_delete_project, activities=1
+    ),
+    Endpoint("projects-trash", "GET", lambda w: f"{API}/projects/trash/", AUTHENTICATED, 200, project_scoped=False),
+    Endpoint("project-activity", "GET", lambda w: activity_url(w.pid), VIEWERS, 200),
+    # ---- members
+    Endpoint("members-list", "GET", lambda w: members_url(w.pid), VIEWERS, 200),
+    Endpoint("members-create", "POST", lambda w: members_url(w.pid), EDITORS, 201, body=_new_user_body, activities=1),
+    Endpoint("member-get", "GET", MEMBER, VIEWERS, 200),
+    Endpoint(
+        "member-patch", "PATCH", MEMBER, EDITORS, 200, body=lambda w: {"allocation": 30}, if_match=MEMBER, activities=1
+    ),
+    Endpoint("member-delete", "DELETE", MEMBER, EDITORS, 204, if_match=MEMBER, activities=1),
+    # ---- milestones
+    Endpoint("milestones-list", "GET", lambda w: milestones_url(w.pid), VIEWERS, 200),
+    Endpoint(
+        "milestones-create",
+        "POST",
+        lambda w: milestones_url(w.pid),
+        EDITORS,
+        201,
+        body=lambda w: {"title": "New milestone"},
+        activities=1,
+    ),
+    Endpoint("milestone-get", "GET", MILESTONE, VIEWERS, 200),
+    Endpoint(
+        "milestone-patch-progress-assigned-to-developer",
+        "PATCH",
+        MILESTONE,
+        EDITORS | {"developer"},
+        200,
+        body=lambda w: {"progress": 40, "status": "in_progress", "description": "Underway"},
+        if_match=MILESTONE,
+        activities=1,
+    ),
+    Endpoint(
+        "milestone-patch-title-assigned-to-developer",
+        "PATCH",
+        MILESTONE,
+        EDITORS,
+        200,
+        body=lambda w: {"title": "Renamed"},
+        if_match=MILESTONE,
+        activities=1,
+    ),
+    Endpoint(
+        "milestone-patch-progress-unassigned",
+        "PATCH",
+        FREE_MILESTONE,
+        EDITORS,
+        200,
+        body=lambda w: {"progress": 40},
+        if_match=FREE_MILESTONE,
+        activities=1,
+    ),
+    Endpoint(
+        "milestone-put",
+        "PUT",
+        MILESTONE,
+        EDITORS,
+        200,
+        body=lambda w: {"title": "Launch window", "progress": 40},
+        if_match=MILESTONE,
+        activities=1,
+    ),
+    Endpoint("milestone-delete", "DELETE", MILESTONE, EDITORS, 204, if_match=MILESTONE, activities=1),
+    # ---- tags (global; renaming / deleting belongs to the creator — here the owner — and staff)
+    Endpoint("tags-list", "GET", lambda w: f"{API}/tags/", AUTHENTICATED, 200, project_scoped=False),
+    Endpoint(
+        "tags-create",
+        "POST",
+        lambda w: f"{API}/tags/",
+        AUTHENTICATED,
+        201,
+        body=lambda w: {"name": "brand-new-tag"},
+        project_scoped=False,
+        activities=1,
+    ),
+    Endpoint("tag-get", "GET", TAG, AUTHENTICATED, 200, project_scoped=False),
+    Endpoint(
+        "tag-patch",
+        "PATCH",
+        TAG,
+        DELETERS,
+        200,
+        body=lambda w: {"colour": "#112233"},
+        if_match=TAG,
+        project_scoped=False,
+        activities=1,
+    ),
+    Endpoint("tag-delete", "DELETE", TAG, DELETERS, 204, if_match=TAG, project_scoped=False, activities=1),
+    # ---- everything else
+    Endpoint("activity-feed", "GET", lambda w: f"{API}/activity/", AUTHENTICATED, 200, project_scoped=False),
+    Endpoint("search", "GET", lambda w: f"{API}/search/?q=Apollo", AUTHENTICATED, 200, project_scoped=False),
+    Endpoint("dashboard", "GET", lambda w: f"{API}/dashboard/", AUTHENTICATED, 200, project_scoped=False),
+    Endpoint("users", "GET", lambda w: f"{API}/users/", AUTHENTICATED, 200, project_scoped=False),
+    Endpoint("me-get", "GET", lambda w: ME, AUTHENTICATED, 200, project_scoped=False),
+    Endpoint(
+        "me-patch",
+        "PATCH",
+        lambda w: ME,
+        AUTHENTICATED,
+        200,
+        body=lambda w: {"display_name": "Renamed person"},
+        if_match="self",
+        project_scoped=False,
+    ),
+]
+
+
+def expected_status(endpoint: Endpoint, role: str) -> int:
+    if role == "anonymous":
+        return 401
+    if role in endpoint.allowed:
+        return endpoint.ok
+    if endpoint.project_scoped and role not in VIEWERS:
+        return 404
+    return 403
+
+
+def _if_match(endpoint: Endpoint, world: World, role: str) -> dict[str, str]:
+    if endpoint.if_match is None:
+        return {}
+    if endpoint.if_match == "self":
+        user = world.user(role)
+        value = etag_of(client_for(user), ME) if user else '"user-1-v1"'
+    else:
+        assert callable(endpoint.if_match)
+        value = etag_of(client_for(world.cast.staff), endpoint.if_match(world))
+    return {"HTTP_IF_MATCH": value}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.id)
+def test_permission_matrix(shared_world: World, db: Any, endpoint: Endpoint, role: str) -> None:
+    world = shared_world
+    if endpoint.setup:
+        endpoint.setup(world)
+    body = endpoint.body(world) if endpoint.body else None
+    headers = _if_match(endpoint, world, role)
+    before = state()
+
+    call = getattr(world.client(role), endpoint.method.lower())
+    response = (
+        call(endpoint.url(world), data=body, format="json", **headers)
+        if body is not None
+        else call(endpoint.url(world), **headers)
+    )
+
+    want = expected_status(endpoint, role)
+    if want >= 400:
+        assert_error(response, want, ERROR_CODES[want])
+        assert state() == before, "a refused request changed data"
+        return
+    assert response.status_code == want, (role, response.status_code, response.content[:1000])
+    after = state()
+    if endpoint.method == "GET":
+        assert after == before
+        assert isinstance(body_of(response), dict)
+    else:
+        assert after["activity"] == before["activity"] + endpoint.activities
+    if want == 204:
+        assert response.content == b""
