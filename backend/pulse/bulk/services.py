@@ -21,6 +21,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -28,6 +29,8 @@ from pulse.accounts.models import User
 from pulse.activity.models import Activity
 from pulse.bulk.models import BulkAction, BulkOperation, BulkStatus
 from pulse.common.tasks import enqueue
+from pulse.notifications.models import NotificationKind
+from pulse.notifications.services import notify
 from pulse.projects.models import Project, Role, Tag, TeamMember
 from pulse.projects.permissions import EDITOR_ROLES
 from pulse.projects.services import TRANSITIONS, derive, milestone_facts, search_index_refresh
@@ -40,7 +43,8 @@ logger = logging.getLogger(__name__)
 
 MAX_ITEMS = 10_000
 IDEMPOTENCY_WINDOW = datetime.timedelta(hours=24)
-PROGRESS_EVERY = 500
+PROGRESS_EVERY = 1000
+MAX_ATTEMPTS = 3
 OWNER_LEVEL = frozenset({BulkAction.CHANGE_OWNER, BulkAction.DELETE, BulkAction.RESTORE})
 TAG_ACTIONS = frozenset({BulkAction.ADD_TAGS, BulkAction.REMOVE_TAGS, BulkAction.REPLACE_TAGS})
 LOADED_FIELDS = (
@@ -180,19 +184,36 @@ def bulk_operation_execute(*, operation_id: int) -> BulkOperation | None:
                 finished_at=timezone.now(),
             )
     except _Rejected as rejected:
-        counts: dict[str, int] = {}
-        for item in rejected.report:
-            counts[item["result"]] = counts.get(item["result"], 0) + 1
+        _finish_failed(operation, rejected.report)
+    except Exception as error:
+        # Unexpected (database error, time limit): the transaction rolled back, so nothing changed.
+        # Hand it back for a retry a few times; then record the failure rather than leave it "running".
+        attempts = BulkOperation.objects.values_list("attempts", flat=True).get(pk=operation.pk)
+        final = attempts >= MAX_ATTEMPTS
+        logger.exception("Bulk operation %s failed (attempt %s, final: %s)", operation.pk, attempts, final)
         BulkOperation.objects.filter(pk=operation.pk).update(
-            status=BulkStatus.FAILED,
-            processed=operation.total,
-            report=rejected.report,
-            summary={"changed": 0, "results": counts},
-            finished_at=timezone.now(),
+            status=BulkStatus.FAILED if final else BulkStatus.QUEUED,
+            summary={"changed": 0, "error": f"{type(error).__name__}: {error}"[:500]},
+            finished_at=timezone.now() if final else None,
         )
+        if not final:
+            raise
     operation.refresh_from_db()
     _progress(operation, operation.total, operation.status)
     return operation
+
+
+def _finish_failed(operation: BulkOperation, report: list[dict[str, Any]]) -> None:
+    counts: dict[str, int] = {}
+    for item in report:
+        counts[item["result"]] = counts.get(item["result"], 0) + 1
+    BulkOperation.objects.filter(pk=operation.pk).update(
+        status=BulkStatus.FAILED,
+        processed=operation.total,
+        report=report,
+        summary={"changed": 0, "results": counts},
+        finished_at=timezone.now(),
+    )
 
 
 def _visible(actor: User, project: Project, role: str | None) -> bool:
@@ -235,8 +256,10 @@ def _run(operation: BulkOperation) -> tuple[list[dict[str, Any]], dict[str, Any]
     actor = operation.requested_by
     action, params = operation.action, operation.params
     ids = [item["id"] for item in operation.items]
-    projects = {p.pk: p for p in Project.all_objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")}
-    roles = dict(TeamMember.objects.filter(user=actor, project_id__in=ids).values_list("project_id", "role"))
+    id_set = RawSQL("SELECT unnest(%s::bigint[])", [ids])  # one array parameter, not 10,000
+    locked = Project.all_objects.select_for_update(of=("self",)).filter(pk__in=id_set).only(*LOADED_FIELDS)
+    projects = {p.pk: p for p in locked.order_by("pk")}
+    roles = dict(TeamMember.objects.filter(user=actor, project_id__in=id_set).values_list("project_id", "role"))
     taken: set[str] = set()
     if action == BulkAction.RESTORE:
         titles = [p.title.lower() for p in projects.values() if p.deleted_at is not None]
@@ -298,9 +321,39 @@ def _run(operation: BulkOperation) -> tuple[list[dict[str, Any]], dict[str, Any]
         metadata={"operation_id": operation.pk, "action": action, "params": params, "count": len(targets)},
     )
     publish_after_commit([*ids, None])
+    if action == BulkAction.TRANSITION:
+        _notify_transitioned(operation, actor, targets)
     for entry, project in zip(report, targets, strict=True):
         entry["etag"] = make_etag("project", project.pk, project.version)
     return report, {"changed": len(targets), "results": {"ok": len(targets)}}
+
+
+def _notify_transitioned(operation: BulkOperation, actor: User, targets: list[Project]) -> None:
+    """One notification per person concerned (members and owners), summarising their projects."""
+    concerned: dict[int, list[str]] = {}
+    titles = {p.pk: p.title for p in targets}
+    for user_id, project_id in TeamMember.objects.filter(
+        project_id__in=RawSQL("SELECT unnest(%s::bigint[])", [list(titles)])
+    ).values_list("user_id", "project_id"):
+        concerned.setdefault(user_id, []).append(titles[project_id])
+    for p in targets:
+        concerned.setdefault(p.owner_id, [])
+        if p.title not in concerned[p.owner_id]:
+            concerned[p.owner_id].append(p.title)
+    status = TRANSITIONS[operation.params["name"]][1]
+    for user in User.objects.filter(pk__in=list(concerned), is_active=True):
+        names = sorted(concerned[user.pk])
+        shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+        notify(
+            recipients=[user],
+            kind=NotificationKind.PROJECT_TRANSITIONED,
+            title=(f"{names[0]} is now" if len(names) == 1 else f"{len(names)} projects are now") + f" {status}",
+            body=f"{actor.name} ran “{operation.params['name']}” on {shown}.",
+            project_id=targets[0].pk if len(names) == 1 else None,
+            target=("bulk_operation", operation.pk),
+            dedupe_key=f"bulk:{operation.pk}",
+            exclude=actor,
+        )
 
 
 VERBS: dict[str, str] = {

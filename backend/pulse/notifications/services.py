@@ -127,37 +127,40 @@ class EmailDeliveryError(Exception):
 
 
 def notification_email_send(*, notification_id: int) -> Notification | None:
-    """Send one notification's email. Idempotent: only a pending notification is sent."""
-    with transaction.atomic():
-        n = (
-            Notification.objects.select_for_update()
-            .select_related("recipient")
-            .filter(pk=notification_id, email_status=EmailStatus.PENDING)
-            .first()
-        )
-        if n is None:
-            return None
-        Notification.objects.filter(pk=n.pk).update(email_attempts=F("email_attempts") + 1)
-        message = EmailMessage(
-            subject=f"[Pulse] {n.title}",
-            body=f"{n.body}\n\n— Pulse",
-            to=[n.recipient.email],
-            from_email=settings.DEFAULT_FROM_EMAIL,
-        )
-        message.extra_headers["X-Pulse-Notification"] = str(n.pk)
-        try:
-            message.send(fail_silently=False)
-        except Exception as error:
-            Notification.objects.filter(pk=n.pk).update(email_error=f"{type(error).__name__}: {error}"[:1000])
-            raise EmailDeliveryError(str(error)) from error
-        status = getattr(message, "anymail_status", None)
-        message_id = (getattr(status, "message_id", None) or "") if status else ""
+    """Send one notification's email. Only a pending notification is sent; each attempt is counted.
+
+    The attempt is recorded (and committed) before the provider is called, and the provider's error
+    after, so neither is lost when the failure propagates to the task's retry. No row lock is held
+    across the provider's HTTP call.
+    """
+    claimed = Notification.objects.filter(pk=notification_id, email_status=EmailStatus.PENDING).update(
+        email_attempts=F("email_attempts") + 1
+    )
+    if not claimed:
+        return None
+    n = Notification.objects.select_related("recipient").get(pk=notification_id)
+    message = EmailMessage(
+        subject=f"[Pulse] {n.title}",
+        body=f"{n.body}\n\n— Pulse",
+        to=[n.recipient.email],
+        from_email=settings.DEFAULT_FROM_EMAIL,
+    )
+    message.extra_headers["X-Pulse-Notification"] = str(n.pk)
+    try:
+        message.send(fail_silently=False)
+    except Exception as error:
         Notification.objects.filter(pk=n.pk).update(
-            email_status=EmailStatus.SENT,
-            email_message_id=str(message_id)[:200],
-            email_error="",
-            email_updated_at=timezone.now(),
+            email_error=f"{type(error).__name__}: {error}"[:1000], email_updated_at=timezone.now()
         )
+        raise EmailDeliveryError(str(error)) from error
+    status = getattr(message, "anymail_status", None)
+    message_id = (getattr(status, "message_id", None) or "") if status else ""
+    Notification.objects.filter(pk=n.pk, email_status=EmailStatus.PENDING).update(
+        email_status=EmailStatus.SENT,
+        email_message_id=str(message_id)[:200],
+        email_error="",
+        email_updated_at=timezone.now(),
+    )
     n.refresh_from_db()
     return n
 
