@@ -114,7 +114,8 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "pulse"},
+            # Pub/sub ignores the database number: the prefix keeps environments sharing a Redis apart.
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": env("CHANNEL_LAYER_PREFIX", default="pulse")},
         }
     }
 else:
@@ -167,6 +168,7 @@ PULSE = {
     "REPLAY_MAX_AGE_SECONDS": env.int("REPLAY_MAX_AGE_SECONDS", default=24 * 3600),
     "DASHBOARD_DEBOUNCE_SECONDS": env.float("DASHBOARD_DEBOUNCE_SECONDS", default=0.5),
     "SESSION_RECHECK_SECONDS": env.float("SESSION_RECHECK_SECONDS", default=15.0),
+    "CATCH_UP_SECONDS": env.float("CATCH_UP_SECONDS", default=5.0),
     # Run the beat schedule inside the web process when there is no broker (the `make run` laptop setup).
     "LOCAL_BEAT": env.bool("LOCAL_BEAT", default=str(CELERY_BROKER_URL).startswith("memory://")),
 }

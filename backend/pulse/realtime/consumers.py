@@ -63,9 +63,22 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_UNAUTHENTICATED, reason="A valid one-time ticket is required.")
             return
         self.connected_at = time.time()
-        await self.channel_layer.group_add(user_group(self.user.pk), self.channel_name)
+        await self._join(user_group(self.user.pk))
         self.tasks.append(asyncio.create_task(self._watch_session()))
+        self.tasks.append(asyncio.create_task(self._catch_up_forever()))
         await self.send_json({"type": "welcome", "user_id": self.user.pk})
+
+    async def _join(self, group: str) -> None:
+        """group_add, retried: right after a Redis restart the first subscribe can hit a stale connection."""
+        for attempt in range(4):
+            try:
+                await self.channel_layer.group_add(group, self.channel_name)
+                return
+            except Exception:
+                if attempt == 3:
+                    raise
+                logger.warning("group_add(%s) failed; retrying", group, exc_info=True)
+                await asyncio.sleep(0.25 * (attempt + 1))
 
     async def disconnect(self, code: int) -> None:
         for task in [*self.tasks, self.dashboard_task]:
@@ -97,7 +110,12 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "pong", "ts": content.get("ts")})
         elif kind in ("subscribe", "unsubscribe") and isinstance(content.get("topic"), str):
             await (self._subscribe if kind == "subscribe" else self._unsubscribe)(content["topic"])
-        elif kind == "resume" and isinstance(content.get("last_id"), int) and content["last_id"] >= 0:
+        elif (
+            kind == "resume"
+            and isinstance(content.get("last_id"), int)
+            and not isinstance(content["last_id"], bool)
+            and 0 <= content["last_id"] < 2**63
+        ):
             await self._resume(content["last_id"])
         else:
             await self._bad("Unknown or malformed message; see the protocol in the README.")
@@ -112,8 +130,8 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             self.topics.add("user")  # the user group is joined at connect; this only acknowledges it
         elif topic == "dashboard":
             self.topics.add("dashboard")
-            await self.channel_layer.group_add(DASHBOARD_GROUP, self.channel_name)
-            await self.channel_layer.group_add(GLOBAL_GROUP, self.channel_name)
+            await self._join(DASHBOARD_GROUP)
+            await self._join(GLOBAL_GROUP)
             self._schedule_dashboard(force=True)
         elif topic.startswith("project:") and topic[8:].isdigit() and len(topic) < 30:
             project_id = int(topic[8:])
@@ -122,7 +140,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
                 await self.send_json({"type": "error", "code": "forbidden", "topic": topic})
                 await self.close(code=CLOSE_FORBIDDEN)
                 return
-            await self.channel_layer.group_add(project_group(project_id), self.channel_name)
+            await self._join(project_group(project_id))
             self.projects.setdefault(project_id, last_id)
             self.topics.add(topic)
         else:
@@ -131,6 +149,10 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "subscribed", "topic": topic})
 
     async def _unsubscribe(self, topic: str) -> None:
+        is_project = topic.startswith("project:") and topic[8:].isdigit() and len(topic) < 30
+        if topic not in ("user", "dashboard") and not is_project:
+            await self._bad(f"Unknown topic {topic[:40]!r}.")
+            return
         if topic.startswith("project:") and topic[8:].isdigit():
             project_id = int(topic[8:])
             if self.projects.pop(project_id, None) is not None:
@@ -247,6 +269,23 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         if force or stats != self.dashboard_last:
             self.dashboard_last = stats
             await self.send_json({"type": "dashboard.stats", "data": stats, "ts": time.time()})
+
+    async def _catch_up_forever(self) -> None:
+        """Every few seconds, deliver anything the channel layer did not bring (e.g. published while this
+        process's Redis subscription was reconnecting). Cheap: one index-only query per socket."""
+        interval = _setting("CATCH_UP_SECONDS", 5)
+        while True:
+            await asyncio.sleep(interval)
+            if not self.projects or self.replaying:
+                continue
+            latest = await database_sync_to_async(selectors.latest_ids)(list(self.projects))
+            for project_id, newest in latest.items():
+                last = self.projects.get(project_id)
+                if last is None or newest <= last:
+                    continue
+                missing = await database_sync_to_async(selectors.project_events_between)(project_id, last, newest + 1)
+                for event in missing:
+                    await self._send_event(event)
 
     async def _watch_session(self) -> None:
         """Deactivation or revocation by any path (admin included) ends the connection within the interval."""

@@ -8,6 +8,7 @@ consumes it is the atomic arbiter between two concurrent redeemers.
 from __future__ import annotations
 
 import secrets
+import time
 
 from django.core.cache import cache
 
@@ -19,7 +20,7 @@ _PREFIX = "ws-ticket:"
 
 def ticket_issue(*, user: User) -> str:
     ticket = secrets.token_urlsafe(32)
-    cache.set(_PREFIX + ticket, user.pk, timeout=TICKET_TTL_SECONDS)
+    cache.set(_PREFIX + ticket, {"user_id": user.pk, "issued": time.time()}, timeout=TICKET_TTL_SECONDS)
     return ticket
 
 
@@ -28,7 +29,10 @@ def ticket_redeem(ticket: str) -> User | None:
     if not ticket or len(ticket) > 100:
         return None
     key = _PREFIX + ticket
-    user_id = cache.get(key)
-    if user_id is None or not cache.delete(key):
+    value = cache.get(key)
+    if not isinstance(value, dict) or not cache.delete(key):
         return None
-    return User.objects.filter(pk=user_id, is_active=True).first()
+    user = User.objects.filter(pk=value["user_id"], is_active=True).first()
+    if user is None or (user.tokens_valid_after and value["issued"] < user.tokens_valid_after.timestamp()):
+        return None  # issued before a password change or a revocation
+    return user
