@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery
-from django.db.models import F, Value
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramWordSimilarity
+from django.db.models import F, QuerySet, Value
 
 from pulse.projects.filters import SEARCH_CONFIG, search_condition
 from pulse.projects.models import Milestone, Project
@@ -28,6 +28,33 @@ def _headline(field: str, query: SearchQuery, *, fragments: bool) -> SearchHeadl
     return SearchHeadline(field, query, config=SEARCH_CONFIG, **options)
 
 
+def _matches(base: QuerySet[Any], q: str, query: SearchQuery, limit: int, fields: tuple[str, ...]) -> list[Any]:
+    """Best ``limit`` rows: full-text matches by rank; only if there are too few, typo-tolerant title
+    matches after them. Ranking a trigram similarity over every full-text match is what made common
+    words slow, and OR-ing the typo branch into every query inflated the matches."""
+    headline = {
+        "title_hl": _headline("title", query, fragments=False),
+        "snippet_hl": _headline("description", query, fragments=True),
+    }
+    exact = list(
+        base.filter(search_vector=query)
+        .annotate(rank=SearchRank(F("search_vector"), query), **headline)
+        .order_by("-rank", "-id")
+        .values(*fields, "rank", "title_hl", "snippet_hl")[:limit]
+    )
+    if len(exact) >= limit:
+        return exact
+    seen = [row["id"] for row in exact]
+    fuzzy = list(
+        base.filter(title__trigram_word_similar=q)
+        .exclude(pk__in=seen)
+        .annotate(rank=TrigramWordSimilarity(q, "title") * Value(0.1), **headline)
+        .order_by("-rank", "-id")
+        .values(*fields, "rank", "title_hl", "snippet_hl")[: limit - len(exact)]
+    )
+    return exact + fuzzy
+
+
 def search(
     *, user: Any, q: str, limit: int = 20, kinds: frozenset[str] = frozenset({"project", "milestone"})
 ) -> list[dict[str, Any]]:
@@ -36,20 +63,7 @@ def search(
     results: list[dict[str, Any]] = []
 
     if "project" in kinds:
-        condition, rank = search_condition(q)
-        projects = (
-            visible_to(user)
-            .filter(condition)
-            .annotate(
-                rank=rank,
-                title_hl=_headline("title", query, fragments=False),
-                snippet_hl=_headline("description", query, fragments=True),
-                kind=Value("project"),
-            )
-            .order_by("-rank", "-id")
-            .values("id", "title", "status", "health", "rank", "title_hl", "snippet_hl")[:limit]
-        )
-        for p in projects:
+        for p in _matches(visible_to(user), q, query, limit, ("id", "title", "status", "health")):
             results.append(
                 {
                     "type": "project",
@@ -65,20 +79,10 @@ def search(
             )
 
     if "milestone" in kinds:
-        condition, rank = search_condition(q)
-        milestones = (
-            Milestone.objects.filter(project_id__in=visible_project_ids(user))
-            .filter(condition)
-            .annotate(
-                rank=rank,
-                title_hl=_headline("title", query, fragments=False),
-                snippet_hl=_headline("description", query, fragments=True),
-                project_title=F("project__title"),
-            )
-            .order_by("-rank", "-id")
-            .values("id", "project_id", "title", "status", "rank", "title_hl", "snippet_hl", "project_title")[:limit]
+        milestones = Milestone.objects.filter(project_id__in=visible_project_ids(user)).annotate(
+            project_title=F("project__title")
         )
-        for m in milestones:
+        for m in _matches(milestones, q, query, limit, ("id", "project_id", "title", "status", "project_title")):
             results.append(
                 {
                     "type": "milestone",
