@@ -156,10 +156,20 @@ def search_index_refresh(project_ids: list[int]) -> None:
             """,
             [list(project_ids)],
         )
+        cursor.execute(VOCABULARY_SQL.format(table="projects_project", column="title"), [list(project_ids)])
+
+
+VOCABULARY_SQL = """
+    INSERT INTO search_searchword (word)
+    SELECT DISTINCT w FROM {table} x, regexp_split_to_table(lower(x.{column}), '[^[:alnum:]]+') w
+    WHERE x.id = ANY(%s) AND length(w) BETWEEN 3 AND 100
+    ON CONFLICT DO NOTHING
+"""
 
 
 def milestone_search_index_refresh(milestone_ids: list[int]) -> None:
     with connection.cursor() as cursor:
+        cursor.execute(VOCABULARY_SQL.format(table="projects_milestone", column="title"), [list(milestone_ids)])
         cursor.execute(
             """
             UPDATE projects_milestone SET search_vector =
@@ -737,7 +747,7 @@ def _tagged_projects_changed(tag: Tag) -> list[int]:
 
 @transaction.atomic
 def tag_create(*, actor: User, name: str, colour: str | None = None) -> Tag:
-    tag = Tag(name=name.strip(), created_by=actor)
+    tag = Tag(name=name.strip(), created_by=actor)  # its words reach the vocabulary when it tags a project
     if colour:
         tag.colour = colour
     clean_or_fail(tag)

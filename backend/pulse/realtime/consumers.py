@@ -15,6 +15,7 @@ import time
 from typing import Any
 from urllib.parse import parse_qs
 
+import orjson
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -43,6 +44,51 @@ def _setting(name: str, default: Any) -> Any:
     return settings.PULSE.get(name, default)
 
 
+# Sockets of this process by subscribed project, for the process-wide catch-up below.
+_subscribers: dict[int, set[EventsConsumer]] = {}
+_catch_up_task: asyncio.Task[None] | None = None
+
+
+async def _catch_up_forever() -> None:
+    """One loop per server process: every few seconds, one index-only query finds projects whose newest
+    event is past what a local socket has delivered (say, published while this process's Redis
+    subscription was reconnecting) and hands those sockets the missing events from the outbox."""
+    interval = _setting("CATCH_UP_SECONDS", 5)
+    while True:
+        await asyncio.sleep(interval)
+        if not _subscribers:
+            continue
+        try:
+            latest = await database_sync_to_async(selectors.latest_ids)(list(_subscribers))
+            for project_id, newest in latest.items():
+                behind = [c for c in _subscribers.get(project_id, ()) if c.projects.get(project_id, newest) < newest]
+                if not behind:
+                    continue
+                since = min(c.projects[project_id] for c in behind)
+                missing = await database_sync_to_async(selectors.project_events_between)(project_id, since, newest + 1)
+                for consumer in behind:
+                    if not consumer.replaying:
+                        for event in missing:
+                            await consumer._send_event(event)
+        except Exception:
+            logger.warning("Websocket catch-up failed; retrying", exc_info=True)
+
+
+def _register(consumer: EventsConsumer, project_id: int) -> None:
+    global _catch_up_task
+    _subscribers.setdefault(project_id, set()).add(consumer)
+    if _catch_up_task is None or _catch_up_task.done():
+        _catch_up_task = asyncio.create_task(_catch_up_forever())
+
+
+def _unregister(consumer: EventsConsumer, project_id: int) -> None:
+    sockets = _subscribers.get(project_id)
+    if sockets is not None:
+        sockets.discard(consumer)
+        if not sockets:
+            del _subscribers[project_id]
+
+
 class EventsConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         self.user = None
@@ -65,7 +111,6 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         self.connected_at = time.time()
         await self._join(user_group(self.user.pk))
         self.tasks.append(asyncio.create_task(self._watch_session()))
-        self.tasks.append(asyncio.create_task(self._catch_up_forever()))
         await self.send_json({"type": "welcome", "user_id": self.user.pk})
 
     async def _join(self, group: str) -> None:
@@ -84,6 +129,8 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         for task in [*self.tasks, self.dashboard_task]:
             if task is not None:
                 task.cancel()
+        for project_id in self.projects:
+            _unregister(self, project_id)
         if self.user is None:
             return
         groups = [user_group(self.user.pk), *(project_group(p) for p in self.projects)]
@@ -142,6 +189,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
                 return
             await self._join(project_group(project_id))
             self.projects.setdefault(project_id, last_id)
+            _register(self, project_id)
             self.topics.add(topic)
         else:
             await self._bad(f"Unknown topic {topic[:40]!r}.")
@@ -156,6 +204,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         if topic.startswith("project:") and topic[8:].isdigit():
             project_id = int(topic[8:])
             if self.projects.pop(project_id, None) is not None:
+                _unregister(self, project_id)
                 await self.channel_layer.group_discard(project_group(project_id), self.channel_name)
         elif topic == "dashboard" and "dashboard" in self.topics:
             await self.channel_layer.group_discard(DASHBOARD_GROUP, self.channel_name)
@@ -206,9 +255,9 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         if self.replaying:
             self.buffer.append(event)
             return
-        await self._deliver(event)
+        await self._deliver(event, text=message.get("text"))
 
-    async def _deliver(self, event: dict[str, Any], *, check_gap: bool = True) -> None:
+    async def _deliver(self, event: dict[str, Any], *, check_gap: bool = True, text: str | None = None) -> None:
         assert self.user is not None
         project_id = event["project_id"]
         last = self.projects.get(project_id)
@@ -219,22 +268,23 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             missing = await database_sync_to_async(selectors.project_events_between)(project_id, last, event["id"])
             for lost in missing:
                 await self._send_event(lost)
-        await self._send_event(event)
+        await self._send_event(event, text=text)
         if changes_access(event):
             await self._recheck_access(project_id)
 
-    async def _send_event(self, event: dict[str, Any]) -> None:
+    async def _send_event(self, event: dict[str, Any], *, text: str | None = None) -> None:
         project_id = event["project_id"]
         if event["id"] <= self.projects.get(project_id, 0):
             return
         self.projects[project_id] = event["id"]
-        await self.send_json(event)
+        await self.send(text_data=text or orjson.dumps(event).decode())
 
     async def _recheck_access(self, project_id: int) -> None:
         assert self.user is not None
         if await database_sync_to_async(selectors.can_see)(self.user.pk, project_id):
             return
         self.projects.pop(project_id, None)
+        _unregister(self, project_id)
         self.topics.discard(f"project:{project_id}")
         await self.channel_layer.group_discard(project_group(project_id), self.channel_name)
         await self.send_json({"type": "unsubscribed", "topic": f"project:{project_id}", "reason": "access_revoked"})
@@ -269,23 +319,6 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         if force or stats != self.dashboard_last:
             self.dashboard_last = stats
             await self.send_json({"type": "dashboard.stats", "data": stats, "ts": time.time()})
-
-    async def _catch_up_forever(self) -> None:
-        """Every few seconds, deliver anything the channel layer did not bring (e.g. published while this
-        process's Redis subscription was reconnecting). Cheap: one index-only query per socket."""
-        interval = _setting("CATCH_UP_SECONDS", 5)
-        while True:
-            await asyncio.sleep(interval)
-            if not self.projects or self.replaying:
-                continue
-            latest = await database_sync_to_async(selectors.latest_ids)(list(self.projects))
-            for project_id, newest in latest.items():
-                last = self.projects.get(project_id)
-                if last is None or newest <= last:
-                    continue
-                missing = await database_sync_to_async(selectors.project_events_between)(project_id, last, newest + 1)
-                for event in missing:
-                    await self._send_event(event)
 
     async def _watch_session(self) -> None:
         """Deactivation or revocation by any path (admin included) ends the connection within the interval."""

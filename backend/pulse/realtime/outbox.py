@@ -18,6 +18,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
+import orjson
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import connection, transaction
@@ -100,7 +101,9 @@ def publish_pending(project_ids: Iterable[int | None]) -> int:
                     outgoing.append((recipient, {"type": "pulse.user_event", "event": event}))
                 else:
                     group = GLOBAL_GROUP if pid is None else project_group(pid)
-                    outgoing.append((group, {"type": "pulse.event", "event": event}))
+                    # Encoded once here, so a thousand sockets do not each re-encode the same event.
+                    text = orjson.dumps(event).decode()
+                    outgoing.append((group, {"type": "pulse.event", "event": event, "text": text}))
                 if pid is not None:
                     previous[pid] = activity.pk
                     touched.add(pid)

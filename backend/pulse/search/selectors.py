@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramWordSimilarity
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramSimilarity
 from django.db.models import F, QuerySet, Value
 
 from pulse.projects.filters import SEARCH_CONFIG, search_condition
 from pulse.projects.models import Milestone, Project
 from pulse.projects.selectors import visible_project_ids, visible_to
+from pulse.search.models import SearchWord
 
 # Sentinels survive HTML escaping; they become <mark> afterwards, so titles can never inject markup.
 _START, _STOP = "\x02", "\x03"
@@ -44,15 +46,45 @@ def _matches(base: QuerySet[Any], q: str, query: SearchQuery, limit: int, fields
     )
     if len(exact) >= limit:
         return exact
-    seen = [row["id"] for row in exact]
+    corrected = corrected_query(q)
+    if corrected is None:
+        return exact
+    fixed = SearchQuery(corrected, config=SEARCH_CONFIG, search_type="websearch")
     fuzzy = list(
-        base.filter(title__trigram_word_similar=q)
-        .exclude(pk__in=seen)
-        .annotate(rank=TrigramWordSimilarity(q, "title") * Value(0.1), **headline)
+        base.filter(search_vector=fixed)
+        .exclude(pk__in=[row["id"] for row in exact])
+        .annotate(
+            rank=SearchRank(F("search_vector"), fixed) * Value(0.5),  # below every exact match
+            title_hl=_headline("title", fixed, fragments=False),
+            snippet_hl=_headline("description", fixed, fragments=True),
+        )
         .order_by("-rank", "-id")
         .values(*fields, "rank", "title_hl", "snippet_hl")[: limit - len(exact)]
     )
     return exact + fuzzy
+
+
+def corrected_query(q: str) -> str | None:
+    """Replace each word missing from the vocabulary by its closest known word (trigram similarity
+    on the small vocabulary table), or None when nothing changes."""
+    words = re.findall(r"[^\W_]+", q.lower())[:6]
+    if not words:
+        return None
+    known = set(SearchWord.objects.filter(word__in=words).values_list("word", flat=True))
+    fixed = []
+    for word in words:
+        if word in known or len(word) < 3:
+            fixed.append(word)
+            continue
+        best = (
+            SearchWord.objects.filter(word__trigram_similar=word)
+            .annotate(score=TrigramSimilarity("word", word))
+            .order_by("-score", "word")
+            .values_list("word", flat=True)
+            .first()
+        )
+        fixed.append(best or word)
+    return " ".join(fixed) if fixed != words else None
 
 
 def search(
