@@ -162,7 +162,7 @@ def search_index_refresh(project_ids: list[int]) -> None:
 VOCABULARY_SQL = """
     INSERT INTO search_searchword (word)
     SELECT DISTINCT w FROM {table} x, regexp_split_to_table(lower(x.{column}), '[^[:alnum:]]+') w
-    WHERE x.id = ANY(%s) AND length(w) BETWEEN 3 AND 100
+    WHERE x.id = ANY(%s) AND length(w) BETWEEN 3 AND 100 AND w !~ '^[0-9]+$'
     ON CONFLICT DO NOTHING
 """
 

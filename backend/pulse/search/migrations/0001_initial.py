@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
         SELECT DISTINCT w FROM (
             SELECT title FROM projects_project UNION ALL SELECT title FROM projects_milestone
         ) t, regexp_split_to_table(lower(t.title), '[^[:alnum:]]+') w
-        WHERE length(w) BETWEEN 3 AND 100
+        WHERE length(w) BETWEEN 3 AND 100 AND w !~ '^[0-9]+$'
         ON CONFLICT DO NOTHING
         """,
         migrations.RunSQL.noop,
