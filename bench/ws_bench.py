@@ -283,25 +283,34 @@ def serve(env: dict[str, str], port: int, log_path: Path) -> Iterator[Server]:
                 process.wait()
 
 
-def scan_log(path: Path) -> dict[str, Any]:
-    """Warnings, errors and tracebacks in the server log (the app logs to stderr at INFO)."""
-    text = path.read_text(errors="replace")
-    lines = text.splitlines()
-    flagged = [
-        line
-        for line in lines
-        if any(word in line for word in ("ERROR", "WARNING", "CRITICAL", "Traceback", "Exception", "sweep published"))
-    ]
-    counts = collections.Counter(_log_key(line) for line in flagged)
-    return {
-        "lines": len(lines),
-        "tracebacks": text.count("Traceback"),
-        "errors": sum(1 for line in lines if re.search(r"\b(ERROR|CRITICAL)\b", line)),
-        "warnings": sum(1 for line in lines if re.search(r"\bWARNING\b", line)),
-        "sweep_published": sum(1 for line in lines if "sweep published" in line),
-        "top": [{"count": n, "line": key} for key, n in counts.most_common(12)],
-        "path": str(path),
-    }
+EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Timeout)\b")
+
+
+def scan_log(path: Path, measured_end_offset: int) -> dict[str, Any]:
+    """Warnings, errors and exceptions in the server log, split at the end of the measured phase.
+
+    "during" covers start-up, connecting and the measured phase; "teardown" the closing of the
+    sockets and the server's shutdown. Exceptions are keyed by their final line (the exception).
+    """
+    raw = path.read_bytes()
+    parts = {"during": raw[:measured_end_offset], "teardown": raw[measured_end_offset:]}
+    result: dict[str, Any] = {"path": str(path)}
+    for name, chunk in parts.items():
+        lines = chunk.decode(errors="replace").splitlines()
+        flagged = collections.Counter(
+            _log_key(line)
+            for line in lines
+            if EXCEPTION_LINE.match(line) or re.search(r"\b(ERROR|WARNING|CRITICAL)\b|sweep published", line)
+        )
+        result[name] = {
+            "lines": len(lines),
+            "tracebacks": sum(1 for line in lines if line.startswith("Traceback")),
+            "errors": sum(1 for line in lines if re.search(r"\b(ERROR|CRITICAL)\b", line)),
+            "warnings": sum(1 for line in lines if re.search(r"\bWARNING\b", line)),
+            "sweep_published": sum(1 for line in lines if "sweep published" in line),
+            "top": [{"count": n, "line": key} for key, n in flagged.most_common(12)],
+        }
+    return result
 
 
 def _log_key(line: str) -> str:
@@ -654,6 +663,7 @@ async def run_layer(cfg: Config, layer: str, server: Server) -> dict[str, Any]:
         cpu_after = cpu_snapshot(cpu_pid)
         await floor.stop()
         closed_during_run = collections.Counter(c.closed for c in live if c.closed is not None)
+        log_offset = server.log_path.stat().st_size
         await close_clients(clients)
 
     # -------------------------------------------------------------- figures
@@ -735,6 +745,7 @@ async def run_layer(cfg: Config, layer: str, server: Server) -> dict[str, Any]:
         "load_generator_loop_lag_ms": summary(lags),
         "cpu_during_measured_phase": cpu_usage(cpu_before, cpu_after),
         "measured_phase_seconds": round(measured_end - phase_started, 1),
+        "log_offset_measured_end": log_offset,
     }
     result["targets_met"] = {
         "p50": lat.get("p50", math.inf) <= TARGETS["p50_ms"],
@@ -781,9 +792,12 @@ def print_run(r: dict[str, Any]) -> None:
         f"  CPU         server {cpu['server_process_cores']} cores, load generator {cpu['load_generator_cores']} "
         f"cores, machine {cpu['machine_busy_pct']}% busy of {cpu['cpus']} (shared; "
         f"{r['machine_busy_before_pct']}% before the run)",
-        f"  server log  {s['tracebacks']} tracebacks, {s['errors']} errors, {s['warnings']} warnings, "
-        f"{s['sweep_published']} sweep publishes",
-        *(f"    {item['count']:>5} x {item['line'][:150]}" for item in s["top"][:5]),
+        *(
+            f"  server log, {phase}: {s[phase]['tracebacks']} tracebacks, {s[phase]['errors']} errors, "
+            f"{s[phase]['warnings']} warnings, {s[phase]['sweep_published']} sweep publishes"
+            + "".join(f"\n    {item['count']:>5} x {item['line'][:150]}" for item in s[phase]["top"][:4])
+            for phase in ("during", "teardown")
+        ),
     ]
     if c["closed_during_run"]:
         lines.append(f"  closed during run: {c['closed_during_run']}")
@@ -807,7 +821,8 @@ def compare(runs: dict[str, dict[str, Any]]) -> dict[str, Any]:
         ("p50 / floor", lambda r: r["ratios"]["p50_over_floor_idle_p50"]),
         ("p99 / floor", lambda r: r["ratios"]["p99_over_floor_idle_p99"]),
         ("server cores", lambda r: r["cpu_during_measured_phase"]["server_process_cores"]),
-        ("server log errors", lambda r: r["server_log"]["errors"] + r["server_log"]["tracebacks"]),
+        ("errors during run", lambda r: r["server_log"]["during"]["errors"]),
+        ("errors at teardown", lambda r: r["server_log"]["teardown"]["errors"]),
     ]
     names = list(runs)
     log("\n== comparison (same machine, same run)")
@@ -919,7 +934,7 @@ def main() -> int:
                 runs[layer] = loop.run_until_complete(run_layer(cfg, layer, srv))
             finally:
                 loop.close()
-        runs[layer]["server_log"] = scan_log(log_path)
+        runs[layer]["server_log"] = scan_log(log_path, runs[layer].pop("log_offset_measured_end"))
         runs[layer]["machine_busy_before_pct"] = busy
         print_run(runs[layer])
 

@@ -143,6 +143,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = REPO_DIR / "var" / "static"
+# Serve app static files (Swagger UI / Redoc bundles) straight from the installed packages, so the
+# docs work without a collectstatic step; production images still run collectstatic.
+WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 FRONTEND_DIST = REPO_DIR / "frontend" / "dist"
 
 REST_FRAMEWORK = {
