@@ -172,7 +172,7 @@ PULSE = {
     "REPLAY_MAX_EVENTS": env.int("REPLAY_MAX_EVENTS", default=10_000),
     "REPLAY_MAX_AGE_SECONDS": env.int("REPLAY_MAX_AGE_SECONDS", default=24 * 3600),
     "DASHBOARD_DEBOUNCE_SECONDS": env.float("DASHBOARD_DEBOUNCE_SECONDS", default=0.5),
-    "SESSION_RECHECK_SECONDS": env.float("SESSION_RECHECK_SECONDS", default=15.0),
+    "SESSION_RECHECK_SECONDS": env.float("SESSION_RECHECK_SECONDS", default=60.0),
     "CATCH_UP_SECONDS": env.float("CATCH_UP_SECONDS", default=5.0),
     # Run the beat schedule inside the web process when there is no broker (the `make run` laptop setup).
     "LOCAL_BEAT": env.bool("LOCAL_BEAT", default=str(CELERY_BROKER_URL).startswith("memory://")),
