@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from pulse.accounts.models import User
 from pulse.accounts.services import user_create
+from pulse.notifications.models import EmailStatus, Notification
 from pulse.projects import services
 from pulse.projects.models import MilestoneStatus, Project, Role
 
@@ -142,6 +143,8 @@ class Command(BaseCommand):
             for index, (title, description, tag_names) in enumerate(PROJECTS):
                 self._project(index, title, description, tag_names, people, tags, rng, today)
             self._spread_history(today)
+            # Demo notifications stay in-app: nobody needs ~300 console emails on first start.
+            Notification.objects.filter(email_status=EmailStatus.PENDING).update(email_status=EmailStatus.SKIPPED)
         self.stdout.write(self.style.SUCCESS(f"Loaded {len(PROJECTS)} projects for {len(PEOPLE)} people."))
         self.stdout.write(f"Log in as demo / {DEMO_PASSWORD} (or admin / {DEMO_PASSWORD} for the admin site).")
 
