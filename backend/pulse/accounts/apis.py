@@ -94,7 +94,7 @@ class MeApi(APIView):
             write=lambda version: services.user_profile_update(
                 user=request.user, expected_version=version, data=serializer.validated_data
             ),
-            current=lambda: User.objects.get(pk=request.user.pk),
+            current=lambda: selectors.user_get(user_id=request.user.pk),
             render=render_me,
         )
 

@@ -14,3 +14,7 @@ def user_list(*, q: str = "") -> QuerySet[User]:
             | Q(last_name__icontains=word)
         )
     return qs.order_by("display_name", "username")
+
+
+def user_get(*, user_id: int) -> User:
+    return User.objects.get(pk=user_id)

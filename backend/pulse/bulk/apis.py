@@ -9,11 +9,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pulse.bulk.models import BulkAction, BulkOperation, BulkStatus
+from pulse.bulk.selectors import bulk_operation_get
 from pulse.bulk.services import MAX_ITEMS, bulk_operation_request, live_progress
 from pulse.common.apis import ETAG, IF_NONE_MATCH, AuthedRequest, errors
 from pulse.projects.models import Health
 from pulse.projects.services import TRANSITIONS
-from pulsekit.errors import NotFound
 from pulsekit.versioning import not_modified_or
 
 MAX_ID = 2**63 - 1
@@ -149,11 +149,7 @@ class BulkOperationDetailApi(APIView):
         responses={200: BulkOperationSerializer, **errors(304, 401, 404)},
     )
     def get(self, request: AuthedRequest, operation_id: int) -> Response:
-        operation = (
-            BulkOperation.objects.defer("items").filter(pk=operation_id if operation_id <= MAX_ID else 0).first()
-        )
-        if operation is None or not (request.user.is_staff or operation.requested_by_id == request.user.pk):
-            raise NotFound("Bulk operation not found.")
+        operation = bulk_operation_get(user=request.user, operation_id=operation_id)
         body = BulkOperationSerializer(operation).data
         # Read-only resource: a strong validator over its content (it changes as the run progresses).
         digest = hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()[:20]
