@@ -39,7 +39,6 @@ import os
 import platform
 import random
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -50,10 +49,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 import httpx
 import psycopg
+from benchkit import bench_database_url, free_port, log, step
 from psycopg import sql
 
 BENCH = Path(__file__).resolve().parent
@@ -201,36 +201,6 @@ def parse_args() -> Config:
         quick=args.quick,
         strict=args.strict,
     )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def log(message: str) -> None:
-    print(message, flush=True)
-
-
-@contextmanager
-def step(title: str) -> Iterator[None]:
-    started = time.perf_counter()
-    log(f"- {title} ...")
-    yield
-    log(f"  done in {time.perf_counter() - started:.1f}s")
-
-
-def bench_database_url(url: str) -> tuple[str, str, str]:
-    """(bench URL, bench database name, maintenance URL). The bench database is never the app's."""
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") or "pulse"
-    bench_name = os.environ.get("PULSE_BENCH_DB", f"{name}_bench")
-    if bench_name == name:
-        raise SystemExit(f"refusing to use {name!r}: the benchmark drops its database")
-    bench = urlunsplit(parts._replace(path=f"/{bench_name}"))
-    maintenance = urlunsplit(parts._replace(path="/postgres"))
-    return bench, bench_name, maintenance
 
 
 # ------------------------------------------------------------------ database and data
@@ -839,7 +809,7 @@ def main() -> int:
     cfg = parse_args()
     started = time.perf_counter()
     source_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pulse")
-    url, db_name, maintenance_url = bench_database_url(source_url)
+    url, db_name, maintenance_url = bench_database_url(source_url, env_var="PULSE_BENCH_DB", suffix="bench")
     env = {
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": SETTINGS,

@@ -57,6 +57,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import psycopg
 import redis.asyncio as aioredis
+from benchkit import log, step
 from psycopg import sql
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
@@ -129,18 +130,6 @@ def parse_args() -> Config:
         redis_url=args.redis_url,
         strict=args.strict,
     )
-
-
-def log(message: str) -> None:
-    print(message, flush=True)
-
-
-@contextlib.contextmanager
-def step(title: str) -> Iterator[None]:
-    started = perf()
-    log(f"- {title} ...")
-    yield
-    log(f"  done in {perf() - started:.1f}s")
 
 
 # ------------------------------------------------------------------ statistics

@@ -1,0 +1,40 @@
+"""Small helpers the benchmark scripts share (they run as ``python bench/<name>.py``)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import urlsplit, urlunsplit
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+@contextmanager
+def step(title: str) -> Iterator[None]:
+    started = time.perf_counter()
+    log(f"- {title} ...")
+    yield
+    log(f"  done in {time.perf_counter() - started:.1f}s")
+
+
+def bench_database_url(url: str, *, env_var: str, suffix: str) -> tuple[str, str, str]:
+    """(bench URL, bench database name, maintenance URL). The bench database is never the app's."""
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") or "pulse"
+    bench_name = os.environ.get(env_var, f"{name}_{suffix}")
+    if bench_name == name:
+        raise SystemExit(f"refusing to use {name!r}: the benchmark drops its database")
+    bench = urlunsplit(parts._replace(path=f"/{bench_name}"))
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    return bench, bench_name, maintenance
