@@ -92,6 +92,7 @@ class Config:
     floor_samples: int
     drain: float
     port: int
+    workers: int
     connect_concurrency: int
     compression: str | None
     redis_url: str
@@ -107,6 +108,12 @@ def parse_args() -> Config:
     parser.add_argument("--floor-samples", type=int, default=300, help="idle PUBLISH→SUBSCRIBE samples (300)")
     parser.add_argument("--drain", type=float, default=15.0, help="seconds to wait for late events (15)")
     parser.add_argument("--port", type=int, default=8791)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("WEB_CONCURRENCY", "1")),
+        help="uvicorn worker processes (default $WEB_CONCURRENCY or 1, as uvicorn itself)",
+    )
     parser.add_argument("--connect-concurrency", type=int, default=50, help="sockets opened at once (50)")
     parser.add_argument(
         "--compression",
@@ -125,6 +132,7 @@ def parse_args() -> Config:
         floor_samples=args.floor_samples,
         drain=args.drain,
         port=args.port,
+        workers=args.workers,
         connect_concurrency=args.connect_concurrency,
         compression=None if args.compression == "none" else "deflate",
         redis_url=args.redis_url,
@@ -229,7 +237,8 @@ class Server:
 
 
 @contextlib.contextmanager
-def serve(env: dict[str, str], port: int, log_path: Path) -> Iterator[Server]:
+def serve(env: dict[str, str], port: int, log_path: Path, workers: int) -> Iterator[Server]:
+    # The flags `make run` serves with (backend/scripts/serve.py), plus the process count and quiet logs.
     command = [
         sys.executable,
         "-m",
@@ -240,9 +249,11 @@ def serve(env: dict[str, str], port: int, log_path: Path) -> Iterator[Server]:
         "--port",
         str(port),
         "--workers",
-        "1",
+        str(workers),
         "--no-access-log",
         "--no-server-header",
+        "--ws-per-message-deflate",
+        "false",
         "--log-level",
         "warning",
     ]
@@ -311,16 +322,35 @@ def _log_key(line: str) -> str:
 # ------------------------------------------------------------------ CPU accounting
 
 
+def _process_tree(pid: int) -> list[int]:
+    """The server and its worker processes (uvicorn --workers N forks N children)."""
+    pids = [pid]
+    for parent in pids:
+        try:
+            with open(f"/proc/{parent}/task/{parent}/children") as f:
+                pids.extend(int(x) for x in f.read().split())
+        except OSError:
+            pass
+    return pids
+
+
+def _cpu_seconds(pid: int, ticks: int) -> float:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / ticks
+
+
 def cpu_snapshot(pid: int) -> dict[str, float]:
     ticks = os.sysconf("SC_CLK_TCK")
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
     with open("/proc/stat") as f:
         total = [int(x) for x in f.readline().split()[1:]]
     idle = total[3] + total[4]
     return {
         "wall": perf(),
-        "server": (int(fields[11]) + int(fields[12])) / ticks,
+        "server": sum(_cpu_seconds(p, ticks) for p in _process_tree(pid)),
         "bench": time.process_time(),
         "machine_busy": (sum(total) - idle) / ticks,
         "machine_total": sum(total) / ticks,
@@ -898,8 +928,8 @@ def main() -> int:
         f"layers {', '.join(cfg.layers)}; database {db_name}; Redis {cfg.redis_url}"
     )
     log(
-        f"  NOTE: load generator, server (uvicorn, 1 worker), PostgreSQL and Redis share this machine "
-        f"({os.cpu_count()} cores); open-file limit {fds['soft']}"
+        f"  NOTE: load generator, server (uvicorn, {cfg.workers} worker process(es)), PostgreSQL and Redis "
+        f"share this machine ({os.cpu_count()} cores); open-file limit {fds['soft']}"
     )
     with step(f"recreate database {db_name}, migrate, create the bench user"):
         user_id = setup_database(env, maintenance_url, db_name)
@@ -916,7 +946,7 @@ def main() -> int:
             log(f"  WARNING: the machine was {busy}% busy before this run (other processes); figures are skewed")
         with (
             step(f"layer {layer}: {backend} (settings {settings_module})"),
-            serve(layer_env, cfg.port, log_path) as srv,
+            serve(layer_env, cfg.port, log_path, cfg.workers) as srv,
         ):
             loop = new_loop()
             try:
@@ -950,7 +980,8 @@ def main() -> int:
             "redis_url": cfg.redis_url,
             "database": db_name,
             "user_id": user_id,
-            "server": "uvicorn config.asgi:application, 1 worker, --no-access-log",
+            "server": f"uvicorn config.asgi:application, {cfg.workers} worker(s), --no-access-log, "
+            "--ws-per-message-deflate false",
             "open_file_limit": fds,
         },
         "targets": TARGETS,

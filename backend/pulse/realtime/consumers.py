@@ -12,6 +12,7 @@ import asyncio
 import json
 import logging
 import time
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -23,6 +24,7 @@ from django.conf import settings
 
 from pulse.realtime import selectors
 from pulse.realtime.events import DASHBOARD_GROUP, GLOBAL_GROUP, project_group, user_group
+from pulse.realtime.hub import get_hub
 from pulse.realtime.tickets import ticket_redeem
 
 logger = logging.getLogger(__name__)
@@ -45,62 +47,25 @@ def _setting(name: str, default: Any) -> Any:
     return settings.PULSE.get(name, default)
 
 
-# Sockets of this process by subscribed project, for the process-wide catch-up below.
-_subscribers: dict[int, set[EventsConsumer]] = {}
-_catch_up_task: asyncio.Task[None] | None = None
-
-
-async def _catch_up_forever() -> None:
-    """One loop per server process: every few seconds, one index-only query finds projects whose newest
-    event is past what a local socket has delivered (say, published while this process's Redis
-    subscription was reconnecting) and hands those sockets the missing events from the outbox."""
-    interval = _setting("CATCH_UP_SECONDS", 5)
-    while True:
-        await asyncio.sleep(interval)
-        if not _subscribers:
-            continue
-        try:
-            latest = await database_sync_to_async(selectors.latest_ids)(list(_subscribers))
-            for project_id, newest in latest.items():
-                behind = [c for c in _subscribers.get(project_id, ()) if c.projects.get(project_id, newest) < newest]
-                if not behind:
-                    continue
-                since = min(c.projects[project_id] for c in behind)
-                missing = await database_sync_to_async(selectors.project_events_between)(project_id, since, newest + 1)
-                for consumer in behind:
-                    if not consumer.replaying:
-                        for event in missing:
-                            await consumer._send_event(event)
-        except Exception:
-            logger.warning("Websocket catch-up failed; retrying", exc_info=True)
-
-
-def _register(consumer: EventsConsumer, project_id: int) -> None:
-    global _catch_up_task
-    _subscribers.setdefault(project_id, set()).add(consumer)
-    if _catch_up_task is None or _catch_up_task.done():
-        _catch_up_task = asyncio.create_task(_catch_up_forever())
-
-
-def _unregister(consumer: EventsConsumer, project_id: int) -> None:
-    sockets = _subscribers.get(project_id)
-    if sockets is not None:
-        sockets.discard(consumer)
-        if not sockets:
-            del _subscribers[project_id]
-
-
 class EventsConsumer(AsyncJsonWebsocketConsumer):
+    # Group messages reach sockets through this process's hub (pulse.realtime.hub), not a channel per
+    # socket: an alias with no layer configured makes Channels skip creating and listening on one.
+    channel_layer_alias = "pulse.hub-only"
+
     async def connect(self) -> None:
         self.user = None
         self.projects: dict[int, int] = {}  # project id -> last event id delivered
         self.topics: set[str] = set()
-        self.replaying = False
-        self.buffer: list[dict[str, Any]] = []
-        self.tasks: list[asyncio.Task[Any]] = []
+        # While work that reads the database runs for this socket (resume, filling a gap, re-checking
+        # access), events wait here in order instead of holding up the hub.
+        self.exclusive_pending = 0
+        self.buffer: list[tuple[dict[str, Any], str | None]] = []
+        self.exclusive = asyncio.Lock()
+        self.tasks: set[asyncio.Task[Any]] = set()
         self.dashboard_task: asyncio.Task[Any] | None = None
         self.dashboard_last_sent = 0.0
         self.dashboard_last: Any = None
+        self.connected_at = time.time()
 
         query = parse_qs(self.scope.get("query_string", b"").decode("latin1"))
         ticket = (query.get("ticket") or [""])[0]
@@ -109,14 +74,13 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         if self.user is None:
             await self.close(code=CLOSE_UNAUTHENTICATED, reason="A valid one-time ticket is required.")
             return
-        self.connected_at = time.time()
-        await self._join(user_group(self.user.pk))
-        self.tasks.append(asyncio.create_task(self._watch_session()))
+        self.hub = await get_hub()
+        self.hub.connected(self)
+        await self.hub.join(user_group(self.user.pk), self)
         await self.send_json({"type": "welcome", "user_id": self.user.pk})
 
     async def dispatch(self, message: dict[str, Any]) -> None:
-        # Channels closes stale database connections before every message, on one shared thread: with
-        # a thousand sockets that serialised the fan-out of every event (about 40% of server time).
+        # Channels closes stale database connections before every message, on one shared thread.
         # Our handlers reach the database only through database_sync_to_async, which does that
         # housekeeping itself, so it is skipped here.
         handler = getattr(self, get_handler_name(message), None)
@@ -124,31 +88,17 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
 
-    async def _join(self, group: str) -> None:
-        """group_add, retried: right after a Redis restart the first subscribe can hit a stale connection."""
-        for attempt in range(4):
-            try:
-                await self.channel_layer.group_add(group, self.channel_name)
-                return
-            except Exception:
-                if attempt == 3:
-                    raise
-                logger.warning("group_add(%s) failed; retrying", group, exc_info=True)
-                await asyncio.sleep(0.25 * (attempt + 1))
-
     async def disconnect(self, code: int) -> None:
         for task in [*self.tasks, self.dashboard_task]:
             if task is not None:
                 task.cancel()
-        for project_id in self.projects:
-            _unregister(self, project_id)
-        if self.user is None:
-            return
-        groups = [user_group(self.user.pk), *(project_group(p) for p in self.projects)]
-        if "dashboard" in self.topics:
-            groups += [DASHBOARD_GROUP, GLOBAL_GROUP]
-        for group in groups:
-            await self.channel_layer.group_discard(group, self.channel_name)
+        if self.user is not None:
+            await self.hub.disconnected(self)
+
+    def _background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
 
     # ------------------------------------------------------------ client messages
 
@@ -188,8 +138,8 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             self.topics.add("user")  # the user group is joined at connect; this only acknowledges it
         elif topic == "dashboard":
             self.topics.add("dashboard")
-            await self._join(DASHBOARD_GROUP)
-            await self._join(GLOBAL_GROUP)
+            await self.hub.join(DASHBOARD_GROUP, self)
+            await self.hub.join(GLOBAL_GROUP, self)
             self._schedule_dashboard(force=True)
         elif topic.startswith("project:") and topic[8:].isdigit() and len(topic) < 30:
             project_id = int(topic[8:])
@@ -198,9 +148,9 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
                 await self.send_json({"type": "error", "code": "forbidden", "topic": topic})
                 await self.close(code=CLOSE_FORBIDDEN)
                 return
-            await self._join(project_group(project_id))
             self.projects.setdefault(project_id, last_id)
-            _register(self, project_id)
+            await self.hub.join(project_group(project_id), self)
+            self.hub.watch(self, project_id)
             self.topics.add(topic)
         else:
             await self._bad(f"Unknown topic {topic[:40]!r}.")
@@ -212,25 +162,28 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         if topic not in ("user", "dashboard") and not is_project:
             await self._bad(f"Unknown topic {topic[:40]!r}.")
             return
-        if topic.startswith("project:") and topic[8:].isdigit():
-            project_id = int(topic[8:])
-            if self.projects.pop(project_id, None) is not None:
-                _unregister(self, project_id)
-                await self.channel_layer.group_discard(project_group(project_id), self.channel_name)
+        if is_project:
+            await self._drop_project(int(topic[8:]))
         elif topic == "dashboard" and "dashboard" in self.topics:
-            await self.channel_layer.group_discard(DASHBOARD_GROUP, self.channel_name)
-            await self.channel_layer.group_discard(GLOBAL_GROUP, self.channel_name)
+            await self.hub.leave(DASHBOARD_GROUP, self)
+            await self.hub.leave(GLOBAL_GROUP, self)
         self.topics.discard(topic)
         await self.send_json({"type": "unsubscribed", "topic": topic})
+
+    async def _drop_project(self, project_id: int) -> None:
+        if self.projects.pop(project_id, None) is not None:
+            self.hub.unwatch(self, project_id)
+            await self.hub.leave(project_group(project_id), self)
 
     async def _resume(self, last_id: int) -> None:
         """Replay, in id order, what the subscribed projects produced after ``last_id``."""
         assert self.user is not None
-        self.replaying = True
-        try:
+        user = self.user
+
+        async def replay() -> None:
             project_ids = list(self.projects)
             result = await database_sync_to_async(selectors.replay)(
-                self.user,
+                user,
                 project_ids,
                 last_id,
                 max_events=_setting("REPLAY_MAX_EVENTS", 10_000),
@@ -239,43 +192,89 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             if result is None:
                 await self.send_json({"type": "resync", "reason": "The gap is beyond the replay window; refetch."})
                 latest = await database_sync_to_async(selectors.latest_ids)(project_ids)
-                self.projects.update(latest)
-            else:
-                # Rewind, then replay in id order. Events already delivered live since subscribing are
-                # sent again (clients dedupe by id); nothing after last_id is skipped.
-                for project_id in project_ids:
+                self.projects.update({p: latest[p] for p in project_ids if p in self.projects})
+                return
+            # Rewind, then replay in id order. Events already delivered live since subscribing are
+            # sent again (clients dedupe by id); nothing after last_id is skipped.
+            for project_id in project_ids:
+                if project_id in self.projects:
                     self.projects[project_id] = min(self.projects[project_id], last_id)
-                for event in result:
-                    await self._deliver(event, check_gap=False)
-                await self.send_json({"type": "resumed", "last_id": last_id, "replayed": len(result)})
-        finally:
-            self.replaying = False
-            buffered, self.buffer = self.buffer, []
-            for event in buffered:
-                await self._deliver(event)
+            for event in result:
+                await self._send_event(event)
+            await self.send_json({"type": "resumed", "last_id": last_id, "replayed": len(result)})
 
-    # ------------------------------------------------------------ channel layer messages
+        await self._exclusive(replay)
 
-    async def pulse_event(self, message: dict[str, Any]) -> None:
-        event = message["event"]
-        if event["project_id"] is None:
-            await self.send_json(event)  # global (tag) events go to dashboard subscribers
-            return
-        if event["project_id"] not in self.projects:
-            return
-        if self.replaying:
-            self.buffer.append(event)
-            return
-        await self._deliver(event, text=message.get("text"))
+    @property
+    def busy(self) -> bool:
+        return self.exclusive_pending > 0
 
-    async def _deliver(self, event: dict[str, Any], *, check_gap: bool = True, text: str | None = None) -> None:
-        assert self.user is not None
-        project_id = event["project_id"]
-        last = self.projects.get(project_id)
+    # ------------------------------------------------------------ group messages, from the hub
+
+    async def group_message(self, message: dict[str, Any]) -> None:
+        """Called by the hub for each message of a group this socket is in. Must not wait on the
+        database: anything that does runs in a task of this socket's own (see ``_exclusive``)."""
+        kind = message["type"]
+        if kind == "pulse.event":
+            event = message["event"]
+            if event["project_id"] is None:
+                await self.send(text_data=message.get("text") or orjson.dumps(event).decode())  # global tag events
+            elif event["project_id"] in self.projects:
+                await self._deliver(event, message.get("text"))
+        elif kind == "pulse.user_event":
+            if "user" in self.topics:
+                await self.send_json(message["event"])
+        elif kind == "pulse.dashboard_hint":
+            if "dashboard" in self.topics:
+                self._schedule_dashboard()
+        elif kind == "pulse.revoke":
+            await self.revoke(message.get("reason", ""))
+
+    async def _deliver(self, event: dict[str, Any], text: str | None) -> None:
+        if self.busy:
+            self.buffer.append((event, text))
+            return
+        last = self.projects.get(event["project_id"])
         if last is None or event["id"] <= last:
             return  # unsubscribed meanwhile, or a duplicate of what was delivered
         prev_id = event["data"].get("prev_id")
-        if check_gap and prev_id is not None and prev_id > last:
+        if prev_id is not None and prev_id > last:
+            # Something between was lost on the way: read it back first, off the hub's loop.
+            self.buffer.append((event, text))
+            self._background(self._exclusive(None))
+            return
+        await self._send_event(event, text=text)
+        if changes_access(event):
+            project_id = event["project_id"]
+            self._background(self._exclusive(lambda: self._recheck_access(project_id)))
+
+    def _exclusive(self, work: Callable[[], Awaitable[None]] | None) -> Coroutine[Any, Any, None]:
+        """Run ``work`` (which may read the database), then deliver the events that arrived meanwhile, each
+        with its gap filled from the outbox and access re-checked where it changes, all in id order.
+        The socket counts as busy from this call on, before the returned coroutine first runs."""
+        self.exclusive_pending += 1
+        return self._run_exclusive(work)
+
+    async def _run_exclusive(self, work: Callable[[], Awaitable[None]] | None) -> None:
+        try:
+            async with self.exclusive:
+                if work is not None:
+                    await work()
+                while self.buffer:
+                    event, text = self.buffer.pop(0)
+                    await self._deliver_checked(event, text)
+        except Exception:
+            logger.warning("Websocket delivery work failed; the catch-up retries", exc_info=True)
+        finally:
+            self.exclusive_pending -= 1
+
+    async def _deliver_checked(self, event: dict[str, Any], text: str | None) -> None:
+        project_id = event["project_id"]
+        last = self.projects.get(project_id)
+        if last is None or event["id"] <= last:
+            return
+        prev_id = event["data"].get("prev_id")
+        if prev_id is not None and prev_id > last:
             missing = await database_sync_to_async(selectors.project_events_between)(project_id, last, event["id"])
             for lost in missing:
                 await self._send_event(lost)
@@ -283,9 +282,15 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         if changes_access(event):
             await self._recheck_access(project_id)
 
+    async def catch_up(self, missing: list[dict[str, Any]]) -> None:
+        """Events read back by the hub's catch-up; skipped while this socket's own work is running."""
+        if not self.busy:
+            for event in missing:
+                await self._send_event(event)
+
     async def _send_event(self, event: dict[str, Any], *, text: str | None = None) -> None:
         project_id = event["project_id"]
-        if event["id"] <= self.projects.get(project_id, 0):
+        if event["id"] <= self.projects.get(project_id, event["id"]):
             return
         self.projects[project_id] = event["id"]
         await self.send(text_data=text or orjson.dumps(event).decode())
@@ -294,23 +299,13 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         assert self.user is not None
         if await database_sync_to_async(selectors.can_see)(self.user.pk, project_id):
             return
-        self.projects.pop(project_id, None)
-        _unregister(self, project_id)
+        await self._drop_project(project_id)
         self.topics.discard(f"project:{project_id}")
-        await self.channel_layer.group_discard(project_group(project_id), self.channel_name)
         await self.send_json({"type": "unsubscribed", "topic": f"project:{project_id}", "reason": "access_revoked"})
 
-    async def pulse_revoke(self, message: dict[str, Any]) -> None:
-        await self.send_json({"type": "error", "code": "session_revoked", "message": message.get("reason", "")})
+    async def revoke(self, reason: str) -> None:
+        await self.send_json({"type": "error", "code": "session_revoked", "message": reason})
         await self.close(code=CLOSE_UNAUTHENTICATED)
-
-    async def pulse_user_event(self, message: dict[str, Any]) -> None:
-        if "user" in self.topics:
-            await self.send_json(message["event"])
-
-    async def pulse_dashboard_hint(self, message: dict[str, Any]) -> None:
-        if "dashboard" in self.topics:
-            self._schedule_dashboard()
 
     # ------------------------------------------------------------ background
 
@@ -330,14 +325,3 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         if force or stats != self.dashboard_last:
             self.dashboard_last = stats
             await self.send_json({"type": "dashboard.stats", "data": stats, "ts": time.time()})
-
-    async def _watch_session(self) -> None:
-        """Deactivation or revocation by any path (admin included) ends the connection within the interval."""
-        assert self.user is not None
-        interval = _setting("SESSION_RECHECK_SECONDS", 15)
-        while True:
-            await asyncio.sleep(interval)
-            valid = await database_sync_to_async(selectors.session_valid)(self.user.pk, self.connected_at)
-            if not valid:
-                await self.pulse_revoke({"reason": "The session is no longer valid."})
-                return

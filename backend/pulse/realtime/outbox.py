@@ -38,14 +38,17 @@ def send_group(group: str, message: dict[str, Any]) -> None:
 
 
 def send_many(messages: list[tuple[str, dict[str, Any]]]) -> None:
-    """Send several group messages with one trip into the event loop (not one per message)."""
+    """Send several group messages with one trip into the event loop (not one per message).
+
+    Each message names its group: every server process's hub receives it on one channel and
+    hands it to the local sockets of that group (pulse.realtime.hub)."""
     layer = get_channel_layer()
     if layer is None or not messages:
         return
 
     async def send_all() -> None:
         for group, message in messages:
-            await layer.group_send(group, message)
+            await layer.group_send(group, {**message, "group": group})
 
     async_to_sync(send_all)()
 

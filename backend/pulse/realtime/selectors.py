@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import math
 from typing import Any
 
 from django.db.models import Max
@@ -76,8 +77,21 @@ def dashboard_stats(user: User) -> dict[str, Any]:
     return dashboard_counts(user=user)
 
 
-def session_valid(user_id: int, connected_at: float) -> bool:
-    user = User.objects.filter(pk=user_id).only("is_active", "tokens_valid_after").first()
-    if user is None or not user.is_active:
-        return False
-    return user.tokens_valid_after is None or user.tokens_valid_after.timestamp() <= connected_at
+def sessions_revoked(connected: dict[int, float]) -> dict[int, float]:
+    """For users with open sockets (user id -> when their oldest socket opened, epoch seconds): the time
+    before which their sockets are no longer valid. Deactivated or deleted: every socket (infinity);
+    tokens revoked at T (logout, password change): sockets opened before T. Others are left out."""
+    rows = {
+        pk: (active, revoked_at)
+        for pk, active, revoked_at in User.objects.filter(pk__in=list(connected)).values_list(
+            "pk", "is_active", "tokens_valid_after"
+        )
+    }
+    cutoffs: dict[int, float] = {}
+    for user_id, since in connected.items():
+        active, revoked_at = rows.get(user_id, (False, None))
+        if not active:
+            cutoffs[user_id] = math.inf
+        elif revoked_at is not None and revoked_at.timestamp() > since:
+            cutoffs[user_id] = revoked_at.timestamp()
+    return cutoffs

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 
 from pulse.realtime.events import user_group
+from pulse.realtime.outbox import send_group
 
 logger = logging.getLogger(__name__)
 
@@ -17,11 +16,8 @@ def sessions_revoke(*, user_id: int, reason: str) -> None:
     """Close every open websocket of the user, on every server process, once the transaction commits."""
 
     def send() -> None:
-        layer = get_channel_layer()
-        if layer is None:
-            return
         try:
-            async_to_sync(layer.group_send)(user_group(user_id), {"type": "pulse.revoke", "reason": reason})
+            send_group(user_group(user_id), {"type": "pulse.revoke", "reason": reason})
         except Exception:  # the consumers' periodic session check closes them anyway
             logger.warning("Could not broadcast session revocation for user %s", user_id, exc_info=True)
 

@@ -1,0 +1,205 @@
+"""The process-wide fan-out: one channel-layer subscription per group per server process.
+
+Every group message (a project's event, a person's notification, a dashboard hint)
+arrives once per process on the hub's own channel and is handed to each local socket
+of that group by a direct call, already encoded. Routing it through Channels' per-
+consumer channels instead costs a queue, a task wake-up and a dispatch per socket per
+event; at a thousand sockets on one project that was most of the server's time.
+
+Senders name the group in the message (``outbox.send_many`` does), because a channel
+layer delivers group messages without it.
+
+The hub also runs the two per-process loops that used to run per socket or per
+project: the catch-up (events newer than what a local socket has delivered are read
+back from the Activity table) and the session check (one query for every local
+socket's user instead of one per socket).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
+
+from pulse.realtime import selectors
+
+if TYPE_CHECKING:
+    from pulse.realtime.consumers import EventsConsumer
+
+logger = logging.getLogger(__name__)
+
+
+def _setting(name: str, default: Any) -> Any:
+    return settings.PULSE.get(name, default)
+
+
+class Hub:
+    def __init__(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.layer = get_channel_layer()
+        self.members: dict[str, set[EventsConsumer]] = {}
+        self.subscribed: set[str] = set()
+        self.subscribing = asyncio.Lock()
+        self.projects: dict[int, set[EventsConsumer]] = {}  # sockets by subscribed project, for the catch-up
+        self.sockets: set[EventsConsumer] = set()
+        self.channel: str | None = None
+        self.tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        if self.channel is None:
+            self.channel = await self.layer.new_channel("hub.")
+            self.tasks = [
+                asyncio.create_task(self._receive_forever()),
+                asyncio.create_task(self._catch_up_forever()),
+                asyncio.create_task(self._check_sessions_forever()),
+            ]
+
+    # ------------------------------------------------------------ membership
+
+    def connected(self, consumer: EventsConsumer) -> None:
+        self.sockets.add(consumer)
+
+    async def disconnected(self, consumer: EventsConsumer) -> None:
+        self.sockets.discard(consumer)
+        for project_id in list(consumer.projects):
+            self.unwatch(consumer, project_id)
+        for group in [g for g, members in self.members.items() if consumer in members]:
+            await self.leave(group, consumer)
+
+    async def join(self, group: str, consumer: EventsConsumer) -> None:
+        self.members.setdefault(group, set()).add(consumer)
+        if group in self.subscribed:
+            return
+        async with self.subscribing:
+            if group in self.subscribed or consumer not in self.members.get(group, ()):
+                return
+            assert self.channel is not None
+            for attempt in range(4):  # right after a Redis restart the first subscribe can hit a stale connection
+                try:
+                    await self.layer.group_add(group, self.channel)
+                    break
+                except Exception:
+                    if attempt == 3:
+                        raise
+                    logger.warning("group_add(%s) failed; retrying", group, exc_info=True)
+                    await asyncio.sleep(0.25 * (attempt + 1))
+            self.subscribed.add(group)
+
+    async def leave(self, group: str, consumer: EventsConsumer) -> None:
+        members = self.members.get(group)
+        if members is not None:
+            members.discard(consumer)
+            if not members:
+                del self.members[group]
+        if group in self.members or group not in self.subscribed:
+            return
+        async with self.subscribing:
+            if group in self.members or group not in self.subscribed:
+                return
+            assert self.channel is not None
+            self.subscribed.discard(group)
+            try:
+                await self.layer.group_discard(group, self.channel)
+            except Exception:  # a stray message for a group with no local members is simply dropped
+                logger.warning("group_discard(%s) failed", group, exc_info=True)
+
+    def watch(self, consumer: EventsConsumer, project_id: int) -> None:
+        self.projects.setdefault(project_id, set()).add(consumer)
+
+    def unwatch(self, consumer: EventsConsumer, project_id: int) -> None:
+        sockets = self.projects.get(project_id)
+        if sockets is not None:
+            sockets.discard(consumer)
+            if not sockets:
+                del self.projects[project_id]
+
+    # ------------------------------------------------------------ loops
+
+    async def _receive_forever(self) -> None:
+        assert self.channel is not None
+        while True:
+            try:
+                message = await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.warning("Hub receive failed; retrying", exc_info=True)
+                await asyncio.sleep(0.5)
+                continue
+            members = self.members.get(message.get("group", ""))
+            if not members:
+                continue
+            # The server's websocket send writes to the transport without waiting, so this loop
+            # hands one event to every local socket before it takes the next message.
+            for consumer in tuple(members):
+                try:
+                    await consumer.group_message(message)
+                except Exception:
+                    logger.warning("Delivering %s to a socket failed", message.get("type"), exc_info=True)
+
+    async def _catch_up_forever(self) -> None:
+        """Every few seconds one index-only query finds projects whose newest event is past what a local
+        socket has delivered (say, published while the Redis subscription was reconnecting) and hands
+        those sockets the missing events from the outbox."""
+        interval = _setting("CATCH_UP_SECONDS", 5)
+        while True:
+            await asyncio.sleep(interval)
+            if not self.projects:
+                continue
+            try:
+                latest = await database_sync_to_async(selectors.latest_ids)(list(self.projects))
+                for project_id, newest in latest.items():
+                    behind = [
+                        c for c in self.projects.get(project_id, ()) if c.projects.get(project_id, newest) < newest
+                    ]
+                    if not behind:
+                        continue
+                    since = min(c.projects[project_id] for c in behind)
+                    missing = await database_sync_to_async(selectors.project_events_between)(
+                        project_id, since, newest + 1
+                    )
+                    for consumer in behind:
+                        await consumer.catch_up(missing)
+            except Exception:
+                logger.warning("Websocket catch-up failed; retrying", exc_info=True)
+
+    async def _check_sessions_forever(self) -> None:
+        """Deactivation or revocation by any path (the admin included) ends the connection within the interval.
+        Logout and password change also close sockets at once, through the user group."""
+        interval = _setting("SESSION_RECHECK_SECONDS", 60)
+        while True:
+            await asyncio.sleep(interval)
+            sockets = [c for c in self.sockets if c.user is not None]
+            if not sockets:
+                continue
+            oldest: dict[int, float] = {}
+            for consumer in sockets:
+                assert consumer.user is not None
+                uid = consumer.user.pk
+                oldest[uid] = min(oldest.get(uid, consumer.connected_at), consumer.connected_at)
+            try:
+                revoked = await database_sync_to_async(selectors.sessions_revoked)(oldest)
+            except Exception:
+                logger.warning("Websocket session check failed; retrying", exc_info=True)
+                continue
+            for consumer in sockets:
+                assert consumer.user is not None
+                cutoff = revoked.get(consumer.user.pk)
+                if cutoff is not None and consumer.connected_at < cutoff:
+                    await consumer.revoke("The session is no longer valid.")
+
+
+_hub: Hub | None = None
+
+
+async def get_hub() -> Hub:
+    """This process's hub (one per event loop: a test that runs the app on a new loop gets a new hub)."""
+    global _hub
+    if _hub is None or _hub.loop is not asyncio.get_running_loop():
+        _hub = Hub()
+    await _hub.start()
+    return _hub
