@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
@@ -78,4 +79,6 @@ class LoginUserThrottle(SimpleRateThrottle):
         name = data.get("username")
         if not isinstance(name, str) or not name:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": name.strip().lower()[:200]}
+        # Hashed: any text (NUL bytes, control characters, any length) makes a valid key in every cache backend.
+        ident = hashlib.sha256(name.strip().lower().encode("utf-8", "surrogatepass")).hexdigest()
+        return self.cache_format % {"scope": self.scope, "ident": ident}

@@ -135,7 +135,7 @@ class ProjectListCreateApi(APIView):
 
 class ProjectDetailApi(APIView):
     def _write(self, request: AuthedRequest, project_id: int, *, partial: bool) -> Response:
-        project = selectors.project_get(user=request.user, project_id=project_id)
+        project = selectors.project_gate(user=request.user, project_id=project_id)
         if not permissions.can_edit(request.user, project):
             raise Forbidden("Only the owner, a lead or a manager may edit this project.")
         data = _validated(
@@ -185,7 +185,7 @@ class ProjectDetailApi(APIView):
         responses={204: None, **errors(401, 403, 404, 412, 428)},
     )
     def delete(self, request: AuthedRequest, project_id: int) -> Response:
-        project = selectors.project_get(user=request.user, project_id=project_id)
+        project = selectors.project_gate(user=request.user, project_id=project_id)
         if not permissions.can_delete(request.user, project):
             raise Forbidden("Only the owner may delete this project.")
         return conditional_write(
@@ -217,7 +217,7 @@ class ProjectTransitionApi(APIView):
         "A transition that does not apply is 409 with `details.allowed`.",
     )
     def post(self, request: AuthedRequest, project_id: int, name: str) -> Response:
-        project = selectors.project_get(user=request.user, project_id=project_id)
+        project = selectors.project_gate(user=request.user, project_id=project_id)
         if not permissions.can_edit(request.user, project):
             raise Forbidden("Only the owner, a lead or a manager may change this project's status.")
         return conditional_write(

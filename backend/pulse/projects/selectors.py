@@ -109,6 +109,28 @@ def project_get(*, user: Any, project_id: Any) -> Project:
     return project
 
 
+def project_gate(*, user: Any, project_id: Any) -> Project:
+    """The project a write is about, for its 404 and permission checks: one light query.
+
+    No summary and no prefetches (the service re-reads the row under its lock and the response is
+    rendered from a full read); the caller's role comes as ``my_role``, the dates for validation.
+    """
+    pk = valid_id(project_id)
+    role = TeamMember.objects.filter(project_id=OuterRef("pk"), user_id=user.pk).values("role")[:1]
+    project = (
+        visible_to(user)
+        .filter(pk=pk)
+        .only("id", "version", "owner_id", "status", "start_date", "due_date")
+        .annotate(my_role=Subquery(role))
+        .first()
+        if pk
+        else None
+    )
+    if project is None:
+        raise NotFound("Project not found.")
+    return project
+
+
 def project_trash(*, user: Any) -> QuerySet[Project]:
     """Deleted projects still inside the retention window that the user may restore."""
     since = timezone.now() - datetime.timedelta(days=settings.PULSE["TRASH_RETENTION_DAYS"])

@@ -118,6 +118,21 @@ def derive(project: Project, milestones: list[tuple[Any, ...]], *, today: dateti
     project.health_reasons = reasons
 
 
+# Checks that cost a database round trip each (unique title, owner exists, the two check
+# constraints), keyed by the fields they read. A check whose fields all kept their stored values
+# cannot start failing, so an update skips it; the database still enforces every constraint.
+_ROUND_TRIP_CHECKS = (("title",), ("owner_id",), ("progress",), ("start_date", "due_date"))
+
+
+def _unchanged_checks(before: dict[str, Any], project: Project) -> list[str]:
+    """Field names to leave out of ``full_clean`` because none of the fields their check reads changed."""
+    skip: list[str] = []
+    for fields in _ROUND_TRIP_CHECKS:
+        if all(before[f] == getattr(project, f) for f in fields):
+            skip.extend(f.removesuffix("_id") for f in fields)
+    return skip
+
+
 def _derive(project: Project) -> None:
     derive(project, milestone_facts([project.pk])[project.pk])
 
@@ -280,7 +295,7 @@ def project_update(
 
     tags = _resolve_tags(data["tag_ids"]) if "tag_ids" in data else None
     _derive(project)
-    clean_or_fail(project, exclude=["search_vector", "tags"])
+    clean_or_fail(project, exclude=["search_vector", "tags", *_unchanged_checks(before, project)])
 
     after = _project_snapshot(project, sorted(t.name for t in tags) if tags is not None else before["tags"])
     changes = diff(before, after)
