@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -23,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from pulse.projects import permissions
 from pulse.projects.filters import ProjectFilter
 from pulse.projects.models import OPEN_STATUSES, Health, Milestone, MilestoneStatus, Project, Tag, TeamMember
 from pulsekit.errors import NotFound, ValidationFailed
@@ -101,11 +103,46 @@ def project_list(*, user: Any, params: Any) -> QuerySet[Project]:
     return qs
 
 
+_ONE_PROJECT_SUMMARY = """
+    SELECT count(*),
+           count(*) FILTER (WHERE status = %(done)s),
+           count(*) FILTER (WHERE status = ANY(%(open)s) AND due_date < %(today)s),
+           min(due_date) FILTER (WHERE status = ANY(%(open)s))
+    FROM projects_milestone WHERE project_id = %(project)s AND deleted_at IS NULL
+"""
+
+
 def project_get(*, user: Any, project_id: Any) -> Project:
+    """One project with the figures the list shows (``_with_summary``), for any reader or writer.
+
+    Every write answers with this read, so it is built for speed: the project by key with its
+    tags and team, visibility decided from that team (the rule of ``visible_to``), and the
+    milestone figures from one aggregate over the project's milestones.
+    """
     pk = valid_id(project_id)
-    project = _with_summary(visible_to(user)).filter(pk=pk).first() if pk else None
-    if project is None:
+    project = (
+        Project.objects.select_related("owner")
+        .defer("search_vector")
+        .prefetch_related(
+            Prefetch("tags", queryset=Tag.objects.order_by("name")),
+            Prefetch("members", queryset=TeamMember.objects.select_related("user").order_by("id")),
+        )
+        .filter(pk=pk)
+        .first()
+        if pk
+        else None
+    )
+    if project is None or not permissions.can_view(user, project):
         raise NotFound("Project not found.")
+    open_statuses = [MilestoneStatus.PENDING.value, MilestoneStatus.IN_PROGRESS.value]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ONE_PROJECT_SUMMARY,
+            {"done": MilestoneStatus.DONE.value, "open": open_statuses, "today": timezone.localdate(), "project": pk},
+        )
+        total, done, overdue, next_due = cursor.fetchone()
+    project.milestone_total, project.milestone_done, project.milestone_overdue = total, done, overdue
+    project.next_milestone_due = next_due
     return project
 
 
