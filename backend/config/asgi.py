@@ -3,13 +3,13 @@
 import os
 import sys
 
-from django.core.asgi import get_asgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.django.local")
 # The event loop (websocket fan-out) and the request threads (ORM work) share the GIL. A request
 # thread coming back from a database round trip otherwise waits up to the default 5 ms for the loop
 # to let go, once per query; 0.5 ms keeps a busy loop from stretching every request.
 sys.setswitchinterval(float(os.environ.get("PULSE_GIL_SWITCH_INTERVAL", "0.0005")))
+
+from pulse.common.asgi import get_asgi_application  # noqa: E402  (settings module chosen first)
 
 django_application = get_asgi_application()
 

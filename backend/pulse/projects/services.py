@@ -268,7 +268,8 @@ def project_update(
         raise Forbidden("Only the owner, a lead or a manager may edit this project.")
     _check_version("project", project, expected_version)
 
-    has_milestones = Milestone.objects.filter(project_id=project.pk).exists()
+    milestones = milestone_facts([project.pk])[project.pk]  # read under the project's row lock
+    has_milestones = bool(milestones)
     if replace:
         defaults: dict[str, Any] = {
             "description": "",
@@ -282,7 +283,8 @@ def project_update(
             defaults["progress"] = 0  # derived, not reset, while there are milestones
         data = defaults | data
 
-    before = _project_snapshot(project)
+    # Tag names are read only when tags may change; otherwise both snapshots share one placeholder.
+    before = _project_snapshot(project, None if "tag_ids" in data else [])
     if "progress" in data and has_milestones and data["progress"] != project.progress:
         raise ValidationFailed(details={"progress": ["Progress is derived from milestones while the project has any."]})
     for field in PROJECT_FIELDS:
@@ -294,7 +296,7 @@ def project_update(
         raise ValidationFailed(details={"health_override_reason": ["A reason is required to override health."]})
 
     tags = _resolve_tags(data["tag_ids"]) if "tag_ids" in data else None
-    _derive(project)
+    derive(project, milestones)
     clean_or_fail(project, exclude=["search_vector", "tags", *_unchanged_checks(before, project)])
 
     after = _project_snapshot(project, sorted(t.name for t in tags) if tags is not None else before["tags"])
@@ -304,9 +306,8 @@ def project_update(
 
     values = {f: getattr(project, f) for f in (*PROJECT_FIELDS, "health", "health_reasons")}
     try:
-        with transaction.atomic():
-            _write_project(project, expected_version or 0, values)
-    except IntegrityError as error:
+        _write_project(project, expected_version or 0, values)
+    except IntegrityError as error:  # this service's own savepoint rolls the attempt back
         raise integrity_failed(error) from error
     if tags is not None:
         project.tags.set(tags)

@@ -78,15 +78,13 @@ def publish_pending(project_ids: Iterable[int | None]) -> int:
         with transaction.atomic():
             with connection.cursor() as cursor:
                 # The mark only saves the sweep a republish: losing it in a crash costs a duplicate
-                # event (clients dedupe by id), so this commit need not wait for the disk.
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            if wanted:
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        "SELECT pg_advisory_xact_lock(%s, (x %% 2147483647)::int) "
-                        "FROM unnest(%s::bigint[]) x ORDER BY x",
-                        [_LOCK_CLASS, wanted],
-                    )
+                # event (clients dedupe by id), so this commit need not wait for the disk. In the
+                # same round trip, per project in id order, the lock that keeps its publishers in turn.
+                cursor.execute(
+                    "SELECT set_config('synchronous_commit', 'off', true); "
+                    "SELECT pg_advisory_xact_lock(%s, (x %% 2147483647)::int) FROM unnest(%s::bigint[]) x ORDER BY x",
+                    [_LOCK_CLASS, wanted],
+                )
             filters = Activity.objects.filter(published_at__isnull=True)
             scope = filters.filter(project_id__in=wanted)
             if include_global:
