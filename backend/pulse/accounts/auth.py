@@ -79,6 +79,10 @@ class LoginUserThrottle(SimpleRateThrottle):
         name = data.get("username")
         if not isinstance(name, str) or not name:
             return None
-        # Hashed: any text (NUL bytes, control characters, any length) makes a valid key in every cache backend.
-        ident = hashlib.sha256(name.strip().lower().encode("utf-8", "surrogatepass")).hexdigest()
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+        return self.cache_format % {"scope": self.scope, "ident": account_ident(name)}
+
+
+def account_ident(name: str) -> str:
+    """The per-account throttle's identity for a login name: hashed, so any text (NUL bytes,
+    control characters, any length) makes a valid key in every cache backend."""
+    return hashlib.sha256(name.strip().lower().encode("utf-8", "surrogatepass")).hexdigest()

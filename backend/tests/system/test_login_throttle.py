@@ -15,6 +15,7 @@ import httpx
 import pytest
 from django.core.cache import cache
 
+from pulse.accounts.auth import account_ident
 from tests.factories import PASSWORD, make_user
 from tests.system.conftest import LiveServer, server_errors
 
@@ -32,7 +33,7 @@ def _ip_key(address: str) -> str:
 
 
 def _user_key(username: str) -> str:
-    return f"throttle_login_user_{username.strip().lower()}"
+    return f"throttle_login_user_{account_ident(username)}"
 
 
 def _login(server: LiveServer, *, username: str, address: str) -> httpx.Response:
