@@ -55,6 +55,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
+import leanws
 import psycopg
 import redis.asyncio as aioredis
 from benchkit import log, step
@@ -95,6 +96,7 @@ class Config:
     workers: int
     connect_concurrency: int
     compression: str | None
+    client: str
     redis_url: str
     strict: bool
 
@@ -121,6 +123,13 @@ def parse_args() -> Config:
         default="deflate",
         help="offer permessage-deflate like browsers do (default) or not",
     )
+    parser.add_argument(
+        "--client",
+        choices=["lean", "websockets"],
+        default="lean",
+        help="load-generator socket: a bare asyncio protocol per socket (default; bench/leanws.py) or the "
+        "websockets library client (about three times the CPU per message in this one process)",
+    )
     parser.add_argument("--redis-url", default=os.environ.get("PULSE_WSBENCH_REDIS_URL", "redis://127.0.0.1:6379/12"))
     parser.add_argument("--strict", action="store_true", help="exit 1 when a run misses a target")
     args = parser.parse_args()
@@ -135,6 +144,7 @@ def parse_args() -> Config:
         workers=args.workers,
         connect_concurrency=args.connect_concurrency,
         compression=None if args.compression == "none" else "deflate",
+        client=args.client,
         redis_url=args.redis_url,
         strict=args.strict,
     )
@@ -398,30 +408,33 @@ class Shared:
 @dataclass
 class Client:
     index: int
-    ws: ClientConnection | None = None
+    ws: ClientConnection | leanws.LeanSocket | None = None
     task: asyncio.Task[None] | None = None
     got: dict[int, float] = field(default_factory=dict)
     duplicates: int = 0
     connect_seconds: float = 0.0
     closed: str | None = None
 
+    def on_message(self, raw: str | bytes, received: float, shared: Shared) -> None:
+        message = loads(raw)
+        version = message.get("version")
+        if message.get("project_id") == shared.project_id and "id" in message and version is not None:
+            if version in self.got:
+                self.duplicates += 1
+            else:
+                self.got[version] = received
+                shared.counts[version] += 1
+                if version not in shared.event_ts:
+                    shared.event_ts[version] = message.get("ts", "")
+        else:
+            shared.other_types[str(message.get("type"))] += 1
+
     async def read(self, shared: Shared) -> None:
+        """The ``websockets`` library client's read loop (``--client websockets``)."""
         assert self.ws is not None
         try:
             async for raw in self.ws:
-                received = perf()
-                message = loads(raw)
-                version = message.get("version")
-                if message.get("project_id") == shared.project_id and "id" in message and version is not None:
-                    if version in self.got:
-                        self.duplicates += 1
-                    else:
-                        self.got[version] = received
-                        shared.counts[version] += 1
-                        if version not in shared.event_ts:
-                            shared.event_ts[version] = message.get("ts", "")
-                else:
-                    shared.other_types[str(message.get("type"))] += 1
+                self.on_message(raw, perf(), shared)
         except ConnectionClosed as exc:
             self.closed = f"{exc.rcvd.code if exc.rcvd else 'none'} {exc.rcvd.reason if exc.rcvd else ''}".strip()
         except asyncio.CancelledError:
@@ -448,6 +461,10 @@ async def open_client(
         response.raise_for_status()
         ticket = response.json()["ticket"]
         issued = perf()
+        if cfg.client == "lean":
+            await _open_lean(client, f"{ws_base}/ws/?ticket={ticket}", shared, issued)
+            client.connect_seconds = perf() - started
+            return
         try:
             ws = await connect(
                 f"{ws_base}/ws/?ticket={ticket}",
@@ -475,6 +492,36 @@ async def open_client(
         client.ws = ws
         client.connect_seconds = perf() - started
         client.task = asyncio.create_task(client.read(shared))
+
+
+async def _open_lean(client: Client, url: str, shared: Shared, issued: float) -> None:
+    def on_text(payload: bytes, received: float) -> None:
+        client.on_message(payload, received, shared)
+
+    try:
+        ws = await leanws.connect(url, on_text)
+    except BaseException:
+        shared.failed_after_ticket.append(perf() - issued)
+        raise
+    try:
+        welcome = loads(await ws.recv_text(30))
+        if welcome.get("type") != "welcome":
+            raise RuntimeError(f"expected welcome, got {welcome}")
+        ws.send_text(json.dumps({"type": "subscribe", "topic": f"project:{shared.project_id}"}))
+        answer = loads(await ws.recv_text(30))
+        if answer.get("type") != "subscribed":
+            raise RuntimeError(f"expected subscribed, got {answer}")
+    except BaseException:
+        shared.failed_after_ticket.append(perf() - issued)
+        await ws.close()
+        raise
+
+    def closed(done: asyncio.Future[tuple[int | None, str]]) -> None:
+        code, reason = done.result()
+        client.closed = f"{code if code is not None else 'none'} {reason}".strip()
+
+    ws.closed.add_done_callback(closed)
+    client.ws = ws
 
 
 async def close_clients(clients: list[Client]) -> None:
@@ -977,6 +1024,7 @@ def main() -> int:
             "drain": cfg.drain,
             "connect_concurrency": cfg.connect_concurrency,
             "compression": cfg.compression or "none",
+            "client": cfg.client,
             "redis_url": cfg.redis_url,
             "database": db_name,
             "user_id": user_id,
