@@ -364,15 +364,15 @@ VERBS: dict[str, str] = {
 
 
 ACTIVITY_COLUMNS = (
-    ("verb", "varchar"),
-    ("actor_id", "bigint"),
-    ("target_type", "varchar"),
-    ("target_id", "bigint"),
-    ("project_id", "bigint"),
-    ("version", "integer"),
-    ("changes", "jsonb"),
-    ("metadata", "jsonb"),
-    ("created_at", "timestamptz"),
+    "verb",
+    "actor_id",
+    "target_type",
+    "target_id",
+    "project_id",
+    "version",
+    "changes",
+    "metadata",
+    "created_at",
 )
 
 
