@@ -658,7 +658,6 @@ def publish_sample(ids: list[int], count: int = 1000, profiled: int = 200) -> di
 def analyse_phases(owner_id: int, action: str, params: dict[str, Any], items: list[dict[str, Any]]) -> dict[str, Any]:
     """bulk_operation_execute once with phase timers and every statement captured (with its client-side time)."""
     from django.db import connection
-    from django.db.models.query import QuerySet
     from django.test.utils import CaptureQueriesContext
 
     import pulse.activity.services as activity_services
@@ -673,7 +672,8 @@ def analyse_phases(owner_id: int, action: str, params: dict[str, Any], items: li
     timer.wrap(services, "derive", "    derive() per project (health/progress)")
     timer.wrap(services, "update_from_values", "    update_from_values (the UPDATEs)")
     timer.wrap(activity_services, "diff", "    diff() per project")
-    timer.wrap(QuerySet, "bulk_create", "  Activity bulk_create")
+    timer.wrap(services, "insert_rows", "  insert_rows (COPY the activities)")
+    timer.wrap(services, "_notify_transitioned", "  _notify_transitioned (notifications)")
     timer.wrap(services, "_progress", "_progress (cache + websocket event)")
     try:
         with publishing_stubbed(), CaptureQueriesContext(connection) as ctx:
@@ -699,8 +699,8 @@ def analyse_phases(owner_id: int, action: str, params: dict[str, Any], items: li
     sql_ms = sum(s["ms"] for s in statements)
     connection.close()
     totals = {label.strip().split(" ")[0]: seconds for label, (_calls, seconds) in timer.totals.items()}
-    rest_of_run = totals["_run"] - totals["_apply"] - totals["Activity"]
-    timer.totals["  rest of _run: SELECT … FOR UPDATE, roles, per-item checks, Activity objects"] = [1, rest_of_run]
+    rest_of_run = totals["_run"] - totals["_apply"] - totals["insert_rows"] - totals["_notify_transitioned"]
+    timer.totals["  rest of _run: SELECT … FOR UPDATE, roles, per-item checks, activity rows"] = [1, rest_of_run]
     timer.totals["outside _run: load op, status UPDATEs (items/report JSON), commit"] = [1, wall - totals["_run"]]
     return {
         "operation_id": op_id,

@@ -24,12 +24,16 @@ def jsonable(value: Any) -> Any:
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    """``{field: [before, after]}`` for every field whose value changed."""
-    return {
-        field: [jsonable(before.get(field)), jsonable(after[field])]
-        for field in after
-        if jsonable(before.get(field)) != jsonable(after[field])
-    }
+    """``{field: [before, after]}`` for every field whose value changed (as stored)."""
+    changes: dict[str, list[Any]] = {}
+    for field, new in after.items():
+        old = before.get(field)
+        if old == new:  # the common case, and equal values store equally: skip the conversion
+            continue
+        stored = [jsonable(old), jsonable(new)]
+        if stored[0] != stored[1]:
+            changes[field] = stored
+    return changes
 
 
 def activity_record(

@@ -3,7 +3,7 @@ from typing import Any
 
 import orjson
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,6 +22,70 @@ MAX_ID = 2**63 - 1
 class ItemSerializer(serializers.Serializer):
     id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     etag = serializers.CharField(max_length=100, help_text="The project's ETag as you last read it.")
+
+
+@extend_schema_field(ItemSerializer(many=True))
+class ItemsField(serializers.Field):
+    """The ``items`` list, validated as ``ListField(child=ItemSerializer())`` would (same rules, same
+    per-index error shape) in one plain loop: ten thousand child serializers took ~150 ms a request."""
+
+    default_error_messages = {
+        "not_a_list": 'Expected a list of items but got type "{input_type}".',
+        "empty": "This list may not be empty.",
+        "min_length": "Ensure this field has at least {min_length} elements.",
+        "max_length": "Ensure this field has no more than {max_length} elements.",
+    }
+
+    def __init__(self, *, max_length: int, **kwargs: Any) -> None:
+        self.max_length = max_length
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> list[dict[str, Any]]:
+        if not isinstance(data, list):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        if not data:
+            self.fail("min_length", min_length=1)
+        if len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        items: list[dict[str, Any]] = []
+        errors: dict[int, dict[str, list[str]]] = {}
+        for index, item in enumerate(data):
+            problems = _item_problems(item)
+            if problems:
+                errors[index] = problems
+            else:
+                items.append({"id": int(item["id"]), "etag": item["etag"].strip()})
+        if errors:
+            raise serializers.ValidationError(errors)
+        return items
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+def _item_problems(item: Any) -> dict[str, list[str]]:
+    if not isinstance(item, dict):
+        return {"non_field_errors": [f"Invalid data. Expected a dictionary, but got {type(item).__name__}."]}
+    problems: dict[str, list[str]] = {}
+    pk = item.get("id")
+    if pk is None:
+        problems["id"] = ["This field is required."]
+    elif isinstance(pk, bool) or not (isinstance(pk, int) or (isinstance(pk, str) and pk.strip().isdigit())):
+        problems["id"] = ["A valid integer is required."]
+    elif int(pk) < 1:
+        problems["id"] = ["Ensure this value is greater than or equal to 1."]
+    elif int(pk) > MAX_ID:
+        problems["id"] = [f"Ensure this value is less than or equal to {MAX_ID}."]
+    etag = item.get("etag")
+    if etag is None:
+        problems["etag"] = ["This field is required."]
+    elif not isinstance(etag, str):
+        problems["etag"] = ["Not a valid string."]
+    elif not etag.strip():
+        problems["etag"] = ["This field may not be blank."]
+    elif len(etag.strip()) > 100:
+        problems["etag"] = ["Ensure this field has no more than 100 characters."]
+    return problems
 
 
 class ParamsSerializer(serializers.Serializer):
@@ -50,7 +114,7 @@ REQUIRED_PARAMS: dict[str, tuple[str, ...]] = {
 
 class BulkRequestSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=BulkAction.choices)
-    items = serializers.ListField(child=ItemSerializer(), max_length=MAX_ITEMS, min_length=1)
+    items = ItemsField(max_length=MAX_ITEMS)
     params = ParamsSerializer(required=False, default=dict)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

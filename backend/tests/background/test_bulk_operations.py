@@ -218,6 +218,27 @@ def test_a_malformed_item_is_a_400(db: Any, api: Any) -> None:
     assert not BulkOperation.objects.exists()
 
 
+def test_item_errors_name_each_bad_item_by_position(db: Any, api: Any) -> None:
+    client = api(make_user("careless-requester"))
+    good = {"id": 7, "etag": '"project-7-v1"'}
+    items = [good, {"id": True, "etag": "x"}, {"etag": '"project-1-v1"'}, {"id": 0, "etag": "  "}, "7", good]
+
+    response = post_bulk(client, "delete", items)
+
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["code"] == "validation_error", error
+    assert error["details"]["items"] == {
+        "1": {"id": ["A valid integer is required."]},
+        "2": {"id": ["This field is required."]},
+        "3": {"id": ["Ensure this value is greater than or equal to 1."], "etag": ["This field may not be blank."]},
+        "4": {"non_field_errors": ["Invalid data. Expected a dictionary, but got str."]},
+    }
+    assert post_bulk(client, "delete", []).status_code == 400
+    assert post_bulk(client, "delete", {"id": 7}).status_code == 400
+    assert not BulkOperation.objects.exists()
+
+
 def test_idempotency_key_replays_the_operation_and_refuses_another_body(worker: Worker, api: Any) -> None:
     requester = make_user("idem-owner")
     projects = bulk_projects(requester, 3)
