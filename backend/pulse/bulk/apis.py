@@ -48,11 +48,11 @@ class ItemsField(serializers.Field):
         if len(data) > self.max_length:
             self.fail("max_length", max_length=self.max_length)
         items: list[dict[str, Any]] = []
-        errors: dict[int, dict[str, list[str]]] = {}
+        errors: dict[str, dict[str, list[str]]] = {}
         for index, item in enumerate(data):
             problems = _item_problems(item)
             if problems:
-                errors[index] = problems
+                errors[str(index)] = problems
             else:
                 items.append({"id": int(item["id"]), "etag": item["etag"].strip()})
         if errors:

@@ -330,26 +330,25 @@ def _run(operation: BulkOperation) -> tuple[list[dict[str, Any]], dict[str, Any]
 
 def _notify_transitioned(operation: BulkOperation, actor: User, targets: list[Project]) -> None:
     """One notification per person concerned (members and owners), summarising their projects."""
-    concerned: dict[int, list[str]] = {}
+    concerned: dict[int, set[int]] = {}
     titles = {p.pk: p.title for p in targets}
     for user_id, project_id in TeamMember.objects.filter(
         project_id__in=RawSQL("SELECT unnest(%s::bigint[])", [list(titles)])
     ).values_list("user_id", "project_id"):
-        concerned.setdefault(user_id, []).append(titles[project_id])
+        concerned.setdefault(user_id, set()).add(project_id)
     for p in targets:
-        concerned.setdefault(p.owner_id, [])
-        if p.title not in concerned[p.owner_id]:
-            concerned[p.owner_id].append(p.title)
+        concerned.setdefault(p.owner_id, set()).add(p.pk)
     status = TRANSITIONS[operation.params["name"]][1]
     for user in User.objects.filter(pk__in=list(concerned), is_active=True):
-        names = sorted(concerned[user.pk])
+        theirs = concerned[user.pk]
+        names = sorted(titles[pk] for pk in theirs)
         shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
         notify(
             recipients=[user],
             kind=NotificationKind.PROJECT_TRANSITIONED,
             title=(f"{names[0]} is now" if len(names) == 1 else f"{len(names)} projects are now") + f" {status}",
             body=f"{actor.name} ran “{operation.params['name']}” on {shown}.",
-            project_id=targets[0].pk if len(names) == 1 else None,
+            project_id=next(iter(theirs)) if len(theirs) == 1 else None,
             target=("bulk_operation", operation.pk),
             dedupe_key=f"bulk:{operation.pk}",
             exclude=actor,
