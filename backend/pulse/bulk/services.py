@@ -18,6 +18,7 @@ import json
 import logging
 from typing import Any
 
+import orjson
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
@@ -306,8 +307,8 @@ def _run(operation: BulkOperation) -> tuple[list[dict[str, Any]], dict[str, Any]
                 p.pk,
                 p.pk,
                 p.version,
-                json.dumps(changes[p.pk], default=str),
-                json.dumps({"title": p.title, "bulk_operation_id": operation.pk, "action": action}),
+                orjson.dumps(changes[p.pk], default=str).decode(),
+                orjson.dumps({"title": p.title, "bulk_operation_id": operation.pk, "action": action}).decode(),
                 now,
             )
             for p in targets
@@ -457,6 +458,7 @@ def _apply(operation: BulkOperation, actor: User, targets: list[Project]) -> dic
 
     # Field changes that move health: recompute it per project from its milestones (fetched in one query).
     facts = milestone_facts(ids)
+    today = timezone.localdate()
     for p in targets:
         if action == BulkAction.TRANSITION:
             p.status = TRANSITIONS[params["name"]][1]
@@ -471,7 +473,7 @@ def _apply(operation: BulkOperation, actor: User, targets: list[Project]) -> dic
             p.due_date = datetime.date.fromisoformat(params["due_date"]) if params.get("due_date") else None
         elif action == BulkAction.RESTORE:
             p.deleted_at = None
-        derive(p, facts[p.pk])
+        derive(p, facts[p.pk], today=today)
     update_from_values(
         "projects_project",
         [
@@ -488,7 +490,7 @@ def _apply(operation: BulkOperation, actor: User, targets: list[Project]) -> dic
                 p.pk,
                 p.status,
                 p.health,
-                json.dumps(p.health_reasons),
+                orjson.dumps(p.health_reasons).decode(),
                 p.health_override,
                 p.health_override_reason,
                 p.due_date,
