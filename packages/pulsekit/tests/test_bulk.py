@@ -1,7 +1,8 @@
-"""Set-based writes against the real PostgreSQL: COPY inserts and ``UPDATE … FROM unnest``."""
+"""Set-based writes against the real PostgreSQL: COPY inserts and updates from one JSON document of rows."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -58,3 +59,19 @@ def test_update_from_values_sets_each_row_its_own_values(make_widgets: Any) -> N
         pk: (name, version) for pk, name, version in rows
     }
     assert Widget.objects.get(pk=untouched.pk).name == untouched.name
+
+
+@pytest.mark.django_db
+def test_update_from_values_keeps_full_timestamp_precision_and_nulls(make_widgets: Any) -> None:
+    first, second = make_widgets(2)
+    when = datetime.datetime(2026, 12, 2, 9, 30, 15, 123456, tzinfo=datetime.UTC)
+
+    update_from_values(
+        "testapp_widget",
+        [("deleted_at", "timestamptz"), ("name", "varchar")],
+        [(first.pk, when, "quote ' \" \\\\ and ünïcödé"), (second.pk, None, "still here")],
+    )
+
+    gone = Widget.all_objects.get(pk=first.pk)
+    assert (gone.deleted_at, gone.name) == (when, "quote ' \" \\\\ and ünïcödé")
+    assert Widget.objects.get(pk=second.pk).deleted_at is None
