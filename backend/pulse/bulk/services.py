@@ -16,7 +16,7 @@ import datetime
 import hashlib
 import json
 import logging
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from django.core.cache import cache
@@ -63,6 +63,36 @@ LOADED_FIELDS = (
     "version",
     "deleted_at",
 )
+
+
+class _Target:
+    """One locked project as a bulk operation reads and changes it: the ``LOADED_FIELDS`` as plain
+    attributes. A model instance per row cost ~20 µs, 0.2 s on 10,000 rows."""
+
+    __slots__ = LOADED_FIELDS
+    id: int
+    title: str
+    status: str
+    progress: int
+    health: str
+    health_reasons: list[Any]
+    health_override: str | None
+    health_override_reason: str
+    start_date: datetime.date | None
+    due_date: datetime.date | None
+    owner_id: int
+    version: int
+    deleted_at: datetime.datetime | None
+
+    def __init__(self, values: tuple[Any, ...]) -> None:
+        for name, value in zip(LOADED_FIELDS, values, strict=True):
+            setattr(self, name, value)
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
 _FIELDS_FOR_DIFF = (
     "status",
     "health",
@@ -173,7 +203,7 @@ def bulk_operation_execute(*, operation_id: int) -> BulkOperation | None:
     )
     try:
         with transaction.atomic():
-            locked = BulkOperation.objects.select_for_update().get(pk=operation.pk)
+            locked = BulkOperation.objects.select_for_update().only("status").get(pk=operation.pk)
             if locked.status != BulkStatus.RUNNING:
                 return locked  # another delivery finished it meanwhile
             report, summary = _run(operation)
@@ -217,17 +247,17 @@ def _finish_failed(operation: BulkOperation, report: list[dict[str, Any]]) -> No
     )
 
 
-def _visible(actor: User, project: Project, role: str | None) -> bool:
+def _visible(actor: User, project: _Target, role: str | None) -> bool:
     return actor.is_staff or project.owner_id == actor.pk or role is not None
 
 
-def _allowed(actor: User, action: str, project: Project, role: str | None) -> bool:
+def _allowed(actor: User, action: str, project: _Target, role: str | None) -> bool:
     if actor.is_staff or project.owner_id == actor.pk:
         return True
     return action not in OWNER_LEVEL and role in EDITOR_ROLES
 
 
-def _item_problem(action: str, params: dict[str, Any], project: Project, taken_titles: set[str]) -> str | None:
+def _item_problem(action: str, params: dict[str, Any], project: _Target, taken_titles: set[str]) -> str | None:
     """Why this action cannot apply to this project, or None."""
     if action == BulkAction.TRANSITION:
         sources, _ = TRANSITIONS[params["name"]]
@@ -258,8 +288,8 @@ def _run(operation: BulkOperation) -> tuple[list[dict[str, Any]], dict[str, Any]
     action, params = operation.action, operation.params
     ids = [item["id"] for item in operation.items]
     id_set = RawSQL("SELECT unnest(%s::bigint[])", [ids])  # one array parameter, not 10,000
-    locked = Project.all_objects.select_for_update(of=("self",)).filter(pk__in=id_set).only(*LOADED_FIELDS)
-    projects = {p.pk: p for p in locked.order_by("pk")}
+    locked = Project.all_objects.select_for_update(of=("self",)).filter(pk__in=id_set).order_by("pk")
+    projects = {row[0]: _Target(row) for row in locked.values_list(*LOADED_FIELDS)}
     roles = dict(TeamMember.objects.filter(user=actor, project_id__in=id_set).values_list("project_id", "role"))
     taken: set[str] = set()
     if action == BulkAction.RESTORE:
@@ -329,7 +359,7 @@ def _run(operation: BulkOperation) -> tuple[list[dict[str, Any]], dict[str, Any]
     return report, {"changed": len(targets), "results": {"ok": len(targets)}}
 
 
-def _notify_transitioned(operation: BulkOperation, actor: User, targets: list[Project]) -> None:
+def _notify_transitioned(operation: BulkOperation, actor: User, targets: list[_Target]) -> None:
     """One notification per person concerned (members and owners), summarising their projects."""
     concerned: dict[int, set[int]] = {}
     titles = {p.pk: p.title for p in targets}
@@ -380,11 +410,11 @@ def _verb(action: str) -> str:
     return VERBS.get(action, "project.updated")
 
 
-def _snapshot(p: Project) -> dict[str, Any]:
+def _snapshot(p: _Target) -> dict[str, Any]:
     return {f: getattr(p, f) for f in _FIELDS_FOR_DIFF}
 
 
-def _apply(operation: BulkOperation, actor: User, targets: list[Project]) -> dict[int, dict[str, Any]]:
+def _apply(operation: BulkOperation, actor: User, targets: list[_Target]) -> dict[int, dict[str, Any]]:
     """Write the change with set-based SQL; return each project's ``{field: [before, after]}``."""
     from pulse.activity.services import diff
 
@@ -473,7 +503,7 @@ def _apply(operation: BulkOperation, actor: User, targets: list[Project]) -> dic
             p.due_date = datetime.date.fromisoformat(params["due_date"]) if params.get("due_date") else None
         elif action == BulkAction.RESTORE:
             p.deleted_at = None
-        derive(p, facts[p.pk], today=today)
+        derive(cast(Project, p), facts[p.pk], today=today)  # a _Target has every attribute derive uses
     update_from_values(
         "projects_project",
         [
