@@ -85,8 +85,21 @@ class _Target:
     deleted_at: datetime.datetime | None
 
     def __init__(self, values: tuple[Any, ...]) -> None:
-        for name, value in zip(LOADED_FIELDS, values, strict=True):
-            setattr(self, name, value)
+        (
+            self.id,
+            self.title,
+            self.status,
+            self.progress,
+            self.health,
+            self.health_reasons,
+            self.health_override,
+            self.health_override_reason,
+            self.start_date,
+            self.due_date,
+            self.owner_id,
+            self.version,
+            self.deleted_at,
+        ) = values  # in LOADED_FIELDS order
 
     @property
     def pk(self) -> int:
