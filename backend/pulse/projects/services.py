@@ -13,7 +13,6 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from pulse.accounts.models import User
@@ -95,9 +94,16 @@ MILESTONE_FACT_FIELDS = ("title", "status", "start_date", "due_date", "progress"
 def milestone_facts(project_ids: list[int]) -> dict[int, list[tuple[Any, ...]]]:
     """Live milestones' facts per project, in one query (for set-based recomputation)."""
     facts: dict[int, list[tuple[Any, ...]]] = {pid: [] for pid in project_ids}
-    ids = RawSQL("SELECT unnest(%s::bigint[])", [list(project_ids)])  # one parameter however many ids
-    for row in Milestone.objects.filter(project_id__in=ids).values_list("project_id", *MILESTONE_FACT_FIELDS):
-        facts[row[0]].append(row[1:])
+    # Plain SQL: a bulk operation reads ~30,000 of these rows, where the ORM's per-row work showed.
+    columns = ", ".join(f'"{name}"' for name in MILESTONE_FACT_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT project_id, {columns} FROM projects_milestone "  # noqa: S608 (column names from code)
+            "WHERE deleted_at IS NULL AND project_id = ANY(%s::bigint[])",
+            [list(project_ids)],
+        )
+        for row in cursor.fetchall():
+            facts[row[0]].append(row[1:])
     return facts
 
 
