@@ -376,10 +376,12 @@ def _notify_transitioned(operation: BulkOperation, actor: User, targets: list[_T
     """One notification per person concerned (members and owners), summarising their projects."""
     concerned: dict[int, set[int]] = {}
     titles = {p.pk: p.title for p in targets}
-    for user_id, project_id in TeamMember.objects.filter(
-        project_id__in=RawSQL("SELECT unnest(%s::bigint[])", [list(titles)])
-    ).values_list("user_id", "project_id"):
-        concerned.setdefault(user_id, set()).add(project_id)
+    with connection.cursor() as cursor:  # ~30,000 memberships: plain rows, not ORM ones
+        cursor.execute(
+            "SELECT user_id, project_id FROM projects_teammember WHERE project_id = ANY(%s::bigint[])", [list(titles)]
+        )
+        for user_id, project_id in cursor.fetchall():
+            concerned.setdefault(user_id, set()).add(project_id)
     for p in targets:
         concerned.setdefault(p.owner_id, set()).add(p.pk)
     status = TRANSITIONS[operation.params["name"]][1]
