@@ -48,7 +48,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -445,6 +445,19 @@ class Client:
             self.closed = f"{self.ws.close_code} {self.ws.close_reason or ''}".strip()
 
 
+async def subscribe(
+    recv: Callable[[], Awaitable[str | bytes]], send: Callable[[str], Awaitable[None]], project_id: int
+) -> None:
+    """The opening exchange of every bench socket: ``welcome``, ``subscribe project:ID``, ``subscribed``."""
+    welcome = loads(await recv())
+    if welcome.get("type") != "welcome":
+        raise RuntimeError(f"expected welcome, got {welcome}")
+    await send(json.dumps({"type": "subscribe", "topic": f"project:{project_id}"}))
+    answer = loads(await recv())
+    if answer.get("type") != "subscribed":
+        raise RuntimeError(f"expected subscribed, got {answer}")
+
+
 async def open_client(
     client: Client, http: httpx.AsyncClient, ws_base: str, shared: Shared, cfg: Config, gate: asyncio.Semaphore
 ) -> None:
@@ -478,13 +491,7 @@ async def open_client(
             shared.failed_after_ticket.append(perf() - issued)
             raise
         try:
-            welcome = loads(await asyncio.wait_for(ws.recv(), 30))
-            if welcome.get("type") != "welcome":
-                raise RuntimeError(f"expected welcome, got {welcome}")
-            await ws.send(json.dumps({"type": "subscribe", "topic": f"project:{shared.project_id}"}))
-            answer = loads(await asyncio.wait_for(ws.recv(), 30))
-            if answer.get("type") != "subscribed":
-                raise RuntimeError(f"expected subscribed, got {answer}")
+            await subscribe(lambda: asyncio.wait_for(ws.recv(), 30), ws.send, shared.project_id)
         except BaseException:
             shared.failed_after_ticket.append(perf() - issued)
             await ws.close()
@@ -503,14 +510,12 @@ async def _open_lean(client: Client, url: str, shared: Shared, issued: float) ->
     except BaseException:
         shared.failed_after_ticket.append(perf() - issued)
         raise
+
+    async def send(text: str) -> None:
+        ws.send_text(text)
+
     try:
-        welcome = loads(await ws.recv_text(30))
-        if welcome.get("type") != "welcome":
-            raise RuntimeError(f"expected welcome, got {welcome}")
-        ws.send_text(json.dumps({"type": "subscribe", "topic": f"project:{shared.project_id}"}))
-        answer = loads(await ws.recv_text(30))
-        if answer.get("type") != "subscribed":
-            raise RuntimeError(f"expected subscribed, got {answer}")
+        await subscribe(lambda: ws.recv_text(30), send, shared.project_id)
     except BaseException:
         shared.failed_after_ticket.append(perf() - issued)
         await ws.close()
