@@ -29,6 +29,7 @@ from django.utils import timezone
 from pulse.accounts.models import User
 from pulse.activity.models import Activity
 from pulse.bulk.models import BulkAction, BulkOperation, BulkStatus
+from pulse.common.memory import cyclic_gc_paused
 from pulse.common.tasks import enqueue
 from pulse.notifications.models import NotificationKind
 from pulse.notifications.services import notify
@@ -208,6 +209,11 @@ def live_progress(operation: BulkOperation) -> dict[str, Any] | None:
 
 
 def bulk_operation_execute(*, operation_id: int) -> BulkOperation | None:
+    with cyclic_gc_paused():
+        return _execute(operation_id)
+
+
+def _execute(operation_id: int) -> BulkOperation | None:
     operation = BulkOperation.objects.select_related("requested_by").filter(pk=operation_id).first()
     if operation is None or operation.status in (BulkStatus.SUCCEEDED, BulkStatus.FAILED):
         return operation
