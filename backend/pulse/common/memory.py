@@ -15,7 +15,8 @@ def cyclic_gc_paused() -> Iterator[None]:
     collections that walk the whole heap: in a 10,000-project bulk operation they cost ~0.3 s of
     ~1.9 s (bench/bulk_bench.py). Reference counting still frees everything that is not part of a
     cycle; cycles wait for the next collection after the block. Restores the previous state, also
-    when the block raises.
+    when the block raises. The switch is process-wide: overlapping blocks in several threads leave
+    the collector on once the first of them (the one that found it on) has finished.
     """
     was_enabled = gc.isenabled()
     gc.disable()
