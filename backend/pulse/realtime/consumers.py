@@ -230,21 +230,21 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         elif kind == "pulse.revoke":
             await self.revoke(message.get("reason", ""))
 
-    async def _deliver(self, event: dict[str, Any], text: str | None) -> None:
-        if self.busy:
-            self.buffer.append((event, text))
-            return
+    def _has_gap(self, event: dict[str, Any]) -> bool:
+        """The event's predecessor in its project is newer than what this socket delivered."""
         last = self.projects.get(event["project_id"])
-        if last is None or event["id"] <= last:
-            return  # unsubscribed meanwhile, or a duplicate of what was delivered
         prev_id = event["data"].get("prev_id")
-        if prev_id is not None and prev_id > last:
-            # Something between was lost on the way: read it back first, off the hub's loop.
+        return last is not None and prev_id is not None and prev_id > last
+
+    async def _deliver(self, event: dict[str, Any], text: str | None) -> None:
+        if self.busy or self._has_gap(event):
+            # Queued behind this socket's own work, or something between was lost on the way and is
+            # read back first: either way off the hub's loop, in order.
             self.buffer.append((event, text))
-            self._background(self._exclusive(None))
+            if not self.busy:
+                self._background(self._exclusive(None))
             return
-        await self._send_event(event, text=text)
-        if changes_access(event):
+        if await self._send_event(event, text=text) and changes_access(event):
             project_id = event["project_id"]
             self._background(self._exclusive(lambda: self._recheck_access(project_id)))
 
@@ -272,9 +272,8 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         project_id = event["project_id"]
         last = self.projects.get(project_id)
         if last is None or event["id"] <= last:
-            return
-        prev_id = event["data"].get("prev_id")
-        if prev_id is not None and prev_id > last:
+            return  # unsubscribed meanwhile, or a duplicate of what was delivered
+        if self._has_gap(event):
             missing = await database_sync_to_async(selectors.project_events_between)(project_id, last, event["id"])
             for lost in missing:
                 await self._send_event(lost)
@@ -288,12 +287,14 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             for event in missing:
                 await self._send_event(event)
 
-    async def _send_event(self, event: dict[str, Any], *, text: str | None = None) -> None:
+    async def _send_event(self, event: dict[str, Any], *, text: str | None = None) -> bool:
+        """Send it unless it is a duplicate or its project is no longer subscribed; say whether it went."""
         project_id = event["project_id"]
         if event["id"] <= self.projects.get(project_id, event["id"]):
-            return
+            return False
         self.projects[project_id] = event["id"]
         await self.send(text_data=text or orjson.dumps(event).decode())
+        return True
 
     async def _recheck_access(self, project_id: int) -> None:
         assert self.user is not None
