@@ -1,0 +1,1 @@
+export { ProjectCreatePage as Component } from '@/features/projects';

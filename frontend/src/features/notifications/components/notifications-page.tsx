@@ -1,0 +1,3 @@
+export function NotificationsPage() {
+  return <h1 className="text-lg font-semibold">Notifications</h1>;
+}

@@ -1,0 +1,4 @@
+/** The unread count beside "Notifications" in the navigation (nothing when zero). */
+export function UnreadBadge() {
+  return null;
+}

@@ -1,0 +1,3 @@
+export function ProjectsPage() {
+  return <h1 className="text-lg font-semibold">Projects</h1>;
+}

@@ -1,0 +1,3 @@
+export function TrashPage() {
+  return <h1 className="text-lg font-semibold">Trash</h1>;
+}
