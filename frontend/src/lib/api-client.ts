@@ -7,6 +7,7 @@
  */
 import createClient from 'openapi-fetch';
 
+import { apiOrigin } from '@/config/env';
 import { clearTokens, freshAccessToken, getTokens, refreshTokens } from '@/lib/auth-session';
 import { ApiError, networkError } from '@/lib/api-error';
 import type { paths } from '@/types/api';
@@ -35,7 +36,7 @@ async function authFetch(input: Request): Promise<Response> {
   }
 }
 
-export const api = createClient<paths>({ baseUrl: '', fetch: authFetch });
+export const api = createClient<paths>({ baseUrl: apiOrigin(), fetch: authFetch });
 
 type Result<T> = { data?: T; error?: unknown; response: Response };
 

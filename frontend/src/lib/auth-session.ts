@@ -5,7 +5,7 @@
  *   flight across all tabs (the refresh token rotates, so two concurrent refreshes would sign out).
  * - A failed refresh, or a logout, signs out every tab (a BroadcastChannel message and the storage event).
  */
-import { env } from '@/config/env';
+import { apiOrigin, env } from '@/config/env';
 
 const STORAGE_KEY = 'pulse-auth';
 const REFRESH_MARGIN_MS = 60_000;
@@ -81,7 +81,7 @@ async function doRefresh(staleAccess: string | undefined): Promise<Tokens | null
   if (staleAccess && current.access !== staleAccess) return current;
   let response: Response;
   try {
-    response = await fetch(`${env.apiBase}/auth/token/refresh/`, {
+    response = await fetch(`${apiOrigin()}${env.apiBase}/auth/token/refresh/`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ refresh: current.refresh }),
