@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type KeyboardEvent } from 'react';
+import { Fragment, useEffect, useId, useState, type KeyboardEvent } from 'react';
 import { cx } from './class-names';
 import type { ProjectCardHealthReason, ProjectHealth } from './types';
 
@@ -79,6 +79,8 @@ export function HealthIndicator({ health, reasons = [], overridden = false, labe
   }
 
   return (
+    // Hover is tracked on the wrapper so the pointer can move onto the tooltip; the button carries the keyboard.
+    // eslint-disable-next-line jsx-a11y/no-static-element-interactions
     <span
       id={id}
       className={cx('pc-health', className)}
@@ -109,18 +111,20 @@ export function HealthIndicator({ health, reasons = [], overridden = false, labe
           <>
             <span className="pc-tooltip__title">
               {reasons.length === 1 ? 'Reason' : 'Reasons'}
-              {overridden ? ' (set manually)' : ''}:{' '}
-            </span>
+              {overridden ? ' (set manually)' : ''}:
+            </span>{' '}
             <span className="pc-tooltip__list">
               {reasons.map((reason, index) => (
-                <span
-                  key={typeof reason === 'string' ? index : `${reason.code}-${index}`}
+                <Fragment key={typeof reason === 'string' ? index : `${reason.code}-${index}`}>
+                  {index > 0 ? ' ' : null}
+                  <span
                   className="pc-tooltip__item"
                   data-severity={typeof reason === 'string' ? undefined : reason.severity}
                 >
                   {reasonText(reason)}
-                  {index < reasons.length - 1 ? <span className="pc-sr-only">; </span> : null}
+                  {index < reasons.length - 1 ? <span className="pc-sr-only">;</span> : null}
                 </span>
+                </Fragment>
               ))}
             </span>
           </>
