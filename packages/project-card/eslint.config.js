@@ -15,7 +15,12 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
-    files: ['scripts/**/*.mjs', 'vite.config.ts', 'eslint.config.js'],
+    files: ['vite.config.ts', 'eslint.config.js'],
     languageOptions: { globals: { ...globals.node } },
+  },
+  {
+    // Node scripts whose page.evaluate callbacks run in the browser.
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 );
