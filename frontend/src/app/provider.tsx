@@ -8,7 +8,12 @@ import { resolvedDark, useUiStore } from '@/stores/ui-store';
 function useThemeClass() {
   const theme = useUiStore((s) => s.theme);
   useEffect(() => {
-    const apply = () => document.documentElement.classList.toggle('dark', resolvedDark(theme));
+    const apply = () => {
+      const dark = resolvedDark(theme);
+      // `.light` too: the ProjectCard package follows an explicit marker before the system preference.
+      document.documentElement.classList.toggle('dark', dark);
+      document.documentElement.classList.toggle('light', !dark);
+    };
     apply();
     if (theme !== 'system') return;
     const media = matchMedia('(prefers-color-scheme: dark)');
