@@ -10,7 +10,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pulse
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help install run worker beat test lint typecheck test-backend test-packages services bench clean
+.PHONY: help install run worker beat test lint typecheck test-backend test-packages services bench clean \
+	node-install chromium types check-types frontend-build test-frontend dev
 
 help:
 	@echo "make run    - install, migrate, load demo data and serve on http://localhost:8000"
@@ -50,7 +51,55 @@ test-backend: $(STAMP) services
 test-packages: $(STAMP) services
 	cd packages/pulsekit && DATABASE_URL=$(TEST_DATABASE_URL) ../../$(PY) -m pytest
 
-test: lint typecheck test-packages test-backend
+# --- Web app and the ProjectCard package (npm workspaces at the root) ---
+NODE_STAMP := node_modules/.pulse-installed
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+$(NODE_STAMP): package-lock.json package.json frontend/package.json packages/project-card/package.json
+	@command -v npm >/dev/null || { echo "Node.js 20+ with npm is needed for the web app" >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(NODE_STAMP)
+
+node-install: $(NODE_STAMP)
+
+# Browser tests drive Debian's Chromium (never a downloaded browser).
+chromium:
+	@test -x /usr/bin/chromium || bash scripts/ensure-chromium.sh
+
+# Regenerate the SPA's API types from the backend's OpenAPI schema.
+types: $(STAMP) $(NODE_STAMP)
+	cd backend && DATABASE_URL=$(TEST_DATABASE_URL) ../$(PY) manage.py spectacular --file ../var/schema.yaml
+	npx openapi-typescript var/schema.yaml -o frontend/src/types/api.d.ts
+
+# Fails when the committed types differ from what the backend's schema generates now.
+check-types: $(STAMP) $(NODE_STAMP)
+	@mkdir -p var
+	cd backend && DATABASE_URL=$(TEST_DATABASE_URL) ../$(PY) manage.py spectacular --file ../var/schema-check.yaml
+	npx openapi-typescript var/schema-check.yaml -o var/api-check.d.ts >/dev/null
+	@diff -u frontend/src/types/api.d.ts var/api-check.d.ts >/dev/null || { \
+	  echo "frontend/src/types/api.d.ts is out of date with the backend's schema: run 'make types'" >&2; \
+	  diff -u frontend/src/types/api.d.ts var/api-check.d.ts | head -40 >&2; exit 1; }
+	@echo "API types match the backend's schema"
+
+frontend-build: $(NODE_STAMP)
+	npm run build -w @pulse-ui/project-card
+	npm run build -w frontend
+
+test-frontend: $(NODE_STAMP) chromium check-types
+	npm run build -w @pulse-ui/project-card
+	npm run lint -w @pulse-ui/project-card
+	npm run typecheck -w @pulse-ui/project-card
+	npm run test -w @pulse-ui/project-card
+	npm run test:pack -w @pulse-ui/project-card
+	cd frontend && npx eslint . && npx tsc -b --noEmit && npx vitest run
+	npm run build -w frontend
+
+dev: $(STAMP) $(NODE_STAMP)
+	npm run build -w @pulse-ui/project-card
+	@echo "API on :8000 (make run in another terminal), Vite with hot reload on http://localhost:5173/"
+	cd frontend && npx vite
+
+test: lint typecheck test-packages test-backend test-frontend
 
 bench: $(STAMP) services
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) bench/api_bench.py
