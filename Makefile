@@ -26,7 +26,7 @@ $(STAMP): backend/pyproject.toml packages/pulsekit/pyproject.toml
 
 install: $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) frontend/dist/.built
 	$(PY) backend/scripts/serve.py
 
 worker: $(STAMP)
@@ -81,9 +81,15 @@ check-types: $(STAMP) $(NODE_STAMP)
 	  diff -u frontend/src/types/api.d.ts var/api-check.d.ts | head -40 >&2; exit 1; }
 	@echo "API types match the backend's schema"
 
-frontend-build: $(NODE_STAMP)
-	npm run build -w @pulse-ui/project-card
-	npm run build -w frontend
+# Built only when a source changed; the ASGI server serves frontend/dist at / (pulse.common.spa).
+SPA_SOURCES := $(shell find frontend/src frontend/public packages/project-card/src -type f 2>/dev/null) \
+	frontend/index.html frontend/vite.config.ts packages/project-card/vite.config.ts package-lock.json
+frontend/dist/.built: $(NODE_STAMP) $(SPA_SOURCES)
+	npm run build -w @pulse-ui/project-card --silent
+	npm run build -w frontend --silent -- --logLevel warn
+	@touch $@
+
+frontend-build: frontend/dist/.built
 
 test-frontend: $(NODE_STAMP) chromium check-types
 	npm run build -w @pulse-ui/project-card

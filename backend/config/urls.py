@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
@@ -7,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from pulse.accounts import apis as accounts
 from pulse.activity import apis as activity
 from pulse.bulk import apis as bulk
+from pulse.common.spa import SERVER_PREFIXES, spa_index
 from pulse.dashboard.apis import DashboardApi
 from pulse.notifications import apis as notifications
 from pulse.ops import views as ops
@@ -17,6 +20,7 @@ from pulse.search.apis import SearchApi
 from pulsekit.errors import json_error_view
 
 transition_names = "|".join(TRANSITIONS)
+SPA_EXCLUDED = "|".join(re.escape(p) for p in SERVER_PREFIXES)
 
 api_v1 = [
     path("auth/token/", accounts.LoginApi.as_view(), name="auth-token"),
@@ -67,7 +71,6 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", ops.index, name="index"),
     path("healthz", ops.healthz, name="healthz"),
     path("readyz", ops.readyz, name="readyz"),
     path("metrics", ExportToDjangoView, name="metrics"),
@@ -76,6 +79,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    # Every other path is a client route of the web app: index.html, and the SPA decides.
+    re_path(rf"^(?!(?:{SPA_EXCLUDED}))(?P<path>.*)$", spa_index, name="index"),
 ]
 
 handler400 = json_error_view(400, "bad_request", "The request could not be understood.")

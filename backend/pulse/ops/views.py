@@ -1,7 +1,6 @@
-"""Liveness, readiness and the landing redirect: plain Django views, no auth."""
+"""Liveness and readiness: plain Django views, no auth."""
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
 from pulse.ops.checks import run_checks
@@ -16,7 +15,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def readyz(request: HttpRequest) -> JsonResponse:
     ok, results = run_checks()
     return JsonResponse({"status": "ok" if ok else "unavailable", "checks": results}, status=200 if ok else 503)
-
-
-def index(request: HttpRequest) -> HttpResponse:
-    return redirect("/api/docs/")
