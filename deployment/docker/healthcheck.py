@@ -14,17 +14,17 @@ from pathlib import Path
 
 def main() -> int:
     try:
-        role = Path("/tmp/pulse-role").read_text().strip()  # noqa: S108  (written by the entrypoint)
+        role = Path("/tmp/pulse-role").read_text().strip()
     except OSError:
         role = "api"
     if role == "api":
         url = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/healthz"
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310  (fixed local URL)
+        with urllib.request.urlopen(url, timeout=5) as response:
             return 0 if response.status == 200 else 1
     if role == "worker":
         node = f"celery@{os.uname().nodename}"
         command = ["celery", "-A", "config", "inspect", "ping", "--destination", node, "--timeout", "5"]
-        return subprocess.run(command, cwd="/app/backend", capture_output=True, check=False).returncode  # noqa: S603
+        return subprocess.run(command, cwd="/app/backend", capture_output=True, check=False).returncode
     return 0
 
 

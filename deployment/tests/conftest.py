@@ -29,9 +29,7 @@ def tool(name: str) -> str:
 
 def run(*command: str, cwd: Path = REPO, env: dict[str, str] | None = None, timeout: float = 180) -> str:
     """Run a validator; fail the test with its output unless it exits 0."""
-    result = subprocess.run(  # noqa: S603
-        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
-    )
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
     output = result.stdout + result.stderr
     assert result.returncode == 0, f"{' '.join(command)} exited {result.returncode}:\n{output}"
     return output
@@ -48,7 +46,9 @@ def rendered() -> dict[str, list[dict[str, Any]]]:
 
 
 @pytest.fixture(scope="session")
-def rendered_files(rendered: dict[str, list[dict[str, Any]]], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def rendered_files(
+    rendered: dict[str, list[dict[str, Any]]], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("kustomize")
     files = {}
     for overlay, objects in rendered.items():

@@ -7,7 +7,6 @@ The names come from the settings source itself (``env("X")``, ``env.int("X")``,
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -55,7 +54,9 @@ def test_kubernetes_config_and_secret_provide_every_setting(overlay: str, render
     provided = set(config["data"]) | set(secret.get("stringData", {})) | set(secret.get("data", {}))
     missing = env_names_read() - provided
     assert not missing, f"{overlay}: settings read but not in pulse-config / pulse-secrets: {sorted(missing)}"
-    secrets_in_config = {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "MANDRILL_API_KEY"} & set(config["data"])
+    secrets_in_config = {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "MANDRILL_API_KEY"} & set(
+        config["data"]
+    )
     assert not secrets_in_config, f"secrets belong in the Secret: {secrets_in_config}"
     assert config["data"]["DJANGO_SETTINGS_MODULE"] == "config.django.production"
     assert config["data"]["NUM_PROXIES"] == "1"  # the web nginx forwards exactly one address
@@ -77,7 +78,9 @@ def test_compose_and_env_example_provide_every_setting() -> None:
     interpolated = set()
     for value in compose["x-backend"]["environment"].values():
         interpolated |= {part.split("}")[0].split(":")[0].split("-")[0] for part in str(value).split("${")[1:]}
-    assert interpolated <= example, f"docker-compose.yml reads variables .env.example does not list: {interpolated - example}"
+    assert interpolated <= example, (
+        f"docker-compose.yml reads variables .env.example does not list: {interpolated - example}"
+    )
 
 
 def test_compose_start_order_and_health() -> None:
@@ -104,4 +107,3 @@ def test_dockerfile_user_and_static_files() -> None:
         assert f"{name}=" in final_backend
     production = (BACKEND / "config" / "django" / "production.py").read_text()
     assert "CompressedManifestStaticFilesStorage" in production and "WHITENOISE_USE_FINDERS = False" in production
-    _ = Path  # keep the import for type checkers of this folder

@@ -74,7 +74,11 @@ def test_workload_selectors_match_their_pod_labels(objects: list[Obj]) -> None:
 
 def test_services_select_pods_and_target_named_ports(objects: list[Obj]) -> None:
     for service in by_kind(objects, "Service"):
-        selected = [t for _w, t in pod_templates(objects) if matches({"matchLabels": service["spec"]["selector"]}, t["metadata"]["labels"])]
+        selected = [
+            t
+            for _w, t in pod_templates(objects)
+            if matches({"matchLabels": service["spec"]["selector"]}, t["metadata"]["labels"])
+        ]
         assert selected, f"Service {service['metadata']['name']} selects no pod"
         for port in service["spec"]["ports"]:
             target = port.get("targetPort", port["port"])
@@ -110,7 +114,11 @@ def test_pdbs_select_running_pods_and_leave_room(objects: list[Obj]) -> None:
         assert len(selected) == 1, f"PDB {pdb['metadata']['name']} selects {[w['metadata']['name'] for w in selected]}"
         workload = selected[0]
         hpa = next(
-            (h for h in by_kind(objects, "HorizontalPodAutoscaler") if h["spec"]["scaleTargetRef"]["name"] == workload["metadata"]["name"]),
+            (
+                h
+                for h in by_kind(objects, "HorizontalPodAutoscaler")
+                if h["spec"]["scaleTargetRef"]["name"] == workload["metadata"]["name"]
+            ),
             None,
         )
         floor = hpa["spec"]["minReplicas"] if hpa else workload["spec"]["replicas"]
@@ -139,11 +147,17 @@ def test_ingress_routes_to_a_service_port_with_tls(objects: list[Obj]) -> None:
 def test_network_policies_select_real_pods_and_start_from_deny(objects: list[Obj]) -> None:
     policies = by_kind(objects, "NetworkPolicy")
     deny = named(objects, "NetworkPolicy", "default-deny")
-    assert deny is not None and deny["spec"]["podSelector"] == {} and set(deny["spec"]["policyTypes"]) == {"Ingress", "Egress"}
+    assert (
+        deny is not None
+        and deny["spec"]["podSelector"] == {}
+        and set(deny["spec"]["policyTypes"]) == {"Ingress", "Egress"}
+    )
     assert "ingress" not in deny["spec"] and "egress" not in deny["spec"]
     labels = [t["metadata"]["labels"] for _w, t in pod_templates(objects)]
     for policy in policies:
-        assert any(matches(policy["spec"]["podSelector"], pod) for pod in labels), f"{policy['metadata']['name']} selects no pod"
+        assert any(matches(policy["spec"]["podSelector"], pod) for pod in labels), (
+            f"{policy['metadata']['name']} selects no pod"
+        )
         for rule in [*policy["spec"].get("ingress", []), *policy["spec"].get("egress", [])]:
             for peer in rule.get("from", []) + rule.get("to", []):
                 if "podSelector" in peer and "namespaceSelector" not in peer:
@@ -161,7 +175,10 @@ def _allowed(policies: list[Obj], direction: str, pod: dict[str, str], peer: dic
             ports = [p["port"] for p in rule.get("ports", [])]
             if ports and port not in ports:
                 continue
-            if any("podSelector" in p and "namespaceSelector" not in p and matches(p["podSelector"], peer) for p in rule.get(peers_key, [])):
+            if any(
+                "podSelector" in p and "namespaceSelector" not in p and matches(p["podSelector"], peer)
+                for p in rule.get(peers_key, [])
+            ):
                 return True
     return False
 
@@ -187,7 +204,9 @@ def test_pods_are_locked_down(objects: list[Obj]) -> None:
     for workload, template in pod_templates(objects):
         spec = template["spec"]
         name = workload["metadata"]["name"]
-        assert spec["securityContext"]["runAsNonRoot"] is True and isinstance(spec["securityContext"]["runAsUser"], int), name
+        assert spec["securityContext"]["runAsNonRoot"] is True and isinstance(
+            spec["securityContext"]["runAsUser"], int
+        ), name
         assert spec.get("automountServiceAccountToken") is False, name
         mounts = set()
         for container in containers(template):
@@ -199,7 +218,7 @@ def test_pods_are_locked_down(objects: list[Obj]) -> None:
             assert ":" in image.rsplit("/", 1)[-1] and not image.endswith(":latest"), f"{name}: unpinned image {image}"
             mounts |= {m["mountPath"] for m in container.get("volumeMounts", [])}
         if name.startswith("pulse-") and name not in {"pulse-postgres", "pulse-redis"}:
-            assert "/tmp" in mounts, f"{name}: a read-only root needs a writable /tmp"  # noqa: S108
+            assert "/tmp" in mounts, f"{name}: a read-only root needs a writable /tmp"
 
 
 def test_api_probes_drain_and_spread(objects: list[Obj]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 from pathlib import Path
 
 from tests.conftest import DEPLOYMENT, KUBERNETES_VERSION, NGINX, OVERLAYS, REPO, run, tool
@@ -19,7 +20,6 @@ SHELL_SCRIPTS = [
     DEPLOYMENT / "nginx" / "render.sh",
     DEPLOYMENT / "tools" / "install.sh",
     DEPLOYMENT / "tools" / "test-deploy.sh",
-    DEPLOYMENT / "scale" / "scaleout.sh",
 ]
 
 
@@ -37,9 +37,7 @@ def test_yamllint() -> None:
 
 def test_kubernetes_validate_strict(rendered_files: dict[str, Path]) -> None:
     for overlay in OVERLAYS:
-        output = run(
-            tool("kubernetes-validate"), "--strict", "-k", KUBERNETES_VERSION, str(rendered_files[overlay])
-        )
+        output = run(tool("kubernetes-validate"), "--strict", "-k", KUBERNETES_VERSION, str(rendered_files[overlay]))
         # It exits 0 for an object whose API it has no schema for (a removed API, a typo'd kind).
         assert "couldn't find schema" not in output.lower(), output
         assert "passed for resource" in output and "failed" not in output.lower(), output
@@ -87,3 +85,9 @@ def test_gixy_on_rendered_config(nginx_conf: Path) -> None:
 def test_npm_groovy_lint_jenkinsfile() -> None:
     assert shutil.which("java"), "npm-groovy-lint needs a Java runtime"
     run(tool("npm-groovy-lint"), "--failon", "error", "--noserver", "--output", "txt", "Jenkinsfile", timeout=300)
+
+
+def test_ruff_on_the_deployment_python() -> None:
+    ruff = str(Path(sys.executable).parent / "ruff")  # the backend venv's, with the backend's settings
+    run(ruff, "check", "deployment")
+    run(ruff, "format", "--check", "deployment")
