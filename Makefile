@@ -10,7 +10,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pulse
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help install run worker beat test lint typecheck test-backend test-packages services bench clean \
+.PHONY: help install run worker beat test lint typecheck test-backend test-packages test-deploy services bench clean \
 	node-install chromium types check-types frontend-build test-frontend dev
 
 help:
@@ -105,7 +105,11 @@ dev: $(STAMP) $(NODE_STAMP)
 	@echo "API on :8000 (make run in another terminal), Vite with hot reload on http://localhost:5173/"
 	cd frontend && npx vite
 
-test: lint typecheck test-packages test-backend test-frontend
+# Deployment files through their validators, and the scale-out test behind nginx (deployment/).
+test-deploy: $(STAMP) services
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) bash deployment/tools/test-deploy.sh
+
+test: lint typecheck test-packages test-backend test-frontend test-deploy
 
 bench: $(STAMP) services
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) bench/api_bench.py
