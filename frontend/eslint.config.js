@@ -5,7 +5,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist', 'e2e/artifacts', 'playwright-report', 'test-results', 'src/types/api.d.ts'] },
+  { ignores: ['dist', 'public', 'e2e/artifacts', 'playwright-report', 'test-results', 'src/types/api.d.ts'] },
   {
     extends: [js.configs.recommended, ...tseslint.configs.strict, jsxA11y.flatConfigs.recommended],
     files: ['**/*.{ts,tsx}'],

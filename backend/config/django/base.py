@@ -145,7 +145,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = REPO_DIR / "var" / "static"
 # The web app's production build, served at / (pulse.common.spa).
-SPA_DIST_DIR = env("SPA_DIST_DIR", default=str(REPO_DIR / "frontend" / "dist"))
+SPA_DIST_DIR = REPO_DIR / "frontend" / "dist"
 # Serve app static files (Swagger UI / Redoc bundles) straight from the installed packages, so the
 # docs work without a collectstatic step; production images still run collectstatic.
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)

@@ -1,0 +1,107 @@
+import { HealthIndicator, MemberAvatars, ProgressBar, StatusBadge, TagChips } from '@pulse-ui/project-card';
+import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
+import { Link } from 'react-router';
+
+import { cn } from '@/lib/cn';
+import { formatDate } from '@/lib/format';
+import type { Density } from '@/stores/ui-store';
+import type { Project } from '@/types/models';
+
+import { highlightWords } from './highlight';
+
+const col = createColumnHelper<Project>();
+const SORTABLE: Record<string, string> = { title: 'title', health: 'health', progress: 'progress', due_date: 'due_date', updated_at: 'updated_at' };
+
+type Props = { projects: Project[]; ordering?: string; onSort: (ordering: string) => void; query?: string; density: Density };
+
+export function ProjectTable({ projects, ordering, onSort, query, density }: Props) {
+  const columns = [
+    col.accessor('title', {
+      header: 'Project',
+      cell: (c) => (
+        <Link to={`/projects/${c.row.original.id}`} className="font-medium text-fg hover:text-accent hover:underline">
+          {highlightWords(c.getValue(), query)}
+        </Link>
+      ),
+    }),
+    col.accessor('status', { header: 'Status', cell: (c) => <StatusBadge status={c.getValue()} context={null} /> }),
+    col.accessor('health', {
+      header: 'Health',
+      cell: (c) => <HealthIndicator health={c.getValue()} reasons={c.row.original.health_reasons} overridden={Boolean(c.row.original.health_override)} />,
+    }),
+    col.accessor('progress', {
+      header: 'Progress',
+      cell: (c) => <ProgressBar value={c.getValue()} label={`Progress of ${c.row.original.title}`} className="w-28" />,
+    }),
+    col.accessor('due_date', {
+      header: 'Due',
+      cell: (c) => (
+        <span className={cn('whitespace-nowrap', c.row.original.is_overdue && 'font-medium text-danger')}>
+          {formatDate(c.getValue())}
+          {c.row.original.is_overdue && <span className="sr-only"> (overdue)</span>}
+        </span>
+      ),
+    }),
+    col.accessor((p) => p.owner.name, { id: 'owner', header: 'Owner', cell: (c) => <span className="whitespace-nowrap">{c.getValue()}</span> }),
+    col.accessor('members', {
+      header: 'Team',
+      cell: (c) => <MemberAvatars people={c.getValue().map((m) => ({ id: m.user.id, name: m.user.name, detail: m.role }))} max={3} size="sm" />,
+    }),
+    col.accessor('tags', { header: 'Tags', cell: (c) => <TagChips tags={c.getValue()} max={2} /> }),
+  ];
+  // eslint-disable-next-line react-hooks/incompatible-library -- the table is rebuilt from props each render
+  const table = useReactTable({ data: projects, columns, getCoreRowModel: getCoreRowModel(), manualSorting: true, getRowId: (p) => String(p.id) });
+  const field = ordering?.replace(/^-/, '');
+  const descending = ordering?.startsWith('-') ?? false;
+  return (
+    <div className="overflow-x-auto rounded-lg border border-line bg-surface">
+      <table data-testid="projects-table" className="w-full border-collapse text-left text-sm">
+        <thead className="sticky top-0 z-10 bg-surface text-xs text-fg-muted">
+          {table.getHeaderGroups().map((group) => (
+            <tr key={group.id} className="border-b border-line">
+              {group.headers.map((header) => {
+                const sortKey = SORTABLE[header.column.id];
+                const active = sortKey !== undefined && field === sortKey;
+                const label = flexRender(header.column.columnDef.header, header.getContext());
+                return (
+                  <th
+                    key={header.id}
+                    scope="col"
+                    className="px-3 py-2 font-medium"
+                    aria-sort={active ? (descending ? 'descending' : 'ascending') : undefined}
+                  >
+                    {sortKey ? (
+                      <button
+                        type="button"
+                        className="inline-flex items-center gap-1 hover:text-fg"
+                        onClick={() => onSort(active && !descending ? `-${sortKey}` : sortKey)}
+                      >
+                        {label}
+                        <span aria-hidden className={cn('text-[10px]', !active && 'opacity-0')}>
+                          {descending ? '▼' : '▲'}
+                        </span>
+                      </button>
+                    ) : (
+                      label
+                    )}
+                  </th>
+                );
+              })}
+            </tr>
+          ))}
+        </thead>
+        <tbody>
+          {table.getRowModel().rows.map((row) => (
+            <tr key={row.id} className="border-b border-line last:border-0 hover:bg-subtle/60">
+              {row.getVisibleCells().map((cell) => (
+                <td key={cell.id} className={cn('px-3 align-middle', density === 'compact' ? 'py-1' : 'py-2.5')}>
+                  {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
