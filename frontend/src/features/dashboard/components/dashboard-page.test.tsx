@@ -1,0 +1,58 @@
+import { screen } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
+
+import { signIn } from '@/testing/fixtures';
+import { server } from '@/testing/mocks/server';
+import { renderWithProviders } from '@/testing/render';
+import type { Dashboard } from '@/types/models';
+
+import { DashboardPage } from './dashboard-page';
+
+const dashboard: Dashboard = {
+  totals: { projects: 12, open: 9, overdue: 2, average_progress: 47 },
+  by_status: { planning: 2, active: 6, on_hold: 1, completed: 2, cancelled: 1 },
+  by_health: { on_track: 5, at_risk: 3, off_track: 1 },
+  overdue_milestones: [],
+  at_risk_projects: [
+    {
+      id: 4, title: 'Billing', status: 'active', health: 'off_track', progress: 20, due_date: '2026-11-30',
+      owner: { id: 1, name: 'Dana Demo', email: 'd@x' },
+      health_reasons: [{ code: 'overdue', severity: 'off_track', message: 'Project was due 2026-11-30 and is not complete.' }],
+    },
+  ],
+  over_allocated_people: [{ user: { id: 7, name: 'Farah Haddad', email: 'f@x' }, total_allocation: 140, project_count: 3 }],
+  recent_activity: [],
+};
+
+describe('DashboardPage', () => {
+  it('shows the numbers with drill-downs into the filtered list', async () => {
+    signIn();
+    server.use(http.get('/api/v1/dashboard/', () => HttpResponse.json(dashboard)));
+    renderWithProviders(<DashboardPage />);
+    const open = await screen.findByRole('link', { name: /Open\s*9/ });
+    expect(open).toHaveAttribute('href', '/projects?status=planning&status=active&status=on_hold');
+    expect(screen.getByRole('link', { name: /Overdue\s*2/ })).toHaveAttribute('href', '/projects?overdue=true');
+    expect(screen.getAllByRole('link', { name: /Off track\s*1/ }).map((a) => a.getAttribute('href'))).toEqual([
+      '/projects?status=planning&status=active&status=on_hold&health=off_track',
+      '/projects?health=off_track',
+    ]);
+    expect(screen.getByRole('link', { name: /Active\s*6/ })).toHaveAttribute('href', '/projects?status=active');
+    expect(screen.getByText('Project was due 2026-11-30 and is not complete.')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Farah Haddad' })).toHaveAttribute('href', '/projects?member=7');
+  });
+
+  it('invites to create a project when the portfolio is empty', async () => {
+    signIn();
+    server.use(http.get('/api/v1/dashboard/', () => HttpResponse.json({ ...dashboard, totals: { projects: 0, open: 0, overdue: 0, average_progress: 0 } })));
+    renderWithProviders(<DashboardPage />);
+    expect(await screen.findByRole('link', { name: 'Create a project' })).toHaveAttribute('href', '/projects/new');
+  });
+
+  it('shows an error with a retry', async () => {
+    signIn();
+    server.use(http.get('/api/v1/dashboard/', () => HttpResponse.json({ error: { code: 'permission_denied', message: 'Nope.', details: {} } }, { status: 403 })));
+    renderWithProviders(<DashboardPage />);
+    expect(await screen.findByRole('alert')).toHaveTextContent('Nope.');
+  });
+});
