@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
 
+import { Panel } from '@/components/ui/panel';
 import { EmptyState, ErrorState, Skeleton } from '@/components/ui/states';
 import { cn } from '@/lib/cn';
 import { formatDate, formatNumber, formatPercent, formatRelative, humanize } from '@/lib/format';
@@ -53,15 +54,6 @@ function Distribution({ title, counts, order, colours, param }: { title: string;
           </li>
         ))}
       </ul>
-    </section>
-  );
-}
-
-function Panel({ title, children }: { title: string; children: React.ReactNode }) {
-  return (
-    <section className="rounded-lg border border-line bg-surface p-4">
-      <h2 className="mb-3 text-sm font-medium">{title}</h2>
-      {children}
     </section>
   );
 }

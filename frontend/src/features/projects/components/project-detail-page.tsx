@@ -2,6 +2,7 @@ import { HealthIndicator, ProgressBar, StatusBadge, TagChips } from '@pulse-ui/p
 import { Link } from 'react-router';
 
 import { Button } from '@/components/ui/button';
+import { Panel } from '@/components/ui/panel';
 import { ErrorState, LoadingRows } from '@/components/ui/states';
 import { errorMessage, isApiError } from '@/lib/api-error';
 import { cn } from '@/lib/cn';
@@ -83,15 +84,6 @@ function ActivityItem({ a }: { a: Activity }) {
   );
 }
 
-function Section({ title, children }: { title: string; children: React.ReactNode }) {
-  return (
-    <section className="rounded-lg border border-line bg-surface p-4">
-      <h2 className="mb-3 text-sm font-medium">{title}</h2>
-      {children}
-    </section>
-  );
-}
-
 export function ProjectDetailPage({ projectId }: { projectId: number }) {
   const project = useProject(projectId);
   const milestones = useMilestones(projectId);
@@ -133,7 +125,7 @@ export function ProjectDetailPage({ projectId }: { projectId: number }) {
         <Transitions project={p} />
       </div>
       {p.description && <p className="max-w-3xl text-sm whitespace-pre-line text-fg-muted">{p.description}</p>}
-      <Section title="Overview">
+      <Panel title="Overview">
         <dl className="grid grid-cols-2 gap-4 sm:grid-cols-4">
           <Fact label="Progress">
             <ProgressBar value={p.progress} label="Project progress" className="mt-1 w-40" />
@@ -156,9 +148,9 @@ export function ProjectDetailPage({ projectId }: { projectId: number }) {
             ))}
           </ul>
         )}
-      </Section>
+      </Panel>
       <div className="grid gap-4 lg:grid-cols-2">
-        <Section title="Milestones">
+        <Panel title="Milestones">
           {milestones.isPending ? (
             <LoadingRows rows={3} label="Loading milestones" />
           ) : milestones.isError ? (
@@ -181,8 +173,8 @@ export function ProjectDetailPage({ projectId }: { projectId: number }) {
               ))}
             </ul>
           )}
-        </Section>
-        <Section title="Team">
+        </Panel>
+        <Panel title="Team">
           {members.isPending ? (
             <LoadingRows rows={3} label="Loading the team" />
           ) : members.isError ? (
@@ -202,9 +194,9 @@ export function ProjectDetailPage({ projectId }: { projectId: number }) {
               ))}
             </ul>
           )}
-        </Section>
+        </Panel>
       </div>
-      <Section title="Activity">
+      <Panel title="Activity">
         {activity.isPending ? (
           <LoadingRows rows={3} label="Loading activity" />
         ) : activity.isError ? (
@@ -216,7 +208,7 @@ export function ProjectDetailPage({ projectId }: { projectId: number }) {
             ))}
           </ol>
         )}
-      </Section>
+      </Panel>
     </div>
   );
 }
