@@ -4,12 +4,16 @@ Per subscribed project it remembers the last event id delivered. An event whose
 ``prev_id`` is newer than that means something was lost on the way (a dropped
 message, a reconnecting Redis subscriber): the missing events are read back from
 the Activity table and delivered first, in order. Duplicates (id ≤ last) are dropped.
+
+Every client frame is untrusted: it is size-checked, parsed by ``pulse.realtime.protocol`` (which
+refuses anything but the documented messages), and rate-limited before anything acts on it. A bad
+frame closes only its own socket (4400). Whatever ends a consumer (a close, a vanished client, an
+exception nobody foresaw), it leaves the process's hub on the way out.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine
@@ -19,10 +23,11 @@ from urllib.parse import parse_qs
 import orjson
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from pulse.realtime import selectors
+from pulse.realtime import protocol, selectors
 from pulse.realtime.events import DASHBOARD_GROUP, GLOBAL_GROUP, project_group, user_group
 from pulse.realtime.hub import get_hub
 from pulse.realtime.tickets import ticket_redeem
@@ -32,6 +37,9 @@ logger = logging.getLogger(__name__)
 CLOSE_BAD_MESSAGE = 4400
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
+CLOSE_LIMITED = 4429  # too many messages, or too many sockets for one user
+CLOSE_TOO_BIG = 1009  # RFC 6455: a frame larger than WS_MAX_FRAME_BYTES
+CLOSE_INTERNAL = 1011  # RFC 6455: the server failed handling a valid message
 
 # Verbs after which a subscriber's right to see the project must be checked again.
 ACCESS_VERBS = frozenset({"member.removed", "project.deleted", "project.purged"})
@@ -66,6 +74,10 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         self.dashboard_last_sent = 0.0
         self.dashboard_last: Any = None
         self.connected_at = time.time()
+        self.hub: Any = None  # set once registered with the hub; cleared when unregistered
+        self.closing = False  # a close was sent: nothing more goes out, nothing more is read
+        self.allowance = float(_setting("WS_MESSAGE_BURST", 60))
+        self.allowance_at = time.monotonic()
 
         query = parse_qs(self.scope.get("query_string", b"").decode("latin1"))
         ticket = (query.get("ticket") or [""])[0]
@@ -74,10 +86,19 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         if self.user is None:
             await self.close(code=CLOSE_UNAUTHENTICATED, reason="A valid one-time ticket is required.")
             return
-        self.hub = await get_hub()
-        self.hub.connected(self)
-        await self.hub.join(user_group(self.user.pk), self)
+        hub = await get_hub()
+        if not hub.connected(self, limit=_setting("WS_MAX_SOCKETS_PER_USER", 20)):
+            await self._refuse(CLOSE_LIMITED, "too_many_sockets", "Too many open sockets for this user.")
+            return
+        self.hub = hub
+        await hub.join(user_group(self.user.pk), self)
         await self.send_json({"type": "welcome", "user_id": self.user.pk})
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            await self._unregister()
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels closes stale database connections before every message, on one shared thread.
@@ -86,14 +107,48 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
-        await handler(message)
+        try:
+            await handler(message)
+        except (StopConsumer, asyncio.CancelledError):
+            raise
+        except Exception as error:
+            # Whatever went wrong, it ends this socket only. A client that vanished mid-answer is routine;
+            # anything else is a server fault, logged, and the client is told so (1011) if still there.
+            if message["type"] != "websocket.disconnect" and not _client_gone(error):
+                logger.warning("Websocket %s handling failed; closing the socket", message["type"], exc_info=True)
+                try:
+                    await self._refuse(CLOSE_INTERNAL, "internal_error", "The server could not handle that message.")
+                except Exception:
+                    logger.debug("Closing the failed socket failed too", exc_info=True)
+            raise StopConsumer from None
 
     async def disconnect(self, code: int) -> None:
+        await self._unregister()
+
+    async def _unregister(self) -> None:
+        """Leave the hub and stop this socket's own tasks; safe to call more than once."""
         for task in [*self.tasks, self.dashboard_task]:
-            if task is not None:
+            if task is not None and task is not asyncio.current_task():
                 task.cancel()
-        if self.user is not None:
-            await self.hub.disconnected(self)
+        hub, self.hub = self.hub, None
+        if hub is not None:
+            await hub.disconnected(self)
+
+    async def _refuse(self, code: int, error: str, message: str = "", **extra: Any) -> None:
+        """Tell the client why (if it is still there) and close with ``code``; once, whoever calls first."""
+        if self.closing:
+            return
+        self.closing = True
+        try:
+            await self.send_json({"type": "error", "code": error, **({"message": message} if message else {}), **extra})
+            await self.close(code=code)
+        except Exception as failure:
+            if not _client_gone(failure):
+                raise
+
+    async def send_json(self, content: Any, close: bool = False) -> None:
+        # orjson: bounded nesting, no NaN, no recursion in the encoder.
+        await super().send(text_data=orjson.dumps(content).decode(), close=close)
 
     def _background(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)
@@ -103,34 +158,46 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
     # ------------------------------------------------------------ client messages
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any) -> None:
+        if self.user is None or self.hub is None or self.closing:
+            return
+        if not self._take_allowance():
+            await self._refuse(CLOSE_LIMITED, "rate_limited", "Too many messages; slow down and reconnect.")
+            raise StopConsumer
         try:
-            content = json.loads(text_data or (bytes_data or b"").decode())
-        except (ValueError, UnicodeDecodeError):
-            await self._bad("Messages must be JSON objects.")
-            return
-        await self.receive_json(content)
-
-    async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        if self.user is None:
-            return
-        kind = content.get("type") if isinstance(content, dict) else None
+            message = protocol.parse(text_data, bytes_data, max_bytes=_setting("WS_MAX_FRAME_BYTES", 65_536))
+        except protocol.TooLarge as error:
+            await self._refuse(CLOSE_TOO_BIG, "message_too_large", str(error))
+            raise StopConsumer from None
+        except protocol.BadMessage as error:
+            await self._bad(str(error))
+            raise StopConsumer from None
+        except Exception:  # no input may crash the consumer, whatever the parser raises
+            await self._bad("Unreadable message.")
+            raise StopConsumer from None
+        kind = message["type"]
         if kind == "ping":
-            await self.send_json({"type": "pong", "ts": content.get("ts")})
-        elif kind in ("subscribe", "unsubscribe") and isinstance(content.get("topic"), str):
-            await (self._subscribe if kind == "subscribe" else self._unsubscribe)(content["topic"])
-        elif (
-            kind == "resume"
-            and isinstance(content.get("last_id"), int)
-            and not isinstance(content["last_id"], bool)
-            and 0 <= content["last_id"] < 2**63
-        ):
-            await self._resume(content["last_id"])
-        else:
-            await self._bad("Unknown or malformed message; see the protocol in the README.")
+            await self.send_json({"type": "pong", "ts": message.get("ts")})
+        elif kind == "subscribe":
+            await self._subscribe(message["topic"])
+        elif kind == "unsubscribe":
+            await self._unsubscribe(message["topic"])
+        elif kind == "resume":
+            await self._resume(message["last_id"])
+
+    def _take_allowance(self) -> bool:
+        """Token bucket: WS_MESSAGE_BURST messages at once, refilled at WS_MESSAGE_RATE a second."""
+        now = time.monotonic()
+        rate = float(_setting("WS_MESSAGE_RATE", 10.0))
+        burst = float(_setting("WS_MESSAGE_BURST", 60))
+        self.allowance = min(burst, self.allowance + (now - self.allowance_at) * rate)
+        self.allowance_at = now
+        if self.allowance < 1:
+            return False
+        self.allowance -= 1
+        return True
 
     async def _bad(self, message: str) -> None:
-        await self.send_json({"type": "error", "code": "bad_message", "message": message})
-        await self.close(code=CLOSE_BAD_MESSAGE)
+        await self._refuse(CLOSE_BAD_MESSAGE, "bad_message", message)
 
     async def _subscribe(self, topic: str) -> None:
         assert self.user is not None
@@ -141,37 +208,31 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             await self.hub.join(DASHBOARD_GROUP, self)
             await self.hub.join(GLOBAL_GROUP, self)
             self._schedule_dashboard(force=True)
-        elif topic.startswith("project:") and topic[8:].isdigit() and len(topic) < 30:
-            project_id = int(topic[8:])
+        else:
+            project_id = protocol.topic_project(topic)
             last_id = await database_sync_to_async(selectors.subscription_start)(self.user, project_id)
+            if self.hub is None or self.closing:
+                return  # closed while the database answered: joining now would register a dead socket
             if last_id is None:
-                await self.send_json({"type": "error", "code": "forbidden", "topic": topic})
-                await self.close(code=CLOSE_FORBIDDEN)
-                return
+                await self._refuse(CLOSE_FORBIDDEN, "forbidden", topic=topic)
+                raise StopConsumer
             self.projects.setdefault(project_id, last_id)
             await self.hub.join(project_group(project_id), self)
             self.hub.watch(self, project_id)
             self.topics.add(topic)
-        else:
-            await self._bad(f"Unknown topic {topic[:40]!r}.")
-            return
         await self.send_json({"type": "subscribed", "topic": topic})
 
     async def _unsubscribe(self, topic: str) -> None:
-        is_project = topic.startswith("project:") and topic[8:].isdigit() and len(topic) < 30
-        if topic not in ("user", "dashboard") and not is_project:
-            await self._bad(f"Unknown topic {topic[:40]!r}.")
-            return
-        if is_project:
-            await self._drop_project(int(topic[8:]))
-        elif topic == "dashboard" and "dashboard" in self.topics:
+        if topic not in ("user", "dashboard"):
+            await self._drop_project(protocol.topic_project(topic))
+        elif topic == "dashboard" and "dashboard" in self.topics and self.hub is not None:
             await self.hub.leave(DASHBOARD_GROUP, self)
             await self.hub.leave(GLOBAL_GROUP, self)
         self.topics.discard(topic)
         await self.send_json({"type": "unsubscribed", "topic": topic})
 
     async def _drop_project(self, project_id: int) -> None:
-        if self.projects.pop(project_id, None) is not None:
+        if self.projects.pop(project_id, None) is not None and self.hub is not None:
             self.hub.unwatch(self, project_id)
             await self.hub.leave(project_group(project_id), self)
 
@@ -214,6 +275,8 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
     async def group_message(self, message: dict[str, Any]) -> None:
         """Called by the hub for each message of a group this socket is in. Must not wait on the
         database: anything that does runs in a task of this socket's own (see ``_exclusive``)."""
+        if self.closing:
+            return
         kind = message["type"]
         if kind == "pulse.event":
             event = message["event"]
@@ -283,7 +346,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
 
     async def catch_up(self, missing: list[dict[str, Any]]) -> None:
         """Events read back by the hub's catch-up; skipped while this socket's own work is running."""
-        if not self.busy:
+        if not self.busy and not self.closing:
             for event in missing:
                 await self._send_event(event)
 
@@ -305,8 +368,16 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "unsubscribed", "topic": f"project:{project_id}", "reason": "access_revoked"})
 
     async def revoke(self, reason: str) -> None:
-        await self.send_json({"type": "error", "code": "session_revoked", "message": reason})
-        await self.close(code=CLOSE_UNAUTHENTICATED)
+        await self._refuse(CLOSE_UNAUTHENTICATED, "session_revoked", reason)
+        await self._unregister()  # at once: a closed socket gets nothing more, whenever its disconnect comes
+
+    async def abandon(self) -> None:
+        """Called by the hub when handing this socket something failed: close it (best effort) and leave."""
+        try:
+            await self._refuse(CLOSE_INTERNAL, "internal_error", "Delivery to this socket failed.")
+        except Exception:
+            logger.debug("Closing an abandoned socket failed", exc_info=True)
+        await self._unregister()
 
     # ------------------------------------------------------------ background
 
@@ -321,8 +392,19 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         wait = self.dashboard_last_sent + interval - time.monotonic()
         if wait > 0:
             await asyncio.sleep(wait)
-        stats = await database_sync_to_async(selectors.dashboard_stats)(self.user)
-        self.dashboard_last_sent = time.monotonic()
-        if force or stats != self.dashboard_last:
-            self.dashboard_last = stats
-            await self.send_json({"type": "dashboard.stats", "data": stats, "ts": time.time()})
+        if self.hub is None:
+            return  # closed meanwhile: a dead socket costs no aggregate query
+        try:
+            stats = await database_sync_to_async(selectors.dashboard_stats)(self.user)
+            self.dashboard_last_sent = time.monotonic()
+            if force or stats != self.dashboard_last:
+                self.dashboard_last = stats
+                await self.send_json({"type": "dashboard.stats", "data": stats, "ts": time.time()})
+        except Exception as error:
+            if not _client_gone(error):
+                logger.warning("Dashboard stats for a socket failed", exc_info=True)
+
+
+def _client_gone(error: BaseException) -> bool:
+    """The exception says the client's connection is already gone (a send after it vanished)."""
+    return isinstance(error, OSError) or type(error).__name__ in ("ClientDisconnected", "ConnectionClosed")

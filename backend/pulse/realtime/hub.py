@@ -46,6 +46,7 @@ class Hub:
         self.subscribing = asyncio.Lock()
         self.projects: dict[int, set[EventsConsumer]] = {}  # sockets by subscribed project, for the catch-up
         self.sockets: set[EventsConsumer] = set()
+        self.per_user: dict[int, int] = {}  # open sockets per user id in this process
         self.channel: str | None = None
         self.tasks: list[asyncio.Task[None]] = []
 
@@ -60,15 +61,45 @@ class Hub:
 
     # ------------------------------------------------------------ membership
 
-    def connected(self, consumer: EventsConsumer) -> None:
+    def connected(self, consumer: EventsConsumer, *, limit: int) -> bool:
+        """Register a socket unless its user already has ``limit`` open in this process (no await: atomic)."""
+        assert consumer.user is not None
+        uid = consumer.user.pk
+        if consumer in self.sockets:
+            return True
+        if self.per_user.get(uid, 0) >= limit:
+            return False
         self.sockets.add(consumer)
+        self.per_user[uid] = self.per_user.get(uid, 0) + 1
+        return True
 
     async def disconnected(self, consumer: EventsConsumer) -> None:
-        self.sockets.discard(consumer)
+        """Forget a socket everywhere. Never fails half-way: each step is independent of the others."""
+        if consumer in self.sockets:
+            self.sockets.discard(consumer)
+            assert consumer.user is not None
+            uid = consumer.user.pk
+            left = self.per_user.get(uid, 1) - 1
+            if left > 0:
+                self.per_user[uid] = left
+            else:
+                self.per_user.pop(uid, None)
         for project_id in list(consumer.projects):
             self.unwatch(consumer, project_id)
-        for group in [g for g, members in self.members.items() if consumer in members]:
+        groups = [g for g, members in self.members.items() if consumer in members]
+        for group in groups:  # membership first, synchronously: nothing reaches the socket after this line
+            self.members[group].discard(consumer)
+        for group in groups:
             await self.leave(group, consumer)
+
+    async def abandon(self, consumer: EventsConsumer, what: str) -> None:
+        """Handing a socket something failed: log it once and stop serving that socket, not the loop."""
+        logger.warning("%s failed for a socket; dropping it", what, exc_info=True)
+        try:
+            await consumer.abandon()
+        except Exception:
+            logger.debug("Abandoning a socket failed", exc_info=True)
+        await self.disconnected(consumer)
 
     async def join(self, group: str, consumer: EventsConsumer) -> None:
         self.members.setdefault(group, set()).add(consumer)
@@ -139,7 +170,7 @@ class Hub:
                 try:
                     await consumer.group_message(message)
                 except Exception:
-                    logger.warning("Delivering %s to a socket failed", message.get("type"), exc_info=True)
+                    await self.abandon(consumer, f"Delivering {message.get('type')}")
 
     async def _catch_up_forever(self) -> None:
         """Every few seconds one index-only query finds projects whose newest event is past what a local
@@ -163,7 +194,10 @@ class Hub:
                         project_id, since, newest + 1
                     )
                     for consumer in behind:
-                        await consumer.catch_up(missing)
+                        try:
+                            await consumer.catch_up(missing)
+                        except Exception:
+                            await self.abandon(consumer, "Catching up")
             except Exception:
                 logger.warning("Websocket catch-up failed; retrying", exc_info=True)
 
@@ -173,24 +207,33 @@ class Hub:
         interval = _setting("SESSION_RECHECK_SECONDS", 60)
         while True:
             await asyncio.sleep(interval)
-            sockets = [c for c in self.sockets if c.user is not None]
-            if not sockets:
-                continue
-            oldest: dict[int, float] = {}
-            for consumer in sockets:
-                assert consumer.user is not None
-                uid = consumer.user.pk
-                oldest[uid] = min(oldest.get(uid, consumer.connected_at), consumer.connected_at)
             try:
-                revoked = await database_sync_to_async(selectors.sessions_revoked)(oldest)
-            except Exception:
+                await self._check_sessions()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # one bad round must not end the checks for good
                 logger.warning("Websocket session check failed; retrying", exc_info=True)
-                continue
-            for consumer in sockets:
-                assert consumer.user is not None
-                cutoff = revoked.get(consumer.user.pk)
-                if cutoff is not None and consumer.connected_at < cutoff:
+
+    async def _check_sessions(self) -> None:
+        sockets = [c for c in self.sockets if c.user is not None]
+        if not sockets:
+            return
+        oldest: dict[int, float] = {}
+        for consumer in sockets:
+            assert consumer.user is not None
+            uid = consumer.user.pk
+            oldest[uid] = min(oldest.get(uid, consumer.connected_at), consumer.connected_at)
+        revoked = await database_sync_to_async(selectors.sessions_revoked)(oldest)
+        for consumer in sockets:
+            assert consumer.user is not None
+            cutoff = revoked.get(consumer.user.pk)
+            if cutoff is not None and consumer.connected_at < cutoff:
+                try:
                     await consumer.revoke("The session is no longer valid.")
+                except Exception:
+                    await self.abandon(consumer, "Revoking a session")
+                finally:
+                    await self.disconnected(consumer)
 
 
 _hub: Hub | None = None

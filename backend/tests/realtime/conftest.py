@@ -37,6 +37,7 @@ from tests.realtime.support import (
 
 # Settings the server processes read (config/django/base.py PULSE[...]).
 REPLAY_MAX_EVENTS = 5
+CHANNEL_PREFIX = "pulse"
 DASHBOARD_DEBOUNCE_SECONDS = 1.0
 SERVER_SETTINGS = {
     "DJANGO_SETTINGS_MODULE": "config.django.test",
@@ -48,6 +49,9 @@ SERVER_SETTINGS = {
     "SESSION_RECHECK_SECONDS": "60",
     "LOG_LEVEL": "WARNING",
     "PYTHONUNBUFFERED": "1",
+    # The servers' channel layer names its pub/sub channels like this process's (redis_settings), whatever
+    # CHANNEL_LAYER_PREFIX the shell running the suite has: the suite's Redis is private anyway.
+    "CHANNEL_LAYER_PREFIX": CHANNEL_PREFIX,
 }
 
 
@@ -65,7 +69,7 @@ def redis_settings(url: str) -> dict[str, Any]:
         "CHANNEL_LAYERS": {
             "default": {
                 "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-                "CONFIG": {"hosts": [url], "prefix": "pulse"},
+                "CONFIG": {"hosts": [url], "prefix": CHANNEL_PREFIX},
             }
         },
     }
