@@ -964,6 +964,8 @@ def main() -> int:
     url, db_name, maintenance_url = database_urls()
     base_env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "REDIS_URL", "DATABASE_URL")}
     env = base_env | {
+        # One bench user holds every socket: lift the per-user bound (WS_MAX_SOCKETS_PER_USER, default 20).
+        "WS_MAX_SOCKETS_PER_USER": str(max(2_000, 2 * cfg.clients)),
         "DATABASE_URL": url,
         "REDIS_URL": cfg.redis_url,
         "DJANGO_SETTINGS_MODULE": "config.django.test",

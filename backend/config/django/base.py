@@ -177,6 +177,11 @@ PULSE = {
     "DASHBOARD_DEBOUNCE_SECONDS": env.float("DASHBOARD_DEBOUNCE_SECONDS", default=0.5),
     "SESSION_RECHECK_SECONDS": env.float("SESSION_RECHECK_SECONDS", default=60.0),
     "CATCH_UP_SECONDS": env.float("CATCH_UP_SECONDS", default=5.0),
+    # Websocket bounds per user and per socket (pulse.realtime.consumers).
+    "WS_MAX_SOCKETS_PER_USER": env.int("WS_MAX_SOCKETS_PER_USER", default=20),
+    "WS_MAX_FRAME_BYTES": env.int("WS_MAX_FRAME_BYTES", default=65_536),
+    "WS_MESSAGE_RATE": env.float("WS_MESSAGE_RATE", default=10.0),
+    "WS_MESSAGE_BURST": env.int("WS_MESSAGE_BURST", default=60),
     # Run the beat schedule inside the web process when there is no broker (the `make run` laptop setup).
     "LOCAL_BEAT": env.bool("LOCAL_BEAT", default=str(CELERY_BROKER_URL).startswith("memory://")),
 }
