@@ -85,7 +85,7 @@ check-types: $(STAMP) $(NODE_STAMP)
 SPA_SOURCES := $(shell find frontend/src frontend/public packages/project-card/src -type f 2>/dev/null) \
 	frontend/index.html frontend/vite.config.ts packages/project-card/vite.config.ts package-lock.json
 frontend/dist/.built: $(NODE_STAMP) $(SPA_SOURCES)
-	npm run build -w @pulse-ui/project-card --silent
+	npm run build -w @pulse-ui/project-card --silent -- --logLevel warn
 	npm run build -w frontend --silent -- --logLevel warn
 	@touch $@
 
