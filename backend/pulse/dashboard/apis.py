@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from pulse.activity.serializers import ActivityOutputSerializer
 from pulse.common.apis import AuthedRequest, errors
-from pulse.dashboard.selectors import dashboard
+from pulse.dashboard.selectors import PROGRESS_BANDS, dashboard, progress_band_key
 from pulse.projects.models import Health, ProjectStatus
 from pulse.projects.serializers import HealthReasonSerializer, UserRefSerializer, user_ref
 from pulsekit.params import reject_unknown_params
@@ -55,6 +55,14 @@ class DashboardSerializer(serializers.Serializer):
         child=serializers.IntegerField(), help_text=f"Keys: {', '.join(ProjectStatus.values)}"
     )
     by_health = serializers.DictField(child=serializers.IntegerField(), help_text="Open projects only.")
+    by_progress = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text=(
+            "Open projects per progress band, keys "
+            f"{', '.join(progress_band_key(low, high) for low, high in PROGRESS_BANDS)} (inclusive; "
+            "the list filters progress_min/progress_max select the same projects)."
+        ),
+    )
     overdue_milestones = OverdueMilestoneSerializer(many=True)
     at_risk_projects = AtRiskProjectSerializer(many=True)
     over_allocated_people = OverAllocatedSerializer(many=True)
@@ -66,6 +74,7 @@ class DashboardSerializer(serializers.Serializer):
             "totals": d["totals"],
             "by_status": d["by_status"],
             "by_health": d["by_health"],
+            "by_progress": d["by_progress"],
             "overdue_milestones": [
                 {
                     "id": m.pk,

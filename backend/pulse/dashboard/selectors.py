@@ -13,6 +13,12 @@ from pulse.projects.models import OPEN_STATUSES, Health, Milestone, MilestoneSta
 from pulse.projects.selectors import visible_project_ids, visible_to
 
 LIST_LIMIT = 10
+# Progress bands of open projects (inclusive bounds); each maps to `progress_min`/`progress_max` on the list.
+PROGRESS_BANDS: list[tuple[int, int]] = [(0, 24), (25, 49), (50, 74), (75, 99), (100, 100)]
+
+
+def progress_band_key(low: int, high: int) -> str:
+    return str(low) if low == high else f"{low}-{high}"
 
 
 def dashboard_counts(*, user: Any) -> dict[str, Any]:
@@ -25,6 +31,10 @@ def dashboard_counts(*, user: Any) -> dict[str, Any]:
         open_count=Count("id", filter=Q(status__in=OPEN_STATUSES)),
         **{f"status_{s}": Count("id", filter=Q(status=s)) for s in ProjectStatus.values},
         **{f"health_{h}": Count("id", filter=Q(health=h, status__in=OPEN_STATUSES)) for h in Health.values},
+        **{
+            f"progress_{low}": Count("id", filter=Q(progress__gte=low, progress__lte=high, status__in=OPEN_STATUSES))
+            for low, high in PROGRESS_BANDS
+        },
     )
     open_count = counts["open_count"] or 0
     return {
@@ -36,6 +46,7 @@ def dashboard_counts(*, user: Any) -> dict[str, Any]:
         },
         "by_status": {s: counts[f"status_{s}"] for s in ProjectStatus.values},
         "by_health": {h: counts[f"health_{h}"] for h in Health.values},
+        "by_progress": {progress_band_key(low, high): counts[f"progress_{low}"] for low, high in PROGRESS_BANDS},
     }
 
 

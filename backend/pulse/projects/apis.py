@@ -80,6 +80,12 @@ PROJECT_LIST_PARAMS = [
         description="Tag id, repeatable: projects with any of them.",
     ),
     OpenApiParameter("member", {"type": "integer", "minimum": 1}, description="Projects this user is a member of."),
+    OpenApiParameter(
+        "progress_min", {"type": "integer", "minimum": 0, "maximum": 100}, description="Progress at least this."
+    ),
+    OpenApiParameter(
+        "progress_max", {"type": "integer", "minimum": 0, "maximum": 100}, description="Progress at most this."
+    ),
     OpenApiParameter("due_before", OpenApiTypes.DATE),
     OpenApiParameter("due_after", OpenApiTypes.DATE),
     OpenApiParameter("overdue", OpenApiTypes.BOOL),

@@ -31,6 +31,8 @@ class ProjectFilter(django_filters.FilterSet):
     owner = IdFilter(field_name="owner_id", min_value=1, max_value=2**63 - 1)
     tag = django_filters.ModelMultipleChoiceFilter(field_name="tags", queryset=Tag.objects.all(), distinct=True)
     member = IdFilter(method="filter_member", min_value=1, max_value=2**63 - 1)
+    progress_min = IdFilter(field_name="progress", lookup_expr="gte", min_value=0, max_value=100)
+    progress_max = IdFilter(field_name="progress", lookup_expr="lte", min_value=0, max_value=100)
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
     overdue = django_filters.TypedChoiceFilter(

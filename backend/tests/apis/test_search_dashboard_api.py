@@ -157,6 +157,8 @@ def test_dashboard_counts(board: Board) -> None:
     assert sum(body["by_health"].values()) == 3  # open projects only
     assert body["by_health"]["off_track"] >= 1
     assert body["by_health"]["at_risk"] >= 1
+    # Progress bands of the open projects: all three are at 0 % here.
+    assert body["by_progress"] == {"0-24": 3, "25-49": 0, "50-74": 0, "75-99": 0, "100": 0}
 
 
 def test_dashboard_lists_overdue_milestones_and_at_risk_projects_with_reasons(board: Board) -> None:

@@ -546,6 +546,10 @@ export interface components {
             by_health: {
                 [key: string]: number;
             };
+            /** @description Open projects per progress band, keys 0-24, 25-49, 50-74, 75-99, 100 (inclusive; the list filters progress_min/progress_max select the same projects). */
+            by_progress: {
+                [key: string]: number;
+            };
             overdue_milestones: components["schemas"]["OverdueMilestone"][];
             at_risk_projects: components["schemas"]["AtRiskProject"][];
             over_allocated_people: components["schemas"]["OverAllocated"][];
@@ -1714,6 +1718,10 @@ export interface operations {
                 page?: number;
                 /** @description Number of results to return per page. */
                 page_size?: number;
+                /** @description Progress at most this. */
+                progress_max?: number;
+                /** @description Progress at least this. */
+                progress_min?: number;
                 /** @description Full-text, typo-tolerant search. */
                 q?: string;
                 /** @description Repeatable. */
