@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 
@@ -13,6 +13,7 @@ const dashboard: Dashboard = {
   totals: { projects: 12, open: 9, overdue: 2, average_progress: 47 },
   by_status: { planning: 2, active: 6, on_hold: 1, completed: 2, cancelled: 1 },
   by_health: { on_track: 5, at_risk: 3, off_track: 1 },
+  by_progress: { '0-24': 3, '25-49': 2, '50-74': 2, '75-99': 1, '100': 1 },
   overdue_milestones: [],
   at_risk_projects: [
     {
@@ -29,14 +30,25 @@ describe('DashboardPage', () => {
   it('shows the numbers with drill-downs into the filtered list', async () => {
     signIn();
     server.use(http.get('/api/v1/dashboard/', () => HttpResponse.json(dashboard)));
-    renderWithProviders(<DashboardPage />);
+    const { container } = renderWithProviders(<DashboardPage />);
     const open = await screen.findByRole('link', { name: /Open\s*9/ });
     expect(open).toHaveAttribute('href', '/projects?status=planning&status=active&status=on_hold');
     expect(screen.getByRole('link', { name: /Overdue\s*2/ })).toHaveAttribute('href', '/projects?overdue=true');
     expect(screen.getAllByRole('link', { name: /Off track\s*1/ }).map((a) => a.getAttribute('href'))).toEqual([
       '/projects?status=planning&status=active&status=on_hold&health=off_track',
-      '/projects?health=off_track',
+      '/projects?status=planning&status=active&status=on_hold&health=off_track',
     ]);
+    // Progress bands drill into the open projects in that band.
+    expect(screen.getByRole('link', { name: /25–49 %\s*2/ })).toHaveAttribute(
+      'href',
+      '/projects?status=planning&status=active&status=on_hold&progress_min=25&progress_max=49',
+    );
+    expect(screen.getByRole('link', { name: /^100 %\s*1/ })).toHaveAttribute(
+      'href',
+      '/projects?status=planning&status=active&status=on_hold&progress_min=100&progress_max=100',
+    );
+    // The chart itself arrives as a lazy chunk, one bar per band.
+    await waitFor(() => expect(container.querySelectorAll('.recharts-bar-rectangle')).toHaveLength(5));
     expect(screen.getByRole('link', { name: /Active\s*6/ })).toHaveAttribute('href', '/projects?status=active');
     expect(screen.getByText('Project was due 2026-11-30 and is not complete.')).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Farah Haddad' })).toHaveAttribute('href', '/projects?member=7');

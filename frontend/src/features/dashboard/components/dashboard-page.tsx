@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { Link } from 'react-router';
 
 import { Panel } from '@/components/ui/panel';
@@ -8,6 +9,9 @@ import { useDocumentTitle } from '@/lib/use-document-title';
 import type { Dashboard } from '@/types/models';
 
 import { useDashboard } from '../api/get-dashboard';
+import type { ProgressBand } from './progress-chart';
+
+const ProgressChart = lazy(() => import('./progress-chart'));
 
 const OPEN = 'status=planning&status=active&status=on_hold';
 const STATUS_ORDER = ['planning', 'active', 'on_hold', 'completed', 'cancelled'];
@@ -31,7 +35,22 @@ function Tile({ label, value, to, tone }: { label: string; value: string; to: st
 }
 
 /** A distribution as one stacked bar with a legend of links: each segment drills into the list. */
-function Distribution({ title, counts, order, colours, param }: { title: string; counts: Record<string, number>; order: string[]; colours: Record<string, string>; param: string }) {
+function Distribution({
+  title,
+  counts,
+  order,
+  colours,
+  param,
+  base,
+}: {
+  title: string;
+  counts: Record<string, number>;
+  order: string[];
+  colours: Record<string, string>;
+  param: string;
+  /** Filters the counts already imply (health counts open projects only), kept in the drill-down. */
+  base?: string;
+}) {
   const total = order.reduce((sum, k) => sum + (counts[k] ?? 0), 0);
   return (
     <section aria-labelledby={`dist-${param}`} className="rounded-lg border border-line bg-surface p-4">
@@ -46,10 +65,43 @@ function Distribution({ title, counts, order, colours, param }: { title: string;
       <ul className="mt-3 grid grid-cols-2 gap-1 text-xs sm:grid-cols-3">
         {order.map((k) => (
           <li key={k}>
-            <Link to={`/projects?${param}=${k}`} className="flex items-center gap-2 rounded px-1 py-0.5 hover:bg-subtle">
+            <Link to={`/projects?${base ? `${base}&` : ''}${param}=${k}`} className="flex items-center gap-2 rounded px-1 py-0.5 hover:bg-subtle">
               <span className={cn('size-2 rounded-full', colours[k])} aria-hidden />
               <span className="text-fg-muted">{humanize(k)}</span>
               <span className="ml-auto font-medium tabular-nums">{formatNumber(counts[k] ?? 0)}</span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** Open projects per progress band: a lazily loaded bar chart, and the same numbers as links. */
+function ProgressPanel({ counts }: { counts: Record<string, number> }) {
+  const bands: ProgressBand[] = Object.entries(counts).map(([key, count]) => {
+    const [low, high = low] = key.split('-');
+    return {
+      key,
+      count,
+      label: low === high ? `${low} %` : `${low}–${high} %`,
+      to: `/projects?${OPEN}&progress_min=${low}&progress_max=${high}`,
+    };
+  });
+  return (
+    <section aria-labelledby="dist-progress" className="rounded-lg border border-line bg-surface p-4">
+      <h2 id="dist-progress" className="mb-2 text-sm font-medium">
+        Progress of open projects
+      </h2>
+      <Suspense fallback={<Skeleton className="h-40" />}>
+        <ProgressChart bands={bands} />
+      </Suspense>
+      <ul className="mt-2 grid grid-cols-3 gap-1 text-xs sm:grid-cols-5">
+        {bands.map((b) => (
+          <li key={b.key}>
+            <Link to={b.to} className="flex items-center gap-2 rounded px-1 py-0.5 hover:bg-subtle">
+              <span className="text-fg-muted">{b.label}</span>
+              <span className="ml-auto font-medium tabular-nums">{formatNumber(b.count)}</span>
             </Link>
           </li>
         ))}
@@ -83,9 +135,14 @@ function Content({ data }: { data: Dashboard }) {
         <Tile label="Overdue" value={formatNumber(totals.overdue)} to="/projects?overdue=true" tone={totals.overdue ? 'text-danger' : undefined} />
         <Tile label="Average progress" value={formatPercent(totals.average_progress)} to="/projects?ordering=progress" />
       </div>
-      <div className="grid gap-4 lg:grid-cols-2">
-        <Distribution title="By status" counts={data.by_status} order={STATUS_ORDER} colours={STATUS_COLOUR} param="status" />
-        <Distribution title="Health of open projects" counts={data.by_health} order={HEALTH_ORDER} colours={HEALTH_COLOUR} param="health" />
+      <div className="grid gap-4 lg:grid-cols-3">
+        <div className="flex flex-col gap-4">
+          <Distribution title="By status" counts={data.by_status} order={STATUS_ORDER} colours={STATUS_COLOUR} param="status" />
+          <Distribution title="Health of open projects" counts={data.by_health} order={HEALTH_ORDER} colours={HEALTH_COLOUR} param="health" base={OPEN} />
+        </div>
+        <div className="lg:col-span-2">
+          <ProgressPanel counts={data.by_progress} />
+        </div>
       </div>
       <div className="grid gap-4 lg:grid-cols-3">
         <Panel title="Needs attention">
