@@ -80,7 +80,7 @@ function DetailsForm({ me }: { me: Me }) {
       <TextField
         label="Display name"
         autoComplete="nickname"
-        hint="Shown to your teammates; when empty, your first and last name are."
+        hint="Shown to your teammates; when empty, your full name (or else your username) is."
         error={errors.display_name?.message}
         {...register('display_name')}
       />
@@ -214,7 +214,7 @@ export function ProfilePage() {
   useDocumentTitle('Profile');
   const query = useMe();
   return (
-    <div className="mx-auto flex w-full max-w-2xl flex-col gap-4">
+    <div className="flex w-full max-w-2xl flex-col gap-4">
       <div>
         <h1 className="text-lg font-semibold">Profile</h1>
         <p className="text-xs text-fg-muted">{query.data ? `${query.data.name} · ${query.data.email}` : '\u00a0'}</p>
