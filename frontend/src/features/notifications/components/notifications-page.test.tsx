@@ -99,8 +99,10 @@ describe('NotificationsPage', () => {
     const { queryClient } = renderWithProviders(pageWithBadge(), { path: '/notifications' });
     await screen.findByRole('list', { name: 'Notifications' });
     await waitFor(() => expect(badgeLink()).toHaveAccessibleName('Notifications, 2 unread notifications'));
-    await userEvent.click(screen.getByRole('button', { name: 'Mark “First” as read' }));
+    screen.getByRole('button', { name: 'Mark “First” as read' }).focus();
+    await userEvent.keyboard('{Enter}');
     await waitFor(() => expect(badgeLink()).toHaveAccessibleName('Notifications, 1 unread notification'));
+    expect(screen.getByText('First').closest('li')).toHaveFocus();
     expect(requests.filter((r) => r.method === 'POST').map((r) => r.path)).toEqual(['/api/v1/notifications/5/read/']);
     expect(screen.queryByRole('button', { name: 'Mark “First” as read' })).toBeNull();
     expect(screen.getByRole('button', { name: 'Mark “Second” as read' })).toBeInTheDocument();

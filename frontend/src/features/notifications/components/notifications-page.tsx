@@ -1,3 +1,4 @@
+import { useRef } from 'react';
 import { Link, useSearchParams } from 'react-router';
 
 import { Button } from '@/components/ui/button';
@@ -16,6 +17,7 @@ import { useMarkAllRead, useMarkRead } from '../api/mark-read';
 const longDateTime: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' };
 
 function NotificationRow({ n, onRead }: { n: Notification; onRead: (id: number) => void }) {
+  const rowRef = useRef<HTMLLIElement>(null);
   const title = n.project_id ? (
     <Link to={`/projects/${n.project_id}`} onClick={() => !n.read && onRead(n.id)} className="hover:underline">
       {n.title}
@@ -24,7 +26,12 @@ function NotificationRow({ n, onRead }: { n: Notification; onRead: (id: number) 
     n.title
   );
   return (
-    <li className={cn('flex gap-3 px-4 py-3', !n.read && 'bg-accent/5')} data-unread={!n.read || undefined}>
+    <li
+      ref={rowRef}
+      tabIndex={-1}
+      className={cn('flex gap-3 px-4 py-3 outline-none focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-accent', !n.read && 'bg-accent/5')}
+      data-unread={!n.read || undefined}
+    >
       <span aria-hidden className={cn('mt-1.5 size-2 shrink-0 rounded-full', n.read ? 'bg-transparent' : 'bg-accent')} />
       <div className="min-w-0 flex-1">
         <div className="flex flex-wrap items-baseline gap-x-2 gap-y-0.5">
@@ -40,7 +47,12 @@ function NotificationRow({ n, onRead }: { n: Notification; onRead: (id: number) 
         </time>
       </div>
       {!n.read && (
-        <Button size="sm" variant="ghost" className="shrink-0 self-start" onClick={() => onRead(n.id)} aria-label={`Mark “${n.title}” as read`}>
+        <Button size="sm" variant="ghost" className="shrink-0 self-start" onClick={() => {
+            // The button goes away once read: keep the keyboard on this notification.
+            rowRef.current?.focus();
+            onRead(n.id);
+          }}
+          aria-label={`Mark “${n.title}” as read`}>
           Mark read
         </Button>
       )}

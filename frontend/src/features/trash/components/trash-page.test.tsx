@@ -83,6 +83,7 @@ describe('TrashPage', () => {
     expect(posts).toEqual([{ url: '/api/v1/projects/7/restore/', body: '', ifMatch: null }]);
     expect(queryClient.getQueryState(projectKeys.list({}))?.isInvalidated).toBe(true);
     expect(queryClient.getQueryData(projectKeys.detail(7))).toMatchObject({ id: 7, title: 'Old intranet' });
+    expect(screen.getByRole('heading', { name: 'Trash' })).toHaveFocus();
     await userEvent.click(screen.getByRole('button', { name: 'Open project' }));
     expect(router.state.location.pathname).toBe('/projects/7');
   });

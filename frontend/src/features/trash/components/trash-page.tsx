@@ -1,3 +1,4 @@
+import { useRef } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 
 import { Button } from '@/components/ui/button';
@@ -33,16 +34,18 @@ function DaysLeft({ purgeAfter }: { purgeAfter: string }) {
   );
 }
 
-function TrashRow({ project }: { project: TrashedProject }) {
+function TrashRow({ project, onRestored }: { project: TrashedProject; onRestored: () => void }) {
   const restore = useRestoreProject();
   const navigate = useNavigate();
   const onRestore = () =>
     restore.mutate(project.id, {
-      onSuccess: (p) =>
+      onSuccess: (p) => {
+        onRestored();
         toast(`Restored “${p.title}”`, {
           tone: 'success',
           action: { label: 'Open project', onAction: () => navigate(`/projects/${p.id}`) },
-        }),
+        });
+      },
       onError: (e) => toast(`Could not restore “${project.title}”: ${errorMessage(e)}`, { tone: 'error' }),
     });
   return (
@@ -81,6 +84,9 @@ export function TrashPage() {
   const [search, setSearch] = useSearchParams();
   const page = pageFrom(search.get('page'));
   const query = useTrash(page);
+  // A restored row leaves the list with the focused button: the heading takes the focus instead.
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const onRestored = () => headingRef.current?.focus();
   const count = query.data?.count ?? 0;
   const pages = Math.max(1, Math.ceil(count / TRASH_PAGE_SIZE));
   const goTo = (p: number) =>
@@ -93,7 +99,9 @@ export function TrashPage() {
   return (
     <div className="flex flex-col gap-4">
       <div>
-        <h1 className="text-lg font-semibold">Trash</h1>
+        <h1 ref={headingRef} tabIndex={-1} className="text-lg font-semibold outline-none">
+          Trash
+        </h1>
         <p className="text-xs text-fg-muted" aria-live="polite">
           {query.data && count > 0 ? `${formatNumber(count)} deleted ${count === 1 ? 'project' : 'projects'} · each is purged 30 days after deletion` : '\u00a0'}
         </p>
@@ -112,7 +120,7 @@ export function TrashPage() {
           className={cn('divide-y divide-line rounded-lg border border-line bg-surface transition-opacity', query.isPlaceholderData && 'opacity-60')}
         >
           {query.data.results.map((p) => (
-            <TrashRow key={p.id} project={p} />
+            <TrashRow key={p.id} project={p} onRestored={onRestored} />
           ))}
         </ul>
       )}
