@@ -26,3 +26,4 @@ export type TransitionName = S['NameEnum'];
 export type ErrorBody = S['ErrorBody'];
 
 export type Paginated<T> = { count: number; next: string | null; previous: string | null; results: T[] };
+export type NotificationKind = S['NotificationKindEnum'];

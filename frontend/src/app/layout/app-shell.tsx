@@ -83,10 +83,11 @@ export function AppShell() {
           type="button"
           aria-expanded={menuOpen}
           aria-controls="primary-nav"
-          className="rounded-md px-2 py-1 text-sm hover:bg-subtle"
+          className="flex items-center gap-1.5 rounded-md px-2 py-1 text-sm hover:bg-subtle"
           onClick={() => setMenuOpenOn(menuOpen ? null : pathname)}
         >
           Menu
+          {menuOpen ? null : <UnreadBadge />}
         </button>
       </header>
       <aside
