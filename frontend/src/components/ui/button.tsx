@@ -6,7 +6,7 @@ type Variant = 'primary' | 'secondary' | 'ghost' | 'danger';
 type Size = 'sm' | 'md';
 
 const variants: Record<Variant, string> = {
-  primary: 'bg-accent text-white hover:bg-accent-strong disabled:opacity-60',
+  primary: 'bg-accent text-on-accent hover:bg-accent-strong disabled:opacity-60',
   secondary: 'border border-line bg-surface text-fg hover:bg-subtle disabled:opacity-60',
   ghost: 'text-fg-muted hover:bg-subtle hover:text-fg disabled:opacity-60',
   danger: 'bg-danger text-white hover:opacity-90 disabled:opacity-60',

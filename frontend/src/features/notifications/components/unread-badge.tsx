@@ -10,7 +10,7 @@ export function UnreadBadge({ className }: { className?: string }) {
   return (
     <span
       data-testid="unread-badge"
-      className={cn('inline-flex h-5 min-w-5 items-center justify-center rounded-full bg-accent px-1.5 text-[11px] leading-none font-semibold text-white tabular-nums dark:text-bg', className)}
+      className={cn('inline-flex h-5 min-w-5 items-center justify-center rounded-full bg-accent px-1.5 text-[11px] leading-none font-semibold text-on-accent tabular-nums', className)}
     >
       <span aria-hidden>{count > 99 ? '99+' : formatNumber(count)}</span>
       {/* The comma keeps it a separate phrase inside a link's name ("Notifications, 3 unread notifications"). */}
