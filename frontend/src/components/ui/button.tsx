@@ -9,7 +9,7 @@ const variants: Record<Variant, string> = {
   primary: 'bg-accent text-on-accent hover:bg-accent-strong disabled:opacity-60',
   secondary: 'border border-line bg-surface text-fg hover:bg-subtle disabled:opacity-60',
   ghost: 'text-fg-muted hover:bg-subtle hover:text-fg disabled:opacity-60',
-  danger: 'bg-danger text-white hover:opacity-90 disabled:opacity-60',
+  danger: 'bg-danger text-white dark:text-bg hover:opacity-90 disabled:opacity-60',
 };
 const sizes: Record<Size, string> = { sm: 'h-7 px-2.5 text-xs', md: 'h-9 px-3.5 text-sm' };
 
