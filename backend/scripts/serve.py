@@ -154,7 +154,7 @@ def main() -> int:
         if not os.environ.get("REDIS_URL"):
             manage("createcachetable")
         manage("collectstatic", "--no-input", "-v", "0")
-        manage("seed_demo")
+        manage("seed_demo", "-v", "0")
         host = os.environ.get("HOST", "127.0.0.1")
         port = os.environ.get("PORT", "8000")
         # Its own session: Ctrl-C reaches only this process, which forwards exactly one SIGINT

@@ -1,11 +1,19 @@
 import type { RouteObject } from 'react-router';
 
-import { ErrorState } from '@/components/ui/states';
+import { ErrorState, Spinner } from '@/components/ui/states';
+
+// Shown while the first page's lazy chunk loads (the router hydrates before any route code exists).
+const hydrateFallbackElement = (
+  <div className="grid min-h-dvh place-items-center">
+    <Spinner />
+  </div>
+);
 
 export const routes: RouteObject[] = [
-  { path: '/login', lazy: () => import('./routes/login') },
+  { path: '/login', lazy: () => import('./routes/login'), hydrateFallbackElement },
   {
     lazy: () => import('./routes/protected'),
+    hydrateFallbackElement,
     errorElement: <ErrorState error={new Error('This page crashed. Reload to try again.')} title="Something went wrong" />,
     // Every page is a lazy chunk: the first page loads only the shell, its own code and what it shares.
     children: [

@@ -132,8 +132,10 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="Load even if projects already exist.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        quiet = options["verbosity"] == 0  # make run prints its own banner with the demo logins
         if Project.all_objects.exists() and not options["force"]:
-            self.stdout.write("Demo data already present; skipping.")
+            if not quiet:
+                self.stdout.write("Demo data already present; skipping.")
             return
         rng = random.Random(2026)
         today = timezone.localdate()
@@ -145,6 +147,8 @@ class Command(BaseCommand):
             self._spread_history(today)
             # Demo notifications stay in-app: nobody needs ~300 console emails on first start.
             Notification.objects.filter(email_status=EmailStatus.PENDING).update(email_status=EmailStatus.SKIPPED)
+        if quiet:
+            return
         self.stdout.write(self.style.SUCCESS(f"Loaded {len(PROJECTS)} projects for {len(PEOPLE)} people."))
         self.stdout.write(f"Log in as demo / {DEMO_PASSWORD} (or admin / {DEMO_PASSWORD} for the admin site).")
 

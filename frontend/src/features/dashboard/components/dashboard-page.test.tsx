@@ -47,6 +47,10 @@ describe('DashboardPage', () => {
       'href',
       '/projects?status=planning&status=active&status=on_hold&progress_min=100&progress_max=100',
     );
+    // Bands read low to high, though an object's integer-like key ("100") comes first.
+    expect(
+      screen.getAllByRole('link', { name: /^\d+(–\d+)? %/ }).map((a) => a.textContent?.replace(/\s*\d+$/, '')),
+    ).toEqual(['0–24 %', '25–49 %', '50–74 %', '75–99 %', '100 %']);
     // The chart itself arrives as a lazy chunk, one bar per band.
     await waitFor(() => expect(container.querySelectorAll('.recharts-bar-rectangle')).toHaveLength(5));
     expect(screen.getByRole('link', { name: /Active\s*6/ })).toHaveAttribute('href', '/projects?status=active');

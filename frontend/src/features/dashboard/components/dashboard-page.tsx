@@ -79,15 +79,19 @@ function Distribution({
 
 /** Open projects per progress band: a lazily loaded bar chart, and the same numbers as links. */
 function ProgressPanel({ counts }: { counts: Record<string, number> }) {
-  const bands: ProgressBand[] = Object.entries(counts).map(([key, count]) => {
-    const [low, high = low] = key.split('-');
-    return {
-      key,
-      count,
-      label: low === high ? `${low} %` : `${low}–${high} %`,
-      to: `/projects?${OPEN}&progress_min=${low}&progress_max=${high}`,
-    };
-  });
+  // Object key order puts the integer-like "100" first: order the bands by their lower bound.
+  const bands: ProgressBand[] = Object.entries(counts)
+    .map(([key, count]) => {
+      const [low = '0', high = low] = key.split('-');
+      return {
+        key,
+        count,
+        low: Number(low),
+        label: low === high ? `${low} %` : `${low}–${high} %`,
+        to: `/projects?${OPEN}&progress_min=${low}&progress_max=${high}`,
+      };
+    })
+    .sort((a, b) => a.low - b.low);
   return (
     <section aria-labelledby="dist-progress" className="rounded-lg border border-line bg-surface p-4">
       <h2 id="dist-progress" className="mb-2 text-sm font-medium">

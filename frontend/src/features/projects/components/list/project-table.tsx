@@ -54,7 +54,7 @@ export function ProjectTable({ projects, ordering, onSort, query, density }: Pro
   const field = ordering?.replace(/^-/, '');
   const descending = ordering?.startsWith('-') ?? false;
   return (
-    <div className="overflow-x-auto rounded-lg border border-line bg-surface">
+    <div className="relative overflow-x-auto rounded-lg border border-line bg-surface">
       <table data-testid="projects-table" className="w-full border-collapse text-left text-sm">
         <thead className="sticky top-0 z-10 bg-surface text-xs text-fg-muted">
           {table.getHeaderGroups().map((group) => (
