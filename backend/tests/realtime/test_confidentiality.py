@@ -69,3 +69,37 @@ def test_a_bulk_summary_reaches_only_its_requester(
     assert events_of(seen, "bulk.completed") == []
     assert REASON not in str([m for m in seen if m.get("type") != "project.updated"])
     outsider.assert_quiet(0.5)
+
+
+def test_a_shared_tag_event_lists_only_the_projects_each_subscriber_may_see(
+    team: Team, sessions: Any, server_a: Server, server_b: Server
+) -> None:
+    owner_api = sessions(server_a, team.owner)
+    tag = owner_api.http.post("/tags/", json={"name": "classified"}).json()
+    outsider_api = sessions(server_a, team.outsider)
+    outsiders_project = outsider_api.http.post("/projects/", json={"title": "Outsider's own"}).json()
+    for api, pid in ((owner_api, team.pid), (owner_api, team.other.pk), (outsider_api, outsiders_project["id"])):
+        api.update_project(pid, tag_ids=[tag["id"]])
+
+    watchers = {
+        "owner": listening(owner_api.socket(server_b), "dashboard"),
+        "member": listening(sessions(server_a, team.member).socket(), "dashboard"),
+        "outsider": listening(outsider_api.socket(), "dashboard"),
+        "outsider elsewhere": listening(outsider_api.socket(server_b), "dashboard"),
+    }
+    expected = {
+        "owner": sorted([team.pid, team.other.pk]),
+        "member": [team.pid],
+        "outsider": [outsiders_project["id"]],
+        "outsider elsewhere": [outsiders_project["id"]],
+    }
+    path = f"/tags/{tag['id']}/"
+    response = owner_api.http.patch(path, json={"name": "declassified"}, headers={"If-Match": owner_api.etag(path)})
+    assert response.status_code == 200, response.text
+    created = owner_api.http.post("/tags/", json={"name": "right after"})  # shared events keep their order
+    assert created.status_code == 201, created.text
+
+    for name, sock in watchers.items():
+        shared = [m for m in sock.collect(1.5) if is_event(m) and m["project_id"] is None]
+        assert [m["type"] for m in shared] == ["tag.updated", "tag.created"], (name, shared)
+        assert sorted(shared[0]["data"]["metadata"]["project_ids"]) == expected[name], name
