@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from pulse.activity.models import Activity
-from pulse.realtime.events import DASHBOARD_GROUP, GLOBAL_GROUP, envelope, project_group, user_group
+from pulse.realtime.events import DASHBOARD_GROUP, EVENT_TYPES, Audience, envelope, group_of, user_group
 
 logger = logging.getLogger(__name__)
 
@@ -99,13 +99,14 @@ def publish_pending(project_ids: Iterable[int | None]) -> int:
             outgoing: list[tuple[str, dict[str, Any]]] = []
             for activity in rows:
                 pid = activity.project_id
-                event = envelope(activity, prev_id=previous.get(pid) if pid is not None else None)
-                if pid is None and activity.target_type == "notification":
-                    # private to its recipient
-                    recipient = user_group(activity.metadata["recipient_id"])
-                    outgoing.append((recipient, {"type": "pulse.user_event", "event": event}))
+                group = group_of(activity)
+                if group is None:
+                    logger.warning("Activity %s (%s) has no audience; not delivered", activity.pk, activity.verb)
+                elif EVENT_TYPES[activity.verb] is Audience.RECIPIENT:
+                    event = envelope(activity, prev_id=None)
+                    outgoing.append((group, {"type": "pulse.user_event", "event": event}))
                 else:
-                    group = GLOBAL_GROUP if pid is None else project_group(pid)
+                    event = envelope(activity, prev_id=previous.get(pid) if pid is not None else None)
                     # Encoded once here, so a thousand sockets do not each re-encode the same event.
                     text = orjson.dumps(event).decode()
                     outgoing.append((group, {"type": "pulse.event", "event": event, "text": text}))

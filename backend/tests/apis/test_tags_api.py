@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from pulse.activity.models import Activity
@@ -152,3 +154,45 @@ def test_only_creator_or_staff_may_change_a_tag() -> None:
         ).status_code
         == 200
     )
+
+
+def test_what_a_shared_tag_tells_each_person_is_limited_to_the_projects_they_may_see() -> None:
+    me, stranger, staff = make_user("me"), make_user("stranger"), make_user("staff", is_staff=True)
+    tag = make_tag(stranger, "confidential")
+    mine = make_project(me, title="Mine", tag_ids=[tag.pk])
+    theirs = make_project(stranger, title="Theirs", tag_ids=[tag.pk])
+    also_theirs = make_project(stranger, title="Also theirs", tag_ids=[tag.pk])
+    turl = tag_url(tag.pk)
+
+    def counts(user: Any) -> tuple[int, int]:
+        client = client_for(user)
+        listed = next(t for t in body_of(client.get(TAGS))["results"] if t["id"] == tag.pk)
+        return listed["project_count"], body_of(client.get(turl))["project_count"]
+
+    assert counts(me) == (1, 1)
+    assert counts(stranger) == (2, 2)
+    assert counts(staff) == (3, 3)
+    assert counts(make_user("nobody")) == (0, 0)
+
+    owner = client_for(stranger)
+    assert owner.patch(turl, {"name": "renamed"}, format="json", HTTP_IF_MATCH=etag_of(owner, turl)).status_code == 200
+    assert owner.delete(turl, HTTP_IF_MATCH=etag_of(owner, turl)).status_code == 204
+
+    def tag_rows(user: Any) -> dict[str, list[int]]:
+        client = client_for(user)
+        feed = body_of(client.get(f"{API}/activity/", {"verb": "tag."}))["results"]
+        recent = body_of(client.get(f"{API}/dashboard/"))["recent_activity"]
+        changes = ("tag.updated", "tag.deleted")
+        from_feed = {a["verb"]: sorted(a["metadata"]["project_ids"]) for a in feed if a["verb"] in changes}
+        from_dashboard = {a["verb"]: sorted(a["metadata"]["project_ids"]) for a in recent if a["verb"] in changes}
+        assert from_dashboard == from_feed
+        return from_feed
+
+    everything = sorted([mine.pk, theirs.pk, also_theirs.pk])
+    assert tag_rows(me) == {"tag.updated": [mine.pk], "tag.deleted": [mine.pk]}
+    theirs_only = sorted([theirs.pk, also_theirs.pk])
+    assert tag_rows(stranger) == {"tag.updated": theirs_only, "tag.deleted": theirs_only}
+    assert tag_rows(make_user("nobody")) == {"tag.updated": [], "tag.deleted": []}
+    assert tag_rows(staff) == {"tag.updated": everything, "tag.deleted": everything}
+    stored = Activity.objects.get(verb="tag.deleted", target_id=tag.pk)
+    assert sorted(stored.metadata["project_ids"]) == everything, "the audit log itself keeps every id"
