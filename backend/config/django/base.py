@@ -3,6 +3,7 @@
 import sys
 
 from config.env import BASE_DIR, DEV_SECRET_KEY, REPO_DIR, env
+from config.settings.caches import *  # noqa: F403
 from config.settings.celery import *  # noqa: F403
 from config.settings.cors import *  # noqa: F403
 from config.settings.email import *  # noqa: F403
@@ -98,18 +99,7 @@ DATABASES["default"]["OPTIONS"]["options"] = "-c pg_trgm.word_similarity_thresho
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "pulse",
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
-        }
-    }
-else:
-    # Still shared across processes (login throttling must hold for every worker).
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pulse_cache"}}
+CACHES = cache_settings(REDIS_URL)
 
 if REDIS_URL:
     # Pub/sub layer: one PUBLISH per event, fanned out in-process to every subscribed socket

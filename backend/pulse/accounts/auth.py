@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.core.cache import caches
 from django.db.models import Q
 from django.http import HttpRequest
 from rest_framework.request import Request
@@ -60,8 +62,17 @@ class JWTAuthentication(authentication.JWTAuthentication):
         return user
 
 
-class LoginIpThrottle(SimpleRateThrottle):
-    """Login attempts per client address, counted in the shared cache."""
+class SharedThrottle(SimpleRateThrottle):
+    """A rate throttle counted in the throttle cache (``settings.THROTTLE_CACHE``): shared by every
+    server process, and no other cache traffic can evict its history (config/settings/caches.py)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cache = caches[settings.THROTTLE_CACHE]
+
+
+class LoginIpThrottle(SharedThrottle):
+    """Login attempts per client address."""
 
     scope = "login"
 
@@ -69,7 +80,7 @@ class LoginIpThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class LoginUserThrottle(SimpleRateThrottle):
+class LoginUserThrottle(SharedThrottle):
     """Login attempts per account name, so rotating addresses does not help guess one password."""
 
     scope = "login_user"

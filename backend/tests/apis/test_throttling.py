@@ -1,0 +1,101 @@
+"""Throttles: state other traffic cannot evict, one bucket per account, the admin login and tickets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
+
+from config.settings.caches import cache_settings
+from pulse.common.cache import NoEvictionDatabaseCache
+from tests.apis.support import API, assert_error
+from tests.conftest import client_for
+from tests.factories import PASSWORD, make_user
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = f"{API}/auth/token/"
+TICKET = f"{API}/auth/ws-ticket/"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles(clear_cache: Any) -> None:
+    """Every test here starts with empty throttle counters."""
+
+
+@pytest.fixture
+def rates(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """``rates(login_user="2/min", ...)``: throttle rates for this test (every scope, every throttle class)."""
+
+    def set_rates(**scopes: str) -> None:
+        for scope, rate in scopes.items():
+            monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, scope, rate)
+
+    return set_rates
+
+
+@pytest.fixture
+def without_redis(settings: Any) -> Iterator[None]:
+    """The caches as a deployment without ``REDIS_URL`` has them (database tables, created here)."""
+    settings.CACHES = cache_settings("")
+    call_command("createcachetable", verbosity=0)
+    yield
+
+
+def login(username: str, password: str = "not-the-password", **extra: Any) -> Any:
+    return APIClient().post(LOGIN, {"username": username, "password": password}, format="json", **extra)
+
+
+def assert_throttled(response: Any) -> None:
+    error = assert_error(response, 429, "throttled")
+    retry_after = int(response["Retry-After"])
+    assert 0 < retry_after <= 60
+    assert error["details"]["retry_after"] == retry_after
+
+
+def _rows(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
+        return int(cursor.fetchone()[0])
+
+
+# ------------------------------------------------------------------ state other traffic cannot evict
+
+
+def test_minting_tickets_does_not_reset_the_account_limit_without_redis(without_redis: None, rates: Any) -> None:
+    """The database cache culls a third of its rows, in key order, past 300 entries: 330 tickets used
+    to erase the login history and hand the attacker a fresh set of guesses."""
+    rates(login_user="5/min", login="1000/min")
+    victim = make_user("victim")
+    for n in range(5):
+        assert_error(login(victim.username, REMOTE_ADDR=f"10.20.0.{n + 1}"), 401)
+
+    minter = client_for(make_user("minter"))
+    for _ in range(330):
+        assert minter.post(TICKET).status_code == 201
+    assert _rows("pulse_cache") < 330, "the shared cache evicted tickets, as it may: it is a cache"
+
+    assert_throttled(login(victim.username, PASSWORD, REMOTE_ADDR="10.20.1.1"))
+    assert _rows("pulse_throttle") >= 1
+
+
+def test_the_throttle_table_drops_only_expired_rows(without_redis: None) -> None:
+    counters = NoEvictionDatabaseCache("pulse_throttle", {"OPTIONS": {"MAX_ENTRIES": 20}})
+    for n in range(30):
+        counters.set(f"live-{n:03d}", [n], timeout=60)
+    counters.set("soon-gone", [1], timeout=60)
+    with connection.cursor() as cursor:  # expire one row without waiting for it
+        cursor.execute(
+            "UPDATE pulse_throttle SET expires = now() - interval '1 minute' WHERE cache_key LIKE %s", ["%soon-gone"]
+        )
+
+    counters.set("one-more", [1], timeout=60)  # over MAX_ENTRIES: this write culls
+
+    assert _rows("pulse_throttle") == 31, "only the expired row went"
+    assert counters.get("soon-gone") is None
+    assert counters.get("live-000") == [0], "the lowest key, the first to go under key-order culling, is kept"
