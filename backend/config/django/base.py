@@ -154,6 +154,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "login": env("LOGIN_THROTTLE_RATE", default="10/min"),
         "login_user": env("LOGIN_USER_THROTTLE_RATE", default="5/min"),
+        "ws_ticket": env("WS_TICKET_THROTTLE_RATE", default="30/min"),
+        "ws_ticket_ip": env("WS_TICKET_IP_THROTTLE_RATE", default="120/min"),
     },
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

@@ -99,3 +99,34 @@ def test_the_throttle_table_drops_only_expired_rows(without_redis: None) -> None
     assert _rows("pulse_throttle") == 31, "only the expired row went"
     assert counters.get("soon-gone") is None
     assert counters.get("live-000") == [0], "the lowest key, the first to go under key-order culling, is kept"
+
+
+# ------------------------------------------------------------------ websocket tickets
+
+
+def test_tickets_are_throttled_per_account(rates: Any) -> None:
+    rates(ws_ticket="3/min", ws_ticket_ip="1000/min")
+    minter, neighbour = client_for(make_user("minter")), client_for(make_user("neighbour"))
+    for _ in range(3):
+        assert minter.post(TICKET).status_code == 201
+
+    assert_throttled(minter.post(TICKET))
+    assert minter.post(TICKET, REMOTE_ADDR="10.30.0.9").status_code == 429, "a new address does not help"
+    assert neighbour.post(TICKET).status_code == 201, "someone else on the same address is not affected"
+
+
+def test_tickets_are_throttled_per_address(rates: Any) -> None:
+    rates(ws_ticket="1000/min", ws_ticket_ip="3/min")
+    people = [client_for(make_user(f"sock{n}")) for n in range(4)]
+    for person in people[:3]:
+        assert person.post(TICKET, REMOTE_ADDR="10.30.1.1").status_code == 201
+
+    assert_throttled(people[3].post(TICKET, REMOTE_ADDR="10.30.1.1"))
+    assert people[3].post(TICKET, REMOTE_ADDR="10.30.1.2").status_code == 201
+
+
+def test_an_anonymous_ticket_request_is_401_not_counted(rates: Any) -> None:
+    rates(ws_ticket="1/min", ws_ticket_ip="1/min")
+    for _ in range(3):
+        assert_error(APIClient().post(TICKET, REMOTE_ADDR="10.30.2.1"), 401)
+    assert client_for(make_user("first")).post(TICKET, REMOTE_ADDR="10.30.2.1").status_code == 201
