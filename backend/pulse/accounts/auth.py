@@ -18,6 +18,18 @@ from rest_framework_simplejwt.tokens import Token
 
 from pulse.accounts.models import User
 
+LOGIN_NAME_MAX_LENGTH = 254  # the longest email address; usernames are at most 150
+
+
+def login_account(name: str) -> User | None:
+    """The account a login name (its username or its email, any case) belongs to, if any.
+
+    Login and the per-account throttle both resolve names here, so ``Alice`` and
+    ``alice@example.com`` are one account to both."""
+    if not name or len(name) > LOGIN_NAME_MAX_LENGTH or "\x00" in name:
+        return None
+    return User.objects.filter(Q(username__iexact=name) | Q(email__iexact=name)).order_by("pk").first()
+
 
 def user_can_authenticate(user: Any) -> bool:
     return user is not None and user.is_active
@@ -29,7 +41,7 @@ class UsernameOrEmailBackend(ModelBackend):
     ) -> User | None:
         if not username or password is None:
             return None
-        user = User.objects.filter(Q(username__iexact=username) | Q(email__iexact=username)).first()
+        user = login_account(username)
         if user is None:
             User().set_password(password)  # equalise timing with the found-user path
             return None
@@ -81,19 +93,26 @@ class LoginIpThrottle(SharedThrottle):
 
 
 class LoginUserThrottle(SharedThrottle):
-    """Login attempts per account name, so rotating addresses does not help guess one password."""
+    """Login attempts per account, so rotating addresses does not help guess one password, and
+    alternating its username and email does not double the guesses (one bucket per account)."""
 
     scope = "login_user"
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         data = request.data if isinstance(request.data, dict) else {}
-        name = data.get("username")
+        return self.key_for(data.get("username"))
+
+    def key_for(self, name: Any) -> str | None:
+        """The bucket of a login name (None: not a name, nothing to count)."""
         if not isinstance(name, str) or not name:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": account_ident(name)}
+        return self.cache_format % {"scope": self.scope, "ident": login_ident(name)}
 
 
-def account_ident(name: str) -> str:
-    """The per-account throttle's identity for a login name: hashed, so any text (NUL bytes,
-    control characters, any length) makes a valid key in every cache backend."""
-    return hashlib.sha256(name.strip().lower().encode("utf-8", "surrogatepass")).hexdigest()
+def login_ident(name: str) -> str:
+    """The per-account throttle's identity for a login name: the account it resolves to, or, for a
+    name that is no account's, the name itself (hashed, so any text makes a valid cache key)."""
+    user = login_account(name)
+    if user is not None:
+        return f"account-{user.pk}"
+    return "name-" + hashlib.sha256(name.strip().lower().encode("utf-8", "surrogatepass")).hexdigest()

@@ -130,3 +130,34 @@ def test_an_anonymous_ticket_request_is_401_not_counted(rates: Any) -> None:
     for _ in range(3):
         assert_error(APIClient().post(TICKET, REMOTE_ADDR="10.30.2.1"), 401)
     assert client_for(make_user("first")).post(TICKET, REMOTE_ADDR="10.30.2.1").status_code == 201
+
+
+# ------------------------------------------------------------------ one bucket per account
+
+
+def test_username_and_email_share_one_bucket(rates: Any) -> None:
+    """Five guesses a minute per account, not five per name it answers to."""
+    rates(login_user="4/min", login="1000/min")
+    user = make_user("ursula")
+    names = [user.username, user.email, user.username.upper(), user.email.upper()]
+    for n, name in enumerate(names):
+        assert_error(login(name, REMOTE_ADDR=f"10.40.0.{n + 1}"), 401)
+
+    for name in names:
+        assert_throttled(login(name, PASSWORD, REMOTE_ADDR="10.40.1.1"))
+
+
+def test_unknown_names_are_counted_per_name(rates: Any) -> None:
+    rates(login_user="2/min", login="1000/min")
+    for n in range(2):
+        assert_error(login("Nobody-Here", REMOTE_ADDR=f"10.40.2.{n + 1}"), 401)
+    assert_throttled(login("nobody-here", REMOTE_ADDR="10.40.2.9"))
+    assert_error(login("somebody-else", REMOTE_ADDR="10.40.2.9"), 401)
+
+
+def test_one_account_throttled_leaves_the_others_alone(rates: Any) -> None:
+    rates(login_user="1/min", login="1000/min")
+    first, second = make_user("first"), make_user("second")
+    assert_error(login(first.email), 401)
+    assert_throttled(login(first.username, PASSWORD))
+    assert login(second.email, PASSWORD).status_code == 200

@@ -17,7 +17,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import caches
 
-from pulse.accounts.auth import account_ident
+from pulse.accounts.auth import login_ident
 from tests.factories import PASSWORD, make_user
 from tests.system.conftest import LiveServer, server_errors
 
@@ -40,7 +40,7 @@ def _ip_key(address: str) -> str:
 
 
 def _user_key(username: str) -> str:
-    return f"throttle_login_user_{account_ident(username)}"
+    return f"throttle_login_user_{login_ident(username)}"
 
 
 def _login(server: LiveServer, *, username: str, address: str) -> httpx.Response:
