@@ -16,7 +16,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "pulse.accounts.admin_apps.PulseAdminConfig",  # django.contrib.admin, its login form throttled
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -98,15 +98,27 @@ class LoginUserThrottle(SharedThrottle):
 
     scope = "login_user"
 
-    def get_cache_key(self, request: Request, view: Any) -> str | None:
-        data = request.data if isinstance(request.data, dict) else {}
-        return self.key_for(data.get("username"))
+    def get_cache_key(self, request: Request | HttpRequest, view: Any) -> str | None:
+        # A DRF request (the API) or a plain Django one (the admin's login form).
+        data = request.data if isinstance(request, Request) else request.POST
+        return self.key_for(data.get("username") if hasattr(data, "get") else None)
 
     def key_for(self, name: Any) -> str | None:
         """The bucket of a login name (None: not a name, nothing to count)."""
         if not isinstance(name, str) or not name:
             return None
         return self.cache_format % {"scope": self.scope, "ident": login_ident(name)}
+
+
+def login_attempt_wait(request: HttpRequest) -> float | None:
+    """Count a login attempt made outside DRF (the admin's login form) in the same per-address and
+    per-account buckets as ``POST /auth/token/``: the seconds to wait if it is over a limit, else None."""
+    waits: list[float] = []
+    for throttle in (LoginIpThrottle(), LoginUserThrottle()):
+        # Both read only the client address and the form's username, which a Django request has too.
+        if not throttle.allow_request(request, None):  # type: ignore[arg-type]
+            waits.append(throttle.wait() or 1.0)
+    return max(waits, default=None)
 
 
 def login_ident(name: str) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -161,3 +162,66 @@ def test_one_account_throttled_leaves_the_others_alone(rates: Any) -> None:
     assert_error(login(first.email), 401)
     assert_throttled(login(first.username, PASSWORD))
     assert login(second.email, PASSWORD).status_code == 200
+
+
+# ------------------------------------------------------------------ the admin's login form
+
+ADMIN_LOGIN = "/admin/login/"
+
+
+def admin_login(username: str, password: str = "not-the-password", address: str = "10.50.0.1") -> Any:
+    client = Client()
+    response = client.post(ADMIN_LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address)
+    response.signed_in = "_auth_user_id" in client.session
+    return response
+
+
+def assert_admin_throttled(response: Any) -> None:
+    assert response.status_code == 429, response.status_code
+    retry_after = int(response["Retry-After"])
+    assert 0 < retry_after <= 60
+    page = response.content.decode()
+    assert "Too many sign-in attempts" in page and f"Try again in {retry_after} second" in page
+    assert not response.signed_in
+
+
+def test_admin_login_is_throttled_per_address(rates: Any) -> None:
+    rates(login="3/min", login_user="1000/min")
+    staff = make_user("boss", is_staff=True)
+    for n in range(3):
+        refused = admin_login(f"guess-{n}")
+        assert refused.status_code == 200 and not refused.signed_in  # the form again, with its error
+
+    assert_admin_throttled(admin_login(staff.username, PASSWORD))  # even the right password
+    elsewhere = admin_login(staff.username, PASSWORD, address="10.50.9.9")
+    assert elsewhere.status_code == 302 and elsewhere.signed_in
+
+
+def test_admin_login_is_throttled_per_account_across_addresses(rates: Any) -> None:
+    rates(login="1000/min", login_user="2/min")
+    staff, other = make_user("root", is_staff=True), make_user("ops", is_staff=True)
+    assert admin_login(staff.username, address="10.50.1.1").status_code == 200
+    assert admin_login(staff.email, address="10.50.1.2").status_code == 200
+
+    assert_admin_throttled(admin_login(staff.username, PASSWORD, address="10.50.1.3"))
+    assert admin_login(other.username, PASSWORD, address="10.50.1.3").signed_in
+
+
+def test_admin_and_api_logins_share_the_buckets(rates: Any) -> None:
+    """Splitting the guesses between the API and the admin gains nothing."""
+    rates(login="1000/min", login_user="3/min")
+    staff = make_user("chief", is_staff=True)
+    assert_error(login(staff.username, REMOTE_ADDR="10.50.2.1"), 401)
+    assert_error(login(staff.email, REMOTE_ADDR="10.50.2.2"), 401)
+    assert admin_login(staff.username, address="10.50.2.3").status_code == 200
+
+    assert_admin_throttled(admin_login(staff.username, PASSWORD, address="10.50.2.4"))
+    assert_throttled(login(staff.username, PASSWORD, REMOTE_ADDR="10.50.2.5"))
+
+
+def test_showing_the_admin_login_form_is_not_an_attempt(rates: Any) -> None:
+    rates(login="1/min", login_user="1/min")
+    staff = make_user("keeper", is_staff=True)
+    for _ in range(5):
+        assert Client().get(ADMIN_LOGIN, REMOTE_ADDR="10.50.3.1").status_code == 200
+    assert admin_login(staff.username, PASSWORD, address="10.50.3.1").signed_in
