@@ -166,7 +166,7 @@ export function ProjectFormShell({ form, label, onSubmit, submitLabel, cancelTo,
           min={0}
           max={100}
           step={1}
-          className="sm:max-w-48"
+          className="sm:max-w-sm"
           hint="Set by hand until the project has milestones; then it follows them."
           error={errors.progress?.message}
           {...register('progress', { valueAsNumber: true })}
