@@ -25,7 +25,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from pulse.activity.models import Activity
-from pulse.realtime.events import DASHBOARD_GROUP, EVENT_TYPES, Audience, envelope, group_of, user_group
+from pulse.realtime.events import (
+    DASHBOARD_GROUP,
+    EVENT_TYPES,
+    USER_MESSAGE_TYPES,
+    Audience,
+    envelope,
+    group_of,
+    user_group,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +63,8 @@ def send_many(messages: list[tuple[str, dict[str, Any]]]) -> None:
 
 def send_to_user(user_id: int, event: dict[str, Any]) -> None:
     """An ephemeral message for one person's `user` stream (progress, notifications)."""
+    if event.get("type") not in USER_MESSAGE_TYPES:
+        raise ValueError(f"Unregistered user message {event.get('type')!r}: add it to USER_MESSAGE_TYPES.")
     send_group(user_group(user_id), {"type": "pulse.user_event", "event": event})
 
 

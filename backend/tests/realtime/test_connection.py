@@ -10,7 +10,12 @@ import pytest
 from django.core.cache import cache
 from websockets.exceptions import ConnectionClosed
 
-from pulse.realtime.events import EVENT_TYPES, USER_MESSAGE_TYPES
+from pulse.realtime.events import (
+    CONTROL_MESSAGE_TYPES,
+    DASHBOARD_MESSAGE_TYPES,
+    EVENT_TYPES,
+    USER_MESSAGE_TYPES,
+)
 from pulse.realtime.tickets import _PREFIX as TICKET_PREFIX
 from tests.realtime.conftest import Team
 from tests.realtime.support import SCHEMA, VALIDATOR, Server, Socket, rejected_handshake_status
@@ -56,8 +61,12 @@ def test_the_schema_names_exactly_the_registered_event_types() -> None:
     """Every verb the server can record (the registry delivery follows) is a valid event type, and no other."""
     assert set(SCHEMA["$defs"]["verb"]["enum"]) == set(EVENT_TYPES)
     messages = [SCHEMA["$defs"][ref["$ref"].rsplit("/", 1)[1]] for ref in SCHEMA["oneOf"]]
-    control_types = {m["properties"]["type"].get("const") for m in messages if "const" in m["properties"]["type"]}
-    assert set(USER_MESSAGE_TYPES) <= control_types
+    other_types = {m["properties"]["type"]["const"] for m in messages if "const" in m["properties"]["type"]}
+    assert other_types == USER_MESSAGE_TYPES | DASHBOARD_MESSAGE_TYPES | CONTROL_MESSAGE_TYPES, (
+        "a new kind of server message must be registered in pulse.realtime.events (and so covered by "
+        "tests/realtime/test_confidentiality.py)"
+    )
+    assert len(messages) == len(other_types) + 1, "one schema for events, one per other message type"
 
 
 def test_a_ticket_opens_one_socket_once(team: Team, sessions: Any, server_a: Server) -> None:
