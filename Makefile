@@ -11,7 +11,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pulse
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
 .PHONY: help install run worker beat test lint typecheck test-backend test-packages test-deploy services bench clean \
-	node-install chromium types check-types frontend-build test-frontend dev
+	node-install chromium types check-types frontend-build test-frontend test-e2e dev
 
 help:
 	@echo "make run    - install, migrate, load demo data and serve on http://localhost:8000"
@@ -99,6 +99,16 @@ test-frontend: $(NODE_STAMP) chromium check-types
 	npm run test:pack -w @pulse-ui/project-card
 	cd frontend && npx eslint . && npx tsc -b --noEmit && npx vitest run
 	npm run build -w frontend
+	@touch frontend/dist/.built
+	$(MAKE) --no-print-directory test-e2e
+
+# Browser tests (frontend/e2e, Playwright in Debian's Chromium) against the real server on a scratch
+# database `pulse_e2e_*` with the seed_e2e data; screenshots, server log and report in frontend/e2e/artifacts/.
+E2E_DATABASE_URL ?= $(TEST_DATABASE_URL)
+E2E_REDIS_URL ?= $(TEST_REDIS_URL)
+test-e2e: $(STAMP) $(NODE_STAMP) chromium services frontend-build
+	cd frontend && PULSE_E2E_SKIP_BUILD=1 PYTHON=../$(PY) E2E_DATABASE_URL=$(E2E_DATABASE_URL) \
+	  E2E_REDIS_URL=$(E2E_REDIS_URL) npx playwright test
 
 dev: $(STAMP) $(NODE_STAMP)
 	npm run build -w @pulse-ui/project-card

@@ -1,0 +1,35 @@
+/**
+ * What `manage.py seed_e2e` loads (backend/pulse/ops/management/commands/seed_e2e.py): the numbers
+ * the tests assert follow from its table by construction. Change both together.
+ */
+export const PASSWORD = 'pulse-e2e-2026';
+
+export const users = {
+  /** Owns the read-only portfolio: tests that assert numbers sign in as her and change nothing. */
+  rita: { username: 'rita', name: 'Rita Reader' },
+  /** Owns what the write flows change; has 4 unread notifications. */
+  eddie: { username: 'eddie', name: 'Eddie Editor' },
+} as const;
+export type SeedUser = keyof typeof users;
+
+export const rita = {
+  projects: 12,
+  dashboard: { open: '9', atRisk: '2', offTrack: '2', overdue: '1', averageProgress: '33%' },
+  byStatus: { Planning: '2', Active: '6', 'On hold': '1', Completed: '2', Cancelled: '1' },
+  byHealth: { 'On track': '5', 'At risk': '2', 'Off track': '2' },
+  progressBands: { '0–24 %': '4', '25–49 %': '2', '50–74 %': '2', '75–99 %': '1', '100 %': '0' },
+  active: ['Aurora billing revamp', 'Beacon mobile app', 'Cobalt data pipeline', 'Delta search tuning', 'Ember checkout flow', 'Falcon infrastructure upgrade'],
+  activeAtRisk: ['Cobalt data pipeline', 'Delta search tuning'],
+  overAllocated: { name: 'Tess Teammate', detail: '110% · 4 projects' },
+  trashed: 'Nimbus legacy archive',
+  invisible: 'Zephyr stealth prototype',
+  unread: 2,
+  withMilestones: { title: 'Aurora billing revamp', milestones: ['Discovery', 'Build', 'Launch'], progress: 50 },
+} as const;
+
+export const eddie = {
+  toStart: 'Orbit launch plan',
+  toDelete: 'Pioneer data migration',
+  unread: 4,
+  notification: 'Quasar research is now on hold',
+} as const;
