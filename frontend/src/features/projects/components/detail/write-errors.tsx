@@ -10,18 +10,28 @@ export const STALE_MESSAGE = 'Changed by someone else since you opened it.';
 export const isStale = (e: unknown) => isApiError(e) && e.status === 412;
 
 /**
- * Puts the API's field errors (`details`) on the form's fields; what fits no field goes on `root`.
- * A 412 sets nothing: the form shows <StaleNotice> from the mutation's error instead.
+ * Puts the API's field errors (`details`) on the form's fields (`aliases` maps an API field to a
+ * form field of another name); what fits no field goes on `root`. A 412 sets nothing: the form
+ * shows <StaleNotice> from the mutation's error instead.
  */
-export function showServerErrors<T extends FieldValues>(e: unknown, fields: readonly Path<T>[], setError: UseFormSetError<T>) {
+export function showServerErrors<T extends FieldValues>(
+  e: unknown,
+  fields: readonly Path<T>[],
+  setError: UseFormSetError<T>,
+  aliases: Partial<Record<string, Path<T>>> = {},
+) {
   if (isStale(e)) return;
   const found = isApiError(e) ? e.fieldErrors() : {};
-  const onFields = Object.entries(found).filter(([field]) => (fields as readonly string[]).includes(field));
-  for (const [field, message] of onFields) setError(field as Path<T>, { type: 'server', message });
-  const rest = Object.entries(found).filter(([field]) => field !== 'root' && !(fields as readonly string[]).includes(field));
-  if (onFields.length === 0 || found.root || rest.length > 0) {
-    setError('root', { type: 'server', message: found.root ?? rest[0]?.[1] ?? errorMessage(e) });
+  const known = (field: string) => (fields as readonly string[]).includes(field);
+  const onFields: [Path<T>, string][] = [];
+  const rest: string[] = [];
+  for (const [apiField, message] of Object.entries(found)) {
+    const field = aliases[apiField] ?? apiField;
+    if (known(field)) onFields.push([field as Path<T>, message]);
+    else rest.push(message);
   }
+  for (const [field, message] of onFields) setError(field, { type: 'server', message });
+  if (onFields.length === 0 || rest.length > 0) setError('root', { type: 'server', message: rest[0] ?? errorMessage(e) });
 }
 
 export function RootError({ message }: { message?: string }) {
