@@ -966,6 +966,9 @@ def main() -> int:
     env = base_env | {
         # One bench user holds every socket: lift the per-user bound (WS_MAX_SOCKETS_PER_USER, default 20).
         "WS_MAX_SOCKETS_PER_USER": str(max(2_000, 2 * cfg.clients)),
+        # ... and its ticket minting (WS_TICKET_THROTTLE_RATE, default 30/min per account).
+        "WS_TICKET_THROTTLE_RATE": f"{max(100_000, 10 * cfg.clients)}/min",
+        "WS_TICKET_IP_THROTTLE_RATE": f"{max(100_000, 10 * cfg.clients)}/min",
         "DATABASE_URL": url,
         "REDIS_URL": cfg.redis_url,
         "DJANGO_SETTINGS_MODULE": "config.django.test",

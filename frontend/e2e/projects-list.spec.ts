@@ -38,7 +38,7 @@ test('filters live in the URL: reload keeps the view, back and forward walk it',
   await expect(projectCount(page, rita.active.length)).toBeVisible();
   await expect(page).toHaveURL(/\/projects\?status=active$/);
 
-  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await page.getByRole('button', { name: 'Clear all' }).click();
   await expect(projectCount(page, rita.projects)).toBeVisible();
 });
 

@@ -3,6 +3,7 @@
 import sys
 
 from config.env import BASE_DIR, DEV_SECRET_KEY, REPO_DIR, env
+from config.settings.caches import *  # noqa: F403
 from config.settings.celery import *  # noqa: F403
 from config.settings.cors import *  # noqa: F403
 from config.settings.email import *  # noqa: F403
@@ -15,7 +16,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "pulse.accounts.admin_apps.PulseAdminConfig",  # django.contrib.admin, its login form throttled
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -98,18 +99,7 @@ DATABASES["default"]["OPTIONS"]["options"] = "-c pg_trgm.word_similarity_thresho
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "pulse",
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
-        }
-    }
-else:
-    # Still shared across processes (login throttling must hold for every worker).
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pulse_cache"}}
+CACHES = cache_settings(REDIS_URL)
 
 if REDIS_URL:
     # Pub/sub layer: one PUBLISH per event, fanned out in-process to every subscribed socket
@@ -164,6 +154,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "login": env("LOGIN_THROTTLE_RATE", default="10/min"),
         "login_user": env("LOGIN_USER_THROTTLE_RATE", default="5/min"),
+        "ws_ticket": env("WS_TICKET_THROTTLE_RATE", default="30/min"),
+        "ws_ticket_ip": env("WS_TICKET_IP_THROTTLE_RATE", default="120/min"),
     },
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.core.cache import caches
 from django.db.models import Q
 from django.http import HttpRequest
 from rest_framework.request import Request
@@ -15,6 +17,18 @@ from rest_framework_simplejwt.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.tokens import Token
 
 from pulse.accounts.models import User
+
+LOGIN_NAME_MAX_LENGTH = 254  # the longest email address; usernames are at most 150
+
+
+def login_account(name: str) -> User | None:
+    """The account a login name (its username or its email, any case) belongs to, if any.
+
+    Login and the per-account throttle both resolve names here, so ``Alice`` and
+    ``alice@example.com`` are one account to both."""
+    if not name or len(name) > LOGIN_NAME_MAX_LENGTH or "\x00" in name:
+        return None
+    return User.objects.filter(Q(username__iexact=name) | Q(email__iexact=name)).order_by("pk").first()
 
 
 def user_can_authenticate(user: Any) -> bool:
@@ -27,7 +41,7 @@ class UsernameOrEmailBackend(ModelBackend):
     ) -> User | None:
         if not username or password is None:
             return None
-        user = User.objects.filter(Q(username__iexact=username) | Q(email__iexact=username)).first()
+        user = login_account(username)
         if user is None:
             User().set_password(password)  # equalise timing with the found-user path
             return None
@@ -60,8 +74,17 @@ class JWTAuthentication(authentication.JWTAuthentication):
         return user
 
 
-class LoginIpThrottle(SimpleRateThrottle):
-    """Login attempts per client address, counted in the shared cache."""
+class SharedThrottle(SimpleRateThrottle):
+    """A rate throttle counted in the throttle cache (``settings.THROTTLE_CACHE``): shared by every
+    server process, and no other cache traffic can evict its history (config/settings/caches.py)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cache = caches[settings.THROTTLE_CACHE]
+
+
+class LoginIpThrottle(SharedThrottle):
+    """Login attempts per client address."""
 
     scope = "login"
 
@@ -69,20 +92,39 @@ class LoginIpThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class LoginUserThrottle(SimpleRateThrottle):
-    """Login attempts per account name, so rotating addresses does not help guess one password."""
+class LoginUserThrottle(SharedThrottle):
+    """Login attempts per account, so rotating addresses does not help guess one password, and
+    alternating its username and email does not double the guesses (one bucket per account)."""
 
     scope = "login_user"
 
-    def get_cache_key(self, request: Request, view: Any) -> str | None:
-        data = request.data if isinstance(request.data, dict) else {}
-        name = data.get("username")
+    def get_cache_key(self, request: Request | HttpRequest, view: Any) -> str | None:
+        # A DRF request (the API) or a plain Django one (the admin's login form).
+        data = request.data if isinstance(request, Request) else request.POST
+        return self.key_for(data.get("username") if hasattr(data, "get") else None)
+
+    def key_for(self, name: Any) -> str | None:
+        """The bucket of a login name (None: not a name, nothing to count)."""
         if not isinstance(name, str) or not name:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": account_ident(name)}
+        return self.cache_format % {"scope": self.scope, "ident": login_ident(name)}
 
 
-def account_ident(name: str) -> str:
-    """The per-account throttle's identity for a login name: hashed, so any text (NUL bytes,
-    control characters, any length) makes a valid key in every cache backend."""
-    return hashlib.sha256(name.strip().lower().encode("utf-8", "surrogatepass")).hexdigest()
+def login_attempt_wait(request: HttpRequest) -> float | None:
+    """Count a login attempt made outside DRF (the admin's login form) in the same per-address and
+    per-account buckets as ``POST /auth/token/``: the seconds to wait if it is over a limit, else None."""
+    waits: list[float] = []
+    for throttle in (LoginIpThrottle(), LoginUserThrottle()):
+        # Both read only the client address and the form's username, which a Django request has too.
+        if not throttle.allow_request(request, None):  # type: ignore[arg-type]
+            waits.append(throttle.wait() or 1.0)
+    return max(waits, default=None)
+
+
+def login_ident(name: str) -> str:
+    """The per-account throttle's identity for a login name: the account it resolves to, or, for a
+    name that is no account's, the name itself (hashed, so any text makes a valid cache key)."""
+    user = login_account(name)
+    if user is not None:
+        return f"account-{user.pk}"
+    return "name-" + hashlib.sha256(name.strip().lower().encode("utf-8", "surrogatepass")).hexdigest()

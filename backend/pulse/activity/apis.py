@@ -18,6 +18,7 @@ CURSOR = OpenApiParameter("cursor", str, description="Opaque cursor from `next` 
 def _page(request: AuthedRequest, view: APIView, queryset: object) -> Response:
     paginator = IdCursor()
     page: Any = paginator.paginate_queryset(queryset, request, view=view)  # type: ignore[arg-type]
+    page = selectors.as_seen_by(user=request.user, activities=page)
     return paginator.get_paginated_response(ActivityOutputSerializer(page, many=True).data)
 
 

@@ -11,11 +11,15 @@ class Activity(models.Model):
 
     ``id`` is monotonically increasing and doubles as the event id. ``project_id``
     is a plain column, not a foreign key, so the history outlives a purged project.
-    ``published_at`` stays NULL until the event has been handed to the channel layer.
+    ``recipient_id`` names the one person a private row is for (a bulk operation's requester,
+    a notification's recipient); who else may see a row follows from its verb
+    (``pulse.realtime.events.EVENT_TYPES``). ``published_at`` stays NULL until the event has
+    been handed to the channel layer.
     """
 
     id = models.BigAutoField(primary_key=True)
     project_id = models.BigIntegerField(null=True, blank=True)
+    recipient_id = models.BigIntegerField(null=True, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -34,6 +38,9 @@ class Activity(models.Model):
         indexes = [
             models.Index(fields=["project_id", "-id"], name="activity_project_idx"),
             models.Index(fields=["actor", "-id"], name="activity_actor_idx"),
+            models.Index(
+                fields=["recipient_id", "-id"], name="activity_recipient_idx", condition=Q(recipient_id__isnull=False)
+            ),
             models.Index(fields=["id"], name="activity_unpublished_idx", condition=Q(published_at__isnull=True)),
         ]
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from pulse.activity.models import Activity
+from pulse.realtime.events import EVENT_TYPES
 from pulse.realtime.outbox import publish_after_commit
 
 
@@ -43,6 +44,7 @@ def activity_record(
     target_type: str,
     target_id: int | None,
     project_id: int | None = None,
+    recipient_id: int | None = None,
     version: int | None = None,
     changes: dict[str, Any] | None = None,
     metadata: dict[str, Any] | None = None,
@@ -50,14 +52,18 @@ def activity_record(
     """Write one Activity row in the caller's transaction.
 
     Services call this exactly once per change; the row is the outbox entry from
-    which the event is published after commit.
+    which the event is published after commit, to the audience its verb has in
+    ``EVENT_TYPES`` (``recipient_id``: the one person a private row is for).
     """
+    if verb not in EVENT_TYPES:
+        raise ValueError(f"Unregistered activity verb {verb!r}: add it to pulse.realtime.events.EVENT_TYPES.")
     activity = Activity.objects.create(
         verb=verb,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         target_type=target_type,
         target_id=target_id,
         project_id=project_id,
+        recipient_id=recipient_id,
         version=version,
         changes=changes or {},
         metadata=metadata or {},

@@ -366,6 +366,7 @@ def _run(operation: BulkOperation) -> tuple[list[dict[str, Any]], dict[str, Any]
     Activity.objects.create(
         verb="bulk.completed",
         actor=actor,
+        recipient_id=actor.pk,  # the requester's own summary: it goes to nobody else
         target_type="bulk_operation",
         target_id=operation.pk,
         metadata={"operation_id": operation.pk, "action": action, "params": params, "count": len(targets)},

@@ -8,7 +8,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from pulse.accounts.models import User
-from pulse.activity.selectors import activity_feed
+from pulse.activity.selectors import activity_feed, as_seen_by
 from pulse.projects.models import OPEN_STATUSES, Health, Milestone, MilestoneStatus, ProjectStatus, TeamMember
 from pulse.projects.selectors import visible_project_ids, visible_to
 
@@ -91,5 +91,5 @@ def dashboard(*, user: Any) -> dict[str, Any]:
         "overdue_milestones": list(overdue_milestones),
         "at_risk_projects": list(at_risk),
         "over_allocated_people": list(over_allocated),
-        "recent_activity": list(recent),
+        "recent_activity": as_seen_by(user=user, activities=recent),
     }

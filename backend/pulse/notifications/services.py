@@ -246,6 +246,7 @@ def mandrill_events_process(*, events: list[dict[str, Any]]) -> dict[str, int]:
             actor=None,
             target_type="notification",
             target_id=n.pk,
+            recipient_id=n.recipient_id,
             changes={"email_status": [old, new]},
             metadata={"recipient_id": n.recipient_id, "kind": n.kind, "provider": "mandrill", "event": kind},
         )

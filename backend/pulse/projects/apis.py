@@ -506,7 +506,7 @@ class TagListCreateApi(APIView):
     def get(self, request: AuthedRequest) -> Response:
         reject_unknown_params(request, ["q"])
         paginator = PageNumber()
-        tags = selectors.tag_list(q=request.query_params.get("q", "")[:50])
+        tags = selectors.tag_list(user=request.user, q=request.query_params.get("q", "")[:50])
         page = paginator.paginate_queryset(tags, request, view=self)
         return paginator.get_paginated_response(TagOutputSerializer(page, many=True).data)
 
@@ -522,7 +522,7 @@ class TagListCreateApi(APIView):
             request,
             kind="tag",
             create=lambda: services.tag_create(actor=request.user, **data),
-            current=lambda t: selectors.tag_get(tag_id=t.pk),
+            current=lambda t: selectors.tag_get(user=request.user, tag_id=t.pk),
             render=render_tag,
             location=lambda t: reverse("tag-detail", args=[t.pk]),
         )
@@ -535,7 +535,7 @@ class TagDetailApi(APIView):
         responses={200: TagOutputSerializer, **errors(304, *READ_ERRORS)},
     )
     def get(self, request: AuthedRequest, tag_id: int) -> Response:
-        tag = selectors.tag_get(tag_id=tag_id)
+        tag = selectors.tag_get(user=request.user, tag_id=tag_id)
         return conditional_get(request, kind="tag", obj=tag, render=render_tag)
 
     @extend_schema(
@@ -545,7 +545,7 @@ class TagDetailApi(APIView):
         responses={200: TagOutputSerializer, **errors(*WRITE_ERRORS)},
     )
     def patch(self, request: AuthedRequest, tag_id: int) -> Response:
-        tag = selectors.tag_get(tag_id=tag_id)
+        tag = selectors.tag_get(user=request.user, tag_id=tag_id)
         permissions.require_tag_owner(request.user, tag)
         data = _validated(TagInputSerializer, request, partial=True)
         return conditional_write(
@@ -555,7 +555,7 @@ class TagDetailApi(APIView):
             write=lambda version: services.tag_update(
                 tag_id=tag.pk, expected_version=version, actor=request.user, data=data
             ),
-            current=lambda: selectors.tag_get(tag_id=tag.pk),
+            current=lambda: selectors.tag_get(user=request.user, tag_id=tag.pk),
             render=render_tag,
         )
 
@@ -565,14 +565,14 @@ class TagDetailApi(APIView):
         responses={204: None, **errors(401, 403, 404, 412, 428)},
     )
     def delete(self, request: AuthedRequest, tag_id: int) -> Response:
-        tag = selectors.tag_get(tag_id=tag_id)
+        tag = selectors.tag_get(user=request.user, tag_id=tag_id)
         permissions.require_tag_owner(request.user, tag)
         return conditional_write(
             request,
             kind="tag",
             pk=tag.pk,
             write=lambda version: services.tag_delete(tag_id=tag.pk, expected_version=version, actor=request.user),
-            current=lambda: selectors.tag_get(tag_id=tag.pk),
+            current=lambda: selectors.tag_get(user=request.user, tag_id=tag.pk),
             render=render_tag,
             respond=False,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from pulse.accounts.models import User
 from pulse.projects import permissions
 from pulse.projects.filters import ProjectFilter
 from pulse.projects.models import OPEN_STATUSES, Health, Milestone, MilestoneStatus, Project, Tag, TeamMember
@@ -61,6 +63,23 @@ def visible_to(user: Any, queryset: QuerySet[Project] | None = None) -> QuerySet
 
 def visible_project_ids(user: Any) -> QuerySet[Project, Any]:
     return visible_to(user).values("pk")
+
+
+def visible_among(*, user_ids: Iterable[int], project_ids: Iterable[int]) -> dict[int, set[int]]:
+    """For each of these (active) users, which of these projects they may see, as ``visible_to`` decides,
+    in three queries whatever the number of users: what a shared event may tell each of its recipients."""
+    users = dict(User.objects.filter(pk__in=list(user_ids), is_active=True).values_list("pk", "is_staff"))
+    live = dict(Project.objects.filter(pk__in=list(project_ids)).values_list("pk", "owner_id"))
+    seen: dict[int, set[int]] = {uid: (set(live) if staff else set()) for uid, staff in users.items()}
+    for pid, owner_id in live.items():
+        if owner_id in seen:
+            seen[owner_id].add(pid)
+    members = TeamMember.objects.filter(project_id__in=list(live), user_id__in=list(users)).values_list(
+        "user_id", "project_id"
+    )
+    for uid, pid in members:
+        seen[uid].add(pid)
+    return seen
 
 
 def _milestone_subquery(aggregate: Any, **conditions: Any) -> Subquery:
@@ -213,16 +232,20 @@ def milestone_get(*, project: Project, milestone_id: Any) -> Milestone:
     return milestone
 
 
-def tag_list(*, q: str = "") -> QuerySet[Tag]:
-    qs = Tag.objects.annotate(project_count=Count("projects", filter=Q(projects__deleted_at__isnull=True)))
+def tag_list(*, user: Any, q: str = "") -> QuerySet[Tag]:
+    """Tags are shared by everyone; ``project_count`` counts only the projects ``user`` may see."""
+    counted = Q(projects__deleted_at__isnull=True)
+    if not getattr(user, "is_staff", False):
+        counted &= Q(projects__in=visible_project_ids(user))
+    qs = Tag.objects.annotate(project_count=Count("projects", filter=counted))
     if q:
         qs = qs.filter(name__icontains=q)
     return qs.order_by("name")
 
 
-def tag_get(*, tag_id: Any) -> Tag:
+def tag_get(*, user: Any, tag_id: Any) -> Tag:
     pk = valid_id(tag_id)
-    tag = tag_list().filter(pk=pk).first() if pk else None
+    tag = tag_list(user=user).filter(pk=pk).first() if pk else None
     if tag is None:
         raise NotFound("Tag not found.")
     return tag

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from pulse.accounts.models import User
+from pulse.activity.models import Activity
 from pulse.activity.services import activity_record, diff
 from pulse.common.validation import clean_or_fail, integrity_failed
 from pulse.notifications.models import NotificationKind
@@ -31,6 +32,7 @@ from pulse.projects.models import (
     Tag,
     TeamMember,
 )
+from pulse.realtime.outbox import publish_after_commit
 from pulsekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from pulsekit.versioning import StaleVersion
 
@@ -753,17 +755,64 @@ def milestone_delete(*, project_id: int, milestone_id: int, expected_version: in
 
 
 def _lock_tag(tag_id: int) -> Tag:
-    tag = Tag.objects.select_for_update().filter(pk=tag_id).first()
+    # NO KEY UPDATE: a project writer tagging a project meanwhile (its foreign key takes KEY SHARE on the
+    # tag while it holds its project's lock) is not blocked, so the two can never deadlock.
+    tag = Tag.objects.select_for_update(no_key=True).filter(pk=tag_id).first()
     if tag is None:
         raise NotFound("Tag not found.")
     return tag
 
 
-def _tagged_projects_changed(tag: Tag) -> list[int]:
-    """A tag's name or existence changed: re-index and re-version the projects carrying it."""
-    ids = list(Project.objects.filter(tags=tag).values_list("pk", flat=True))
-    Project.objects.filter(pk__in=ids).update(version=F("version") + 1, updated_at=timezone.now())
+def _tag_names_by_project(project_ids: list[int]) -> dict[int, list[str]]:
+    names: dict[int, list[str]] = {pid: [] for pid in project_ids}
+    rows = Tag.objects.filter(projects__id__in=project_ids).values_list("projects__id", "name").order_by("name")
+    for project_id, name in rows:
+        names[project_id].append(name)
+    return names
+
+
+def _lock_tagged_projects(tag: Tag) -> dict[int, tuple[int, str]]:
+    """The live projects carrying the tag, locked in id order like every project writer: id -> (version, title)."""
+    rows = (
+        Project.objects.select_for_update(of=("self",))
+        .filter(tags=tag)
+        .order_by("pk")
+        .values_list("pk", "version", "title")
+    )
+    return {pk: (version, title) for pk, version, title in rows}
+
+
+def _tagged_projects_changed(
+    *, tag: Tag, locked: dict[int, tuple[int, str]], names_before: dict[int, list[str]], actor: User, cause: str
+) -> list[int]:
+    """A tag's name or existence changed, and with it the representation (and so the ETag) of every project
+    carrying it: each gets a new version, a fresh search vector and its own ``project.updated`` event (its
+    tag names before and after), so whoever holds its ETag is told the new version like for any change."""
+    ids = list(locked)
+    if not ids:
+        return ids
+    now = timezone.now()
+    Project.objects.filter(pk__in=ids).update(version=F("version") + 1, updated_at=now)
     search_index_refresh(ids)
+    names_after = _tag_names_by_project(ids)
+    Activity.objects.bulk_create(
+        [
+            Activity(
+                verb="project.updated",
+                actor=actor,
+                target_type="project",
+                target_id=pid,
+                project_id=pid,
+                version=version + 1,
+                changes=diff({"tags": names_before[pid]}, {"tags": names_after[pid]}),
+                metadata={"title": title, "tag_id": tag.pk, "cause": cause},
+                created_at=now,
+            )
+            for pid, (version, title) in locked.items()
+        ],
+        batch_size=1000,
+    )
+    publish_after_commit(ids)
     return ids
 
 
@@ -804,6 +853,8 @@ def tag_update(*, tag_id: int, expected_version: int | None, actor: User, data: 
     changes = diff(before, {"name": tag.name, "colour": tag.colour})
     if not changes:
         return tag
+    locked = _lock_tagged_projects(tag) if "name" in changes else {}
+    names_before = _tag_names_by_project(list(locked))
     try:
         with transaction.atomic():
             Tag.objects.filter(pk=tag.pk, version=tag.version).update(
@@ -812,7 +863,6 @@ def tag_update(*, tag_id: int, expected_version: int | None, actor: User, data: 
     except IntegrityError as error:
         raise integrity_failed(error) from error
     tag.version += 1
-    project_ids = _tagged_projects_changed(tag) if "name" in changes else []
     activity_record(
         verb="tag.updated",
         actor=actor,
@@ -820,8 +870,9 @@ def tag_update(*, tag_id: int, expected_version: int | None, actor: User, data: 
         target_id=tag.pk,
         version=tag.version,
         changes=changes,
-        metadata={"name": tag.name, "project_ids": project_ids},
+        metadata={"name": tag.name, "project_ids": list(locked)},
     )
+    _tagged_projects_changed(tag=tag, locked=locked, names_before=names_before, actor=actor, cause="tag.updated")
     return tag
 
 
@@ -830,8 +881,9 @@ def tag_delete(*, tag_id: int, expected_version: int | None, actor: User) -> Non
     tag = _lock_tag(tag_id)
     permissions.require_tag_owner(actor, tag)
     _check_version("tag", tag, expected_version)
+    locked = _lock_tagged_projects(tag)
+    names_before = _tag_names_by_project(list(locked))
     Tag.objects.filter(pk=tag.pk).update(deleted_at=timezone.now(), deleted_by=actor, version=F("version") + 1)
-    project_ids = _tagged_projects_changed(tag)
     activity_record(
         verb="tag.deleted",
         actor=actor,
@@ -839,5 +891,6 @@ def tag_delete(*, tag_id: int, expected_version: int | None, actor: User) -> Non
         target_id=tag.pk,
         version=tag.version + 1,
         changes={"name": [tag.name, None]},
-        metadata={"name": tag.name, "project_ids": project_ids},
+        metadata={"name": tag.name, "project_ids": list(locked)},
     )
+    _tagged_projects_changed(tag=tag, locked=locked, names_before=names_before, actor=actor, cause="tag.deleted")

@@ -281,7 +281,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         if kind == "pulse.event":
             event = message["event"]
             if event["project_id"] is None:
-                await self.send(text_data=message.get("text") or orjson.dumps(event).decode())  # global tag events
+                await self._deliver_shared(event, message.get("text"))
             elif event["project_id"] in self.projects:
                 await self._deliver(event, message.get("text"))
         elif kind == "pulse.user_event":
@@ -292,6 +292,28 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
                 self._schedule_dashboard()
         elif kind == "pulse.revoke":
             await self.revoke(message.get("reason", ""))
+
+    async def _deliver_shared(self, event: dict[str, Any], text: str | None) -> None:
+        """A shared (tag) event. The projects it lists are cut to those this user may see, which takes the
+        database: that runs in this socket's own queue, so its events still leave in the order they came."""
+        listed = event["data"]["metadata"].get("project_ids")
+        if not listed and not self.busy:
+            await self.send(text_data=text or orjson.dumps(event).decode())
+            return
+
+        async def send_seen() -> None:
+            hub = self.hub
+            if hub is None or self.closing or self.user is None:
+                return
+            out = text or orjson.dumps(event).decode()
+            if listed:
+                visible = await hub.shared_visibility(event, self.user.pk)
+                metadata = {**event["data"]["metadata"], "project_ids": [p for p in listed if p in visible]}
+                out = orjson.dumps({**event, "data": {**event["data"], "metadata": metadata}}).decode()
+            if not self.closing:
+                await self.send(text_data=out)
+
+        self._background(self._exclusive(send_seen))
 
     def _has_gap(self, event: dict[str, Any]) -> bool:
         """The event's predecessor in its project is newer than what this socket delivered."""

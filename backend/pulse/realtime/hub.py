@@ -26,11 +26,14 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 
 from pulse.realtime import selectors
+from pulse.realtime.events import GLOBAL_GROUP
 
 if TYPE_CHECKING:
     from pulse.realtime.consumers import EventsConsumer
 
 logger = logging.getLogger(__name__)
+
+SHARED_VISIBILITY_SECONDS = 10.0  # a republished shared event within this reuses the answer
 
 
 def _setting(name: str, default: Any) -> Any:
@@ -49,6 +52,8 @@ class Hub:
         self.per_user: dict[int, int] = {}  # open sockets per user id in this process
         self.channel: str | None = None
         self.tasks: list[asyncio.Task[None]] = []
+        # Per shared event id: (users asked for, who of them may see which of the projects it lists).
+        self.shared: dict[int, tuple[set[int], asyncio.Future[dict[int, set[int]]]]] = {}
 
     async def start(self) -> None:
         if self.channel is None:
@@ -147,6 +152,26 @@ class Hub:
             sockets.discard(consumer)
             if not sockets:
                 del self.projects[project_id]
+
+    async def shared_visibility(self, event: dict[str, Any], user_id: int) -> set[int]:
+        """Which of the projects a shared (tag) event lists this user may see. Asked once per event for every
+        dashboard socket of this process together (a few queries, not a few per socket), kept a short while."""
+        key = int(event["id"])
+        entry = self.shared.get(key)
+        if entry is None or user_id not in entry[0]:
+            users = {c.user.pk for c in self.members.get(GLOBAL_GROUP, ()) if c.user is not None} | {user_id}
+            listed = list(event["data"]["metadata"].get("project_ids") or ())
+            answer = asyncio.ensure_future(database_sync_to_async(selectors.visible_among)(users, listed))
+            entry = (users, answer)
+            self.shared[key] = entry
+            self.loop.call_later(SHARED_VISIBILITY_SECONDS, self._forget_shared, key, entry)
+        return (await asyncio.shield(entry[1])).get(user_id, set())
+
+    def _forget_shared(self, key: int, entry: tuple[set[int], asyncio.Future[dict[int, set[int]]]]) -> None:
+        if self.shared.get(key) is entry:
+            del self.shared[key]
+        if entry[1].done() and not entry[1].cancelled():
+            entry[1].exception()  # retrieved: a failed lookup is logged by the sockets that awaited it
 
     # ------------------------------------------------------------ loops
 

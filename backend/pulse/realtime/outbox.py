@@ -25,7 +25,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from pulse.activity.models import Activity
-from pulse.realtime.events import DASHBOARD_GROUP, GLOBAL_GROUP, envelope, project_group, user_group
+from pulse.realtime.events import (
+    DASHBOARD_GROUP,
+    EVENT_TYPES,
+    USER_MESSAGE_TYPES,
+    Audience,
+    envelope,
+    group_of,
+    user_group,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +63,8 @@ def send_many(messages: list[tuple[str, dict[str, Any]]]) -> None:
 
 def send_to_user(user_id: int, event: dict[str, Any]) -> None:
     """An ephemeral message for one person's `user` stream (progress, notifications)."""
+    if event.get("type") not in USER_MESSAGE_TYPES:
+        raise ValueError(f"Unregistered user message {event.get('type')!r}: add it to USER_MESSAGE_TYPES.")
     send_group(user_group(user_id), {"type": "pulse.user_event", "event": event})
 
 
@@ -99,13 +109,14 @@ def publish_pending(project_ids: Iterable[int | None]) -> int:
             outgoing: list[tuple[str, dict[str, Any]]] = []
             for activity in rows:
                 pid = activity.project_id
-                event = envelope(activity, prev_id=previous.get(pid) if pid is not None else None)
-                if pid is None and activity.target_type == "notification":
-                    # private to its recipient
-                    recipient = user_group(activity.metadata["recipient_id"])
-                    outgoing.append((recipient, {"type": "pulse.user_event", "event": event}))
+                group = group_of(activity)
+                if group is None:
+                    logger.warning("Activity %s (%s) has no audience; not delivered", activity.pk, activity.verb)
+                elif EVENT_TYPES[activity.verb] is Audience.RECIPIENT:
+                    event = envelope(activity, prev_id=None)
+                    outgoing.append((group, {"type": "pulse.user_event", "event": event}))
                 else:
-                    group = GLOBAL_GROUP if pid is None else project_group(pid)
+                    event = envelope(activity, prev_id=previous.get(pid) if pid is not None else None)
                     # Encoded once here, so a thousand sockets do not each re-encode the same event.
                     text = orjson.dumps(event).decode()
                     outgoing.append((group, {"type": "pulse.event", "event": event, "text": text}))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from pulse.accounts.models import User
 from pulse.activity.models import Activity
 from pulse.dashboard.selectors import dashboard_counts
+from pulse.projects.selectors import visible_among as _visible_among
 from pulse.projects.selectors import visible_to
 from pulse.realtime.events import envelope
 
@@ -19,6 +20,10 @@ from pulse.realtime.events import envelope
 def can_see(user_id: int, project_id: int) -> bool:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     return user is not None and visible_to(user).filter(pk=project_id).exists()
+
+
+def visible_among(user_ids: set[int], project_ids: list[int]) -> dict[int, set[int]]:
+    return _visible_among(user_ids=user_ids, project_ids=project_ids)
 
 
 def subscription_start(user: User, project_id: int) -> int | None:

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
 from django.db import transaction
 from rest_framework.test import APIClient
 
@@ -123,7 +124,9 @@ def build_world(cast: Cast) -> World:
 
 @pytest.fixture
 def clear_cache() -> Any:
-    """Throttle counters live in the cache: start and end every throttle test from zero."""
-    cache.clear()
+    """Throttle counters and tickets live in the caches: start and end every throttle test from zero."""
+    for each in (cache, caches[settings.THROTTLE_CACHE]):
+        each.clear()
     yield
-    cache.clear()
+    for each in (cache, caches[settings.THROTTLE_CACHE]):
+        each.clear()

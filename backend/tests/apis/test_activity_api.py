@@ -6,6 +6,10 @@ from typing import Any
 
 import pytest
 
+from pulse.bulk import services as bulk_services
+from pulse.bulk.models import BulkStatus
+from pulse.projects.models import Project
+from pulsekit.versioning import make_etag
 from tests.apis.support import API, activity_url, assert_error, body_of, milestone_url, project_url
 from tests.conftest import client_for, etag_of
 from tests.factories import add_member, make_milestone, make_project, make_user
@@ -102,6 +106,40 @@ def test_global_feed_covers_visible_projects_only() -> None:
     ids = [a["id"] for a in results]
     assert ids == sorted(ids, reverse=True)
     assert_error(client_for(me).get(activity_url(theirs.pk)), 404)
+
+
+def test_a_bulk_summary_is_in_its_requesters_feed_and_nobody_elses(monkeypatch: pytest.MonkeyPatch) -> None:
+    requester, colleague, stranger = make_user("requester"), make_user("colleague"), make_user("stranger")
+    staff = make_user("staff", is_staff=True)
+    project = make_project(requester, title="Bulked")
+    add_member(project, colleague, role="manager")
+    monkeypatch.setattr(bulk_services, "enqueue", lambda *args: None)  # run here, below, not in a worker
+    version = Project.objects.get(pk=project.pk).version
+    operation, _ = bulk_services.bulk_operation_request(
+        actor=requester,
+        action="set_health_override",
+        params={"health": "at_risk", "reason": "Vendor slipped; contract value 1.2M"},
+        items=[{"id": project.pk, "etag": make_etag("project", project.pk, version)}],
+    )
+    done = bulk_services.bulk_operation_execute(operation_id=operation.pk)
+    assert done is not None and done.status == BulkStatus.SUCCEEDED
+
+    def summaries(user: Any) -> list[dict[str, Any]]:
+        results = body_of(client_for(user).get(f"{API}/activity/"))["results"]
+        return [a for a in results if a["verb"] == "bulk.completed"]
+
+    mine = summaries(requester)
+    assert [(a["target_type"], a["target_id"], a["project_id"]) for a in mine] == [
+        ("bulk_operation", operation.pk, None)
+    ]
+    assert mine[0]["metadata"]["count"] == 1 and mine[0]["actor"]["id"] == requester.pk
+    only_mine = body_of(client_for(requester).get(f"{API}/activity/", {"verb": "bulk."}))["results"]
+    assert [a["id"] for a in only_mine] == [mine[0]["id"]]
+    # The colleague sees the change to the project they share, not the requester's operation and its reason.
+    colleague_feed = body_of(client_for(colleague).get(f"{API}/activity/"))["results"]
+    assert "project.updated" in {a["verb"] for a in colleague_feed if a["project_id"] == project.pk}
+    assert summaries(colleague) == [] and summaries(stranger) == []
+    assert [a["id"] for a in summaries(staff)] == [mine[0]["id"]], "staff see every activity"
 
 
 def test_transition_activity_changes() -> None:

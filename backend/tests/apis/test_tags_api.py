@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from pulse.activity.models import Activity
-from tests.apis.support import API, assert_error, body_of, project_url, state, tag_url
+from tests.apis.support import API, activity_url, assert_error, body_of, project_url, state, tag_url
 from tests.conftest import client_for, etag_of
 from tests.factories import make_project, make_tag, make_user
 
@@ -152,3 +154,90 @@ def test_only_creator_or_staff_may_change_a_tag() -> None:
         ).status_code
         == 200
     )
+
+
+def test_what_a_shared_tag_tells_each_person_is_limited_to_the_projects_they_may_see() -> None:
+    me, stranger, staff = make_user("me"), make_user("stranger"), make_user("staff", is_staff=True)
+    tag = make_tag(stranger, "confidential")
+    mine = make_project(me, title="Mine", tag_ids=[tag.pk])
+    theirs = make_project(stranger, title="Theirs", tag_ids=[tag.pk])
+    also_theirs = make_project(stranger, title="Also theirs", tag_ids=[tag.pk])
+    turl = tag_url(tag.pk)
+
+    def counts(user: Any) -> tuple[int, int]:
+        client = client_for(user)
+        listed = next(t for t in body_of(client.get(TAGS))["results"] if t["id"] == tag.pk)
+        return listed["project_count"], body_of(client.get(turl))["project_count"]
+
+    assert counts(me) == (1, 1)
+    assert counts(stranger) == (2, 2)
+    assert counts(staff) == (3, 3)
+    assert counts(make_user("nobody")) == (0, 0)
+
+    owner = client_for(stranger)
+    assert owner.patch(turl, {"name": "renamed"}, format="json", HTTP_IF_MATCH=etag_of(owner, turl)).status_code == 200
+    assert owner.delete(turl, HTTP_IF_MATCH=etag_of(owner, turl)).status_code == 204
+
+    def tag_rows(user: Any) -> dict[str, list[int]]:
+        client = client_for(user)
+        feed = body_of(client.get(f"{API}/activity/", {"verb": "tag."}))["results"]
+        recent = body_of(client.get(f"{API}/dashboard/"))["recent_activity"]
+        changes = ("tag.updated", "tag.deleted")
+        from_feed = {a["verb"]: sorted(a["metadata"]["project_ids"]) for a in feed if a["verb"] in changes}
+        from_dashboard = {a["verb"]: sorted(a["metadata"]["project_ids"]) for a in recent if a["verb"] in changes}
+        assert from_dashboard == from_feed
+        return from_feed
+
+    everything = sorted([mine.pk, theirs.pk, also_theirs.pk])
+    assert tag_rows(me) == {"tag.updated": [mine.pk], "tag.deleted": [mine.pk]}
+    theirs_only = sorted([theirs.pk, also_theirs.pk])
+    assert tag_rows(stranger) == {"tag.updated": theirs_only, "tag.deleted": theirs_only}
+    assert tag_rows(make_user("nobody")) == {"tag.updated": [], "tag.deleted": []}
+    assert tag_rows(staff) == {"tag.updated": everything, "tag.deleted": everything}
+    stored = Activity.objects.get(verb="tag.deleted", target_id=tag.pk)
+    assert sorted(stored.metadata["project_ids"]) == everything, "the audit log itself keeps every id"
+
+
+def test_renaming_or_deleting_a_tag_is_a_change_of_each_tagged_project_with_its_own_activity() -> None:
+    user = make_user("tagger")
+    tag = make_tag(user, "ops")
+    other_tag = make_tag(user, "infra")
+    tagged = [make_project(user, title=f"Tagged {n}", tag_ids=[tag.pk, other_tag.pk]) for n in range(2)]
+    untagged = make_project(user, title="Untagged", tag_ids=[other_tag.pk])
+    client = client_for(user)
+    turl = tag_url(tag.pk)
+
+    def project_changes(project_id: int) -> tuple[str, dict[str, Any], int, dict[str, Any]]:
+        latest = body_of(client.get(activity_url(project_id)))["results"][0]
+        current = client.get(project_url(project_id))
+        assert current["ETag"] == f'"project-{project_id}-v{latest["version"]}"', "the activity names the new version"
+        return latest["verb"], latest["changes"], latest["version"], latest["metadata"]
+
+    versions = {p.pk: body_of(client.get(project_url(p.pk)))["version"] for p in [*tagged, untagged]}
+    untouched = body_of(client.get(activity_url(untagged.pk)))["results"][0]["id"]
+    assert (
+        client.patch(turl, {"name": "operations"}, format="json", HTTP_IF_MATCH=etag_of(client, turl)).status_code
+        == 200
+    )
+    for p in tagged:
+        verb, changes, version, metadata = project_changes(p.pk)
+        assert (verb, changes, version) == (
+            "project.updated",
+            {"tags": [["infra", "ops"], ["infra", "operations"]]},
+            versions[p.pk] + 1,
+        )
+        assert metadata == {"title": p.title, "tag_id": tag.pk, "cause": "tag.updated"}
+
+    colour = client.patch(turl, {"colour": "#112233"}, format="json", HTTP_IF_MATCH=etag_of(client, turl))
+    assert colour.status_code == 200
+    assert client.delete(turl, HTTP_IF_MATCH=etag_of(client, turl)).status_code == 204
+    for p in tagged:
+        verb, changes, version, metadata = project_changes(p.pk)
+        assert (verb, changes, version) == (
+            "project.updated",
+            {"tags": [["infra", "operations"], ["infra"]]},
+            versions[p.pk] + 2,
+        )
+        assert metadata["cause"] == "tag.deleted"
+    assert body_of(client.get(activity_url(untagged.pk)))["results"][0]["id"] == untouched
+    assert body_of(client.get(project_url(untagged.pk)))["version"] == versions[untagged.pk]

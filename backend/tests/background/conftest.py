@@ -250,9 +250,16 @@ class Workers:
 
 
 def _point_app_at(app: Any, url: str) -> None:
-    """Send this process's tasks to ``url``: drop the cached connection and producer pools."""
-    if app._pool is not None:
-        app._pool.force_close_all()
+    """Send this process's tasks to ``url``: drop the cached connection and producer pools.
+
+    ``app.pool`` is kombu's process-wide pool for the broker URL, and kombu keeps producer pools built on
+    it: closing only the connection pool would leave a cached producer pool on a closed pool, so a task
+    sent to the old URL after these tests (e.g. an on-commit ``.delay``) would fail. Reset kombu's
+    registries instead, so every pool is built afresh for whichever URL is next.
+    """
+    from kombu import pools
+
+    pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
     app.conf.broker_url = url

@@ -88,10 +88,10 @@ def test_ten_thousand_projects_in_one_operation(worker: Worker, api: Any) -> Non
         wait_until(
             lambda: (
                 any(e.get("id") == sample.pk for e in stream.events(project_group(last)))
-                and any(e.get("id") == summary.pk for e in stream.events(GLOBAL_GROUP))
+                and any(e.get("id") == summary.pk for e in stream.events(user_group(requester.pk)))
             ),
             10,
-            what="project and global events received",
+            what="project events and the summary on the requester's stream received",
         )
         wait_until(
             lambda: any(e.get("phase") == "succeeded" for e in stream.events(user_group(requester.pk))),
@@ -106,8 +106,9 @@ def test_ten_thousand_projects_in_one_operation(worker: Worker, api: Any) -> Non
         if e.get("project_id") == last and e.get("data", {}).get("metadata", {}).get("bulk_operation_id") == op.pk
     ]
     assert [(e["id"], e["type"], e["version"]) for e in mine] == [(sample.pk, "project.transitioned", 2)]
-    completed = [e for e in stream.events(GLOBAL_GROUP) if e.get("id") == summary.pk]
+    completed = [e for e in stream.events(user_group(requester.pk)) if e.get("id") == summary.pk]
     assert [e["type"] for e in completed] == ["bulk.completed"]
+    assert not [e for e in stream.events(GLOBAL_GROUP) if e.get("id") == summary.pk], "the summary is private"
     assert completed[0]["data"]["metadata"]["count"] == 10_000
     progress = [
         e

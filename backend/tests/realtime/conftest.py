@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
+from config.settings.caches import cache_settings
 from pulse.accounts.models import User
 from pulse.projects.models import Project, Role, TeamMember
 from tests.factories import add_member, make_project, make_user
@@ -58,14 +59,7 @@ SERVER_SETTINGS = {
 def redis_settings(url: str) -> dict[str, Any]:
     """CACHES and CHANNEL_LAYERS as config/django/base.py builds them for ``REDIS_URL=url``."""
     return {
-        "CACHES": {
-            "default": {
-                "BACKEND": "django_redis.cache.RedisCache",
-                "LOCATION": url,
-                "KEY_PREFIX": "pulse",
-                "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
-            }
-        },
+        "CACHES": cache_settings(url),
         "CHANNEL_LAYERS": {
             "default": {
                 "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",

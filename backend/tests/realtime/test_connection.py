@@ -10,6 +10,12 @@ import pytest
 from django.core.cache import cache
 from websockets.exceptions import ConnectionClosed
 
+from pulse.realtime.events import (
+    CONTROL_MESSAGE_TYPES,
+    DASHBOARD_MESSAGE_TYPES,
+    EVENT_TYPES,
+    USER_MESSAGE_TYPES,
+)
 from pulse.realtime.tickets import _PREFIX as TICKET_PREFIX
 from tests.realtime.conftest import Team
 from tests.realtime.support import SCHEMA, VALIDATOR, Server, Socket, rejected_handshake_status
@@ -49,6 +55,18 @@ def test_the_schema_is_valid_and_discriminates_events_from_control_messages() ->
     progress = {"type": "bulk.progress", "operation_id": 4, "phase": "checking", "processed": 500, "total": 900}
     assert VALIDATOR.is_valid({**progress, "ts": "2026-01-02T03:04:05+00:00"})
     assert not VALIDATOR.is_valid({**progress, "ts": "yesterday"})
+
+
+def test_the_schema_names_exactly_the_registered_event_types() -> None:
+    """Every verb the server can record (the registry delivery follows) is a valid event type, and no other."""
+    assert set(SCHEMA["$defs"]["verb"]["enum"]) == set(EVENT_TYPES)
+    messages = [SCHEMA["$defs"][ref["$ref"].rsplit("/", 1)[1]] for ref in SCHEMA["oneOf"]]
+    other_types = {m["properties"]["type"]["const"] for m in messages if "const" in m["properties"]["type"]}
+    assert other_types == USER_MESSAGE_TYPES | DASHBOARD_MESSAGE_TYPES | CONTROL_MESSAGE_TYPES, (
+        "a new kind of server message must be registered in pulse.realtime.events (and so covered by "
+        "tests/realtime/test_confidentiality.py)"
+    )
+    assert len(messages) == len(other_types) + 1, "one schema for events, one per other message type"
 
 
 def test_a_ticket_opens_one_socket_once(team: Team, sessions: Any, server_a: Server) -> None:

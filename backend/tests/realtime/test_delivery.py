@@ -344,3 +344,50 @@ def test_event_timestamps_are_the_commit_time_in_utc(team: Team, sessions: Any, 
     event = sock.event()
     assert event["ts"].endswith("Z")
     assert abs(parse_ts(event["ts"]) - timezone.now()) < datetime.timedelta(seconds=5)
+
+
+def test_a_tag_rename_or_delete_tells_each_tagged_projects_subscribers_its_new_version(
+    team: Team, sessions: Any, server_a: Server, server_b: Server
+) -> None:
+    """A client holding a project's ETag learns from the project's own stream that it changed (so its next
+    write carries the new ETag) instead of meeting a 412 nothing announced."""
+    owner = sessions(server_a, team.owner)
+    tag = owner.http.post("/tags/", json={"name": "lunar"}).json()
+    owner.update_project(team.pid, tag_ids=[tag["id"]])
+    held = owner.etag(f"/projects/{team.pid}/")
+    watchers = [sessions(server_b, team.member).socket(), owner.socket()]
+    for sock in watchers:
+        sock.subscribe(f"project:{team.pid}")
+    watchers[1].subscribe(f"project:{team.other.pk}")  # the owner's other project, not tagged: nothing
+    last = latest_id(team.pid)
+
+    tag_path = f"/tags/{tag['id']}/"
+    renamed = owner.http.patch(tag_path, json={"name": "selene"}, headers={"If-Match": owner.etag(tag_path)})
+    assert renamed.status_code == 200, renamed.text
+    for sock in watchers:
+        event = sock.event()
+        assert (event["type"], event["project_id"], event["data"]["changes"], event["data"]["prev_id"]) == (
+            "project.updated",
+            team.pid,
+            {"tags": [["lunar"], ["selene"]]},
+            last,
+        )
+        sock.assert_quiet(0.5)
+    told = make_etag("project", team.pid, event["version"])
+    assert told != held and told == owner.etag(f"/projects/{team.pid}/"), "the event carries the new version"
+
+    stale = owner.http.patch(f"/projects/{team.pid}/", json={"description": "old etag"}, headers={"If-Match": held})
+    assert stale.status_code == 412, "the held ETag is stale, but the client was told so"
+    fresh = owner.http.patch(f"/projects/{team.pid}/", json={"description": "told"}, headers={"If-Match": told})
+    assert fresh.status_code == 200, fresh.text
+    updated = [sock.event() for sock in watchers]
+    assert {e["version"] for e in updated} == {fresh.json()["version"]}
+
+    deleted = owner.http.delete(tag_path, headers={"If-Match": owner.etag(tag_path)})
+    assert deleted.status_code == 204, deleted.text
+    for sock in watchers:
+        event = sock.event()
+        assert (event["type"], event["data"]["changes"]) == ("project.updated", {"tags": [["selene"], []]})
+        assert event["version"] == fresh.json()["version"] + 1
+        sock.assert_quiet(0.5)
+    assert make_etag("project", team.pid, event["version"]) == owner.etag(f"/projects/{team.pid}/")

@@ -1,6 +1,9 @@
 import datetime
+import threading
+import time
 
 import pytest
+from django.db import connection, transaction
 
 from pulse.activity.models import Activity
 from pulse.projects import services
@@ -154,3 +157,40 @@ def test_tag_unique_case_insensitive_and_only_creator_or_staff_edits():
     services.tag_delete(tag_id=tag.pk, expected_version=tag.version, actor=owner)
     assert not Tag.objects.filter(pk=tag.pk).exists()
     assert make_tag(other, "alpha").pk != tag.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_tag_rename_and_a_write_tagging_projects_under_their_locks_do_not_deadlock():
+    """The writer (as a bulk add_tags does) holds its projects' locks and then references the tag; the rename
+    holds the tag and then wants the tagged projects. The rename's tag lock must not block the reference."""
+    owner = make_user("owner")
+    tag = make_tag(owner, "shared")
+    tagged = make_project(owner, title="Already tagged", tag_ids=[tag.pk])
+    untagged = make_project(owner, title="Being tagged")
+    writer_has_locks, failures = threading.Event(), []
+
+    def writer():
+        try:
+            with transaction.atomic():
+                list(Project.objects.select_for_update().filter(pk__in=[tagged.pk, untagged.pk]).order_by("pk"))
+                writer_has_locks.set()
+                time.sleep(0.5)  # the rename now holds the tag and waits for ``tagged``
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "INSERT INTO projects_project_tags (project_id, tag_id) VALUES (%s, %s)", [untagged.pk, tag.pk]
+                    )
+        except Exception as error:
+            failures.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert writer_has_locks.wait(5)
+    try:
+        services.tag_update(tag_id=tag.pk, expected_version=fresh(tag).version, actor=owner, data={"name": "renamed"})
+    except Exception as error:
+        failures.append(error)
+    thread.join(10)
+    assert not failures, failures
+    assert fresh(tag).name == "renamed"

@@ -10,18 +10,25 @@ any other login traffic.
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 import httpx
 import pytest
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 
-from pulse.accounts.auth import account_ident
+from pulse.accounts.auth import login_ident
 from tests.factories import PASSWORD, make_user
 from tests.system.conftest import LiveServer, server_errors
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 
 RATE = 5
+
+
+def _counters() -> Any:
+    """The cache the servers count attempts in (the throttle alias, shared through Redis)."""
+    return caches[settings.THROTTLE_CACHE]
 
 
 def _address() -> str:
@@ -33,7 +40,7 @@ def _ip_key(address: str) -> str:
 
 
 def _user_key(username: str) -> str:
-    return f"throttle_login_user_{account_ident(username)}"
+    return f"throttle_login_user_{login_ident(username)}"
 
 
 def _login(server: LiveServer, *, username: str, address: str) -> httpx.Response:
@@ -66,7 +73,7 @@ def test_sixth_login_attempt_is_throttled_across_processes(servers: list[LiveSer
         for i in range(RATE + 2)
     ]
     addresses = [address if counter == "address" else _address() for _ in attempts]
-    cache.delete_many([_ip_key(a) for a in addresses] + [_user_key(name) for _, name in attempts])
+    _counters().delete_many([_ip_key(a) for a in addresses] + [_user_key(name) for _, name in attempts])
     marks = [server.log_mark() for server in servers]
 
     for attempt, ((server, username), client_address) in enumerate(zip(attempts, addresses, strict=True), start=1):
@@ -82,17 +89,17 @@ def test_sixth_login_attempt_is_throttled_across_processes(servers: list[LiveSer
 
     # The counts live in the shared cache: both processes added to the same history.
     if counter == "address":
-        assert len(cache.get(_ip_key(address)) or []) == RATE
+        assert len(_counters().get(_ip_key(address)) or []) == RATE
     else:
-        assert len(cache.get(_user_key(user.username)) or []) == RATE
-        assert all(len(cache.get(_ip_key(a)) or []) <= 1 for a in addresses)
+        assert len(_counters().get(_user_key(user.username)) or []) == RATE
+        assert all(len(_counters().get(_ip_key(a)) or []) <= 1 for a in addresses)
 
 
 def test_throttle_does_not_block_other_accounts_and_addresses(servers: list[LiveServer]) -> None:
     """After one address/account pair is throttled, a fresh address with a real password still logs in."""
     user = make_user("unthrottled")
     blocked_address, fresh_address = _address(), _address()
-    cache.delete_many([_ip_key(blocked_address), _ip_key(fresh_address), _user_key(user.username)])
+    _counters().delete_many([_ip_key(blocked_address), _ip_key(fresh_address), _user_key(user.username)])
     for i in range(RATE + 1):
         _login(servers[i % 2], username=f"nobody-{secrets.token_hex(4)}", address=blocked_address)
     _assert_throttled(_login(servers[0], username=user.username, address=blocked_address), RATE + 2)

@@ -108,8 +108,8 @@ def test_schema_documents_conditional_and_error_statuses(schema: dict[str, Any])
                 problems.append(f"{label}: does not declare a required If-Match request header")
         if method == "post" and (TRANSITION.search(path) or path.endswith("/restore/")):
             need(label, responses, 409, why="a transition / restore that does not apply is a conflict")
-        if (method, path) == ("post", f"{API}/auth/token/"):
-            need(label, responses, 429, why="login is throttled")
+        if (method, path) in {("post", f"{API}/auth/token/"), ("post", f"{API}/auth/ws-ticket/")}:
+            need(label, responses, 429, why="login and ticket issuance are throttled")
         for code, response in responses.items():
             if code.startswith(("4", "5")):
                 ref = response.get("content", {}).get("application/json", {}).get("schema", {}).get("$ref", "")

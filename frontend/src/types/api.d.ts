@@ -96,7 +96,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description A one-time ticket, valid 30 s on any server process, to open the websocket at /ws/?ticket=… */
+        /** @description A one-time ticket, valid 30 s on any server process, to open the websocket at /ws/?ticket=… Throttled per account and per client address. */
         post: operations["auth_ws_ticket"];
         delete?: never;
         options?: never;
@@ -1430,6 +1430,15 @@ export interface operations {
             };
             /** @description Missing, invalid or expired access token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header's seconds. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

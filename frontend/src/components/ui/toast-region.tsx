@@ -6,7 +6,7 @@ import { useToastStore, type Toast } from '@/stores/toast-store';
 function ToastItem({ toast }: { toast: Toast }) {
   const dismiss = useToastStore((s) => s.dismiss);
   useEffect(() => {
-    const t = setTimeout(() => dismiss(toast.id), toast.durationMs);
+    const t = setTimeout(() => dismiss(toast.id, 'timeout'), toast.durationMs);
     return () => clearTimeout(t);
   }, [toast.id, toast.durationMs, dismiss]);
   return (
@@ -23,7 +23,7 @@ function ToastItem({ toast }: { toast: Toast }) {
           className="font-medium text-accent hover:underline"
           onClick={() => {
             toast.action?.onAction();
-            dismiss(toast.id);
+            dismiss(toast.id, 'action');
           }}
         >
           {toast.action.label}

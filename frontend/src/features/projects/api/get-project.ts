@@ -1,4 +1,4 @@
-import { queryOptions, useQuery } from '@tanstack/react-query';
+import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 
 import { api, unwrap } from '@/lib/api-client';
 import type { Activity, Member, Milestone, Paginated, Project } from '@/types/models';
@@ -31,17 +31,29 @@ export const membersQueryOptions = (id: number) =>
       >,
   });
 
+export const ACTIVITY_PAGE_SIZE = 30;
+
+export type ActivityPage = { next: string | null; results: Activity[] };
+
+/** The opaque cursor inside a `next` link (the API answers with the whole URL). */
+export const cursorOf = (next: string | null | undefined): string | null =>
+  next ? new URL(next, 'http://pulse.invalid').searchParams.get('cursor') : null;
+
+/** Newest first, a page at a time over the API's cursor pagination ("Load more"). */
 export const projectActivityQueryOptions = (id: number) =>
-  queryOptions({
+  infiniteQueryOptions({
     queryKey: projectKeys.activity(id),
-    queryFn: () =>
-      unwrap(api.GET('/api/v1/projects/{project_id}/activity/', { params: { path: { project_id: id }, query: { page_size: 30 } } })) as Promise<{
-        next: string | null;
-        results: Activity[];
-      }>,
+    queryFn: ({ pageParam }) =>
+      unwrap(
+        api.GET('/api/v1/projects/{project_id}/activity/', {
+          params: { path: { project_id: id }, query: { page_size: ACTIVITY_PAGE_SIZE, ...(pageParam ? { cursor: pageParam } : {}) } },
+        }),
+      ).then((page) => ({ next: page.next ?? null, results: page.results })) as Promise<ActivityPage>,
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => cursorOf(last.next),
   });
 
 export const useProject = (id: number) => useQuery(projectQueryOptions(id));
 export const useMilestones = (id: number) => useQuery(milestonesQueryOptions(id));
 export const useMembers = (id: number) => useQuery(membersQueryOptions(id));
-export const useProjectActivity = (id: number) => useQuery(projectActivityQueryOptions(id));
+export const useProjectActivity = (id: number) => useInfiniteQuery(projectActivityQueryOptions(id));

@@ -11,6 +11,8 @@ export type ProjectListParams = {
   due_before?: string;
   due_after?: string;
   overdue?: boolean;
+  progress_min?: number;
+  progress_max?: number;
   q?: string;
   ordering?: string;
   page?: number;
@@ -29,4 +31,6 @@ export const projectKeys = {
   trash: () => [...projectKeys.all, 'trash'] as const,
   tags: () => ['tags'] as const,
   users: (q: string) => ['users', q] as const,
+  /** A person named by id in the URL (owner/member filter), found through the projects they are on. */
+  person: (id: number) => [...projectKeys.all, 'person', id] as const,
 };

@@ -11,6 +11,9 @@ import { useUiStore } from '@/stores/ui-store';
 
 import { useProjects } from '../api/get-projects';
 import { HEALTHS, PAGE_SIZES, STATUSES, useProjectFilters } from '../hooks/use-project-filters';
+import { ActiveFilters } from './list/active-filters';
+import { filterChips } from './list/filter-chips';
+import { ProgressFilter } from './list/progress-filter';
 import { ProjectTable } from './list/project-table';
 
 function ToggleChip({ pressed, onClick, children }: { pressed: boolean; onClick: () => void; children: React.ReactNode }) {
@@ -76,15 +79,11 @@ export function ProjectsPage() {
   const page = params.page ?? 1;
   const count = query.data?.count ?? 0;
   const pages = Math.max(1, Math.ceil(count / pageSize));
+  const chips = filterChips(params, { tag: () => undefined });
   return (
     <div className="flex flex-col gap-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
-        <div>
-          <h1 className="text-lg font-semibold">Projects</h1>
-          <p className="text-xs text-fg-muted" aria-live="polite">
-            {query.data ? `${formatNumber(count)} ${count === 1 ? 'project' : 'projects'}` : '\u00a0'}
-          </p>
-        </div>
+        <h1 className="text-lg font-semibold">Projects</h1>
         <div className="flex items-center gap-2">
           <div role="group" aria-label="View" className="flex rounded-md border border-line p-0.5">
             {(['table', 'cards'] as const).map((v) => (
@@ -125,13 +124,12 @@ export function ProjectsPage() {
           <ToggleChip pressed={params.overdue ?? false} onClick={() => update({ overdue: params.overdue ? undefined : true })}>
             Overdue
           </ToggleChip>
-          {filtered && (
-            <Button size="sm" variant="ghost" onClick={clear}>
-              Clear filters
-            </Button>
-          )}
+        </div>
+        <div className="flex flex-wrap items-end gap-3">
+          <ProgressFilter min={params.progress_min} max={params.progress_max} onChange={(range) => update(range)} />
         </div>
       </section>
+      <ActiveFilters chips={chips} count={query.data?.count} onRemove={(patch) => update(patch)} onClearAll={clear} />
       {query.isPending ? (
         <LoadingRows rows={8} label="Loading projects" />
       ) : query.isError ? (

@@ -1,0 +1,37 @@
+// Test helper: the detail page at /projects/:projectId with the toast region, and a stub list page.
+import { useParams } from 'react-router';
+
+import { ToastRegion } from '@/components/ui/toast-region';
+import { useToastStore } from '@/stores/toast-store';
+import { renderWithProviders } from '@/testing/render';
+
+import { ProjectDetailPage } from '../project-detail-page';
+
+function DetailRoute() {
+  const { projectId } = useParams();
+  return (
+    <>
+      <ProjectDetailPage key={projectId} projectId={Number(projectId)} />
+      <ToastRegion />
+    </>
+  );
+}
+
+export function renderDetail(id = 1) {
+  useToastStore.setState({ toasts: [] });
+  return renderWithProviders(<DetailRoute />, {
+    path: `/projects/${id}`,
+    routePath: '/projects/:projectId',
+    extraRoutes: [
+      {
+        path: '/projects',
+        element: (
+          <>
+            <h1>All projects</h1>
+            <ToastRegion />
+          </>
+        ),
+      },
+    ],
+  });
+}
