@@ -153,7 +153,8 @@ def main() -> int:
     if args.watch_stdin:
 
         def watch() -> None:
-            while sys.stdin.buffer.read(4096):
+            # os.read, not sys.stdin: a daemon thread blocked in the buffered reader holds its lock at exit.
+            while os.read(sys.stdin.fileno(), 4096):
                 pass
             stop.set()
 

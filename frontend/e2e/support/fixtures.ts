@@ -2,8 +2,10 @@
  * The `test` every spec imports. On top of Playwright's:
  * - `baseURL` is the stack global-setup started;
  * - `guard` (automatic) fails the test on console.error, an uncaught page error, a request that
- *   fails, or an HTTP response of 400 or more, unless the test declared it expected with
- *   `guard.allow(/pattern/)`; pages a test opens itself are watched with `guard.watch(page)`;
+ *   fails, or an HTTP response of 400 or more, unless the test declared it expected:
+ *   `guard.allowHttp(404, /url/)` for a response (and the console line Chromium logs for it),
+ *   `guard.allow(/text/)` for other console errors; pages a test opens itself are watched with
+ *   `guard.watch(page)`;
  * - `api` calls the REST API as the test's signed-in user (for setting things up through the API);
  * - `shot(page, name)` saves a full-page screenshot under e2e/artifacts/screens/.
  */
@@ -16,7 +18,11 @@ import { screenshotPath } from './paths';
 
 export { expect };
 
-export type Guard = { allow: (pattern: RegExp) => void; watch: (page: Page) => void };
+export type Guard = {
+  allow: (pattern: RegExp) => void;
+  allowHttp: (status: number, url: RegExp) => void;
+  watch: (page: Page) => void;
+};
 
 type Fixtures = {
   guard: Guard;
@@ -47,11 +53,16 @@ export const test = base.extend<Fixtures>({
     async ({ page }, use) => {
       const problems: string[] = [];
       const allowed: RegExp[] = [];
+      const allowedHttp: { status: number; url: RegExp }[] = [];
       const expected = (text: string) => allowed.some((pattern) => pattern.test(text));
+      const expectedHttp = (status: number, url: string) => allowedHttp.some((a) => a.status === status && a.url.test(url));
       const watch = (p: Page) => {
         p.on('console', (message) => {
           if (message.type() !== 'error') return;
-          const text = `${message.text()} ${message.location().url}`;
+          const url = message.location().url;
+          const status = /status of (\d{3})/.exec(message.text());
+          if (status && expectedHttp(Number(status[1]), url)) return;
+          const text = `${message.text()} ${url}`;
           if (!expected(text)) problems.push(`console.error: ${text}`);
         });
         p.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
@@ -63,13 +74,16 @@ export const test = base.extend<Fixtures>({
           if (!expected(text)) problems.push(`request failed: ${text}`);
         });
         p.on('response', (response) => {
-          if (response.status() < 400) return;
-          const text = `${response.status()} ${response.request().method()} ${response.url()}`;
-          if (!expected(text)) problems.push(`HTTP ${text}`);
+          if (response.status() < 400 || expectedHttp(response.status(), response.url())) return;
+          problems.push(`HTTP ${response.status()} ${response.request().method()} ${response.url()}`);
         });
       };
       watch(page);
-      await use({ allow: (pattern) => allowed.push(pattern), watch });
+      await use({
+        allow: (pattern) => allowed.push(pattern),
+        allowHttp: (status, url) => allowedHttp.push({ status, url }),
+        watch,
+      });
       expect(problems, 'console errors, page errors or failed requests').toEqual([]);
     },
     { auto: true },
