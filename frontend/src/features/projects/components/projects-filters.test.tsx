@@ -4,6 +4,7 @@ import { http, HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 
 import { makeProject, signIn } from '@/testing/fixtures';
+import type { Tag } from '@/types/models';
 import { server } from '@/testing/mocks/server';
 import { renderWithProviders } from '@/testing/render';
 
@@ -22,6 +23,23 @@ function serveProjects(results = [makeProject({ id: 1, title: 'Checkout redesign
 }
 
 const lastSent = (urls: URL[]) => urls.at(-1)?.searchParams;
+
+const TAGS: Tag[] = [
+  { id: 3, name: 'backend', colour: '#2563eb', project_count: 4, version: 1, etag: '"tag-3-v1"', created_at: '2026-01-01T00:00:00Z' },
+  { id: 7, name: 'design', colour: '#db2777', project_count: 1, version: 1, etag: '"tag-7-v1"', created_at: '2026-01-01T00:00:00Z' },
+  { id: 9, name: 'mobile', colour: '#16a34a', project_count: 2, version: 1, etag: '"tag-9-v1"', created_at: '2026-01-01T00:00:00Z' },
+];
+
+function serveTags(tags = TAGS) {
+  const calls: URL[] = [];
+  server.use(
+    http.get('/api/v1/tags/', ({ request }) => {
+      calls.push(new URL(request.url));
+      return HttpResponse.json({ count: tags.length, next: null, previous: null, results: tags });
+    }),
+  );
+  return calls;
+}
 const activeFilters = () => screen.getByRole('region', { name: 'Active filters' });
 
 describe('Project list filters', () => {
@@ -110,5 +128,104 @@ describe('Project list filters', () => {
     await router.navigate(1);
     await vi.waitFor(() => expect(screen.getByLabelText('Progress from')).toHaveValue(25));
     expect(within(activeFilters()).getByText('Progress: at least 25%')).toBeInTheDocument();
+  });
+
+  it('sends the tags of the URL once they are known, dropping ids no tag has', async () => {
+    signIn();
+    const tagCalls = serveTags();
+    const urls = serveProjects();
+    renderWithProviders(<ProjectsPage />, { path: '/projects?tag=3&tag=999&tag=7' });
+    await screen.findByTestId('projects-table');
+    expect(tagCalls).toHaveLength(1);
+    expect(urls.map((u) => u.searchParams.getAll('tag'))).toEqual([['3', '7']]);
+    const bar = activeFilters();
+    expect(within(bar).getByText('Tag: backend')).toBeInTheDocument();
+    expect(within(bar).getByText('Tag: design')).toBeInTheDocument();
+    expect(within(bar).queryByText(/999/)).not.toBeInTheDocument();
+    const chosen = screen.getByRole('list', { name: 'Chosen tags' });
+    expect(within(chosen).getAllByRole('listitem').map((li) => li.textContent?.replace('×', ''))).toEqual(['backend', 'design']);
+  });
+
+  it('picks and removes tags with the keyboard; the URL repeats tag', async () => {
+    signIn();
+    serveTags();
+    const urls = serveProjects();
+    const { router } = renderWithProviders(<ProjectsPage />, { path: '/projects' });
+    await screen.findByTestId('projects-table');
+    const box = screen.getByRole('combobox', { name: 'Tags' });
+    await userEvent.click(box);
+    const list = await screen.findByRole('listbox', { name: 'Tags' });
+    expect(within(list).getAllByRole('option').map((o) => o.textContent)).toEqual(['✓backend4 projects', '✓design1 project', '✓mobile2 projects']);
+    await userEvent.keyboard('{ArrowDown}{Enter}');
+    expect(router.state.location.search).toBe('?tag=7');
+    expect(within(list).getByRole('option', { name: /design/ })).toHaveAttribute('aria-selected', 'true');
+    await userEvent.type(box, 'mob{Enter}');
+    expect(router.state.location.search).toBe('?tag=7&tag=9');
+    await vi.waitFor(() => expect(lastSent(urls)?.getAll('tag')).toEqual(['7', '9']));
+    expect(box).toHaveFocus();
+    await userEvent.keyboard('{Escape}');
+    expect(box).toHaveAttribute('aria-expanded', 'false');
+    await userEvent.keyboard('{Backspace}');
+    expect(router.state.location.search).toBe('?tag=7');
+    await userEvent.keyboard('{ArrowLeft}');
+    expect(screen.getByRole('button', { name: 'Remove tag design' })).toHaveFocus();
+    await userEvent.keyboard('{Delete}');
+    expect(router.state.location.search).toBe('');
+    expect(box).toHaveFocus();
+    expect(screen.queryByRole('list', { name: 'Chosen tags' })).not.toBeInTheDocument();
+  });
+
+  it('says when no tag matches, and when tags cannot be loaded', async () => {
+    signIn();
+    serveProjects();
+    server.use(http.get('/api/v1/tags/', () => HttpResponse.json({ error: { code: 'server_error', message: 'Tags are unavailable.', details: {} } }, { status: 503 })));
+    const first = renderWithProviders(<ProjectsPage />, { path: '/projects' });
+    await screen.findByTestId('projects-table');
+    await userEvent.click(screen.getByRole('combobox', { name: 'Tags' }));
+    expect(await screen.findByText(/Could not load tags: Tags are unavailable\./)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Try again' })).toBeInTheDocument();
+    first.unmount();
+    serveTags();
+    renderWithProviders(<ProjectsPage />, { path: '/projects' });
+    await screen.findByTestId('projects-table');
+    await userEvent.type(screen.getByRole('combobox', { name: 'Tags' }), 'zzz');
+    expect(await screen.findByText('No tag matches “zzz”.')).toBeInTheDocument();
+    expect(screen.getByRole('combobox', { name: 'Tags' })).toHaveAttribute('aria-expanded', 'false');
+  });
+
+  it('filters by a due range and overdue, and drops a day that does not exist', async () => {
+    signIn();
+    const urls = serveProjects();
+    const { router } = renderWithProviders(<ProjectsPage />, { path: '/projects?due_before=2027-02-30' });
+    await screen.findByTestId('projects-table');
+    expect(lastSent(urls)?.has('due_before')).toBe(false);
+    expect(screen.getByLabelText('Due by')).toHaveValue('');
+    await userEvent.type(screen.getByLabelText('Due from'), '2026-12-01');
+    await userEvent.type(screen.getByLabelText('Due by'), '2027-01-31');
+    await userEvent.click(screen.getByRole('button', { name: 'Overdue' }));
+    expect(router.state.location.search).toBe('?due_after=2026-12-01&due_before=2027-01-31&overdue=true');
+    await vi.waitFor(() => expect(lastSent(urls)?.get('overdue')).toBe('true'));
+    expect(lastSent(urls)?.get('due_after')).toBe('2026-12-01');
+    expect(lastSent(urls)?.get('due_before')).toBe('2027-01-31');
+    expect(screen.getByLabelText('Due from')).toHaveAttribute('max', '2027-01-31');
+    const bar = activeFilters();
+    expect(within(bar).getByText('Due from Dec 1, 2026')).toBeInTheDocument();
+    expect(within(bar).getByText('Due by Jan 31, 2027')).toBeInTheDocument();
+    await userEvent.click(within(bar).getByRole('button', { name: 'Remove filter Due from Dec 1, 2026' }));
+    expect(screen.getByLabelText('Due from')).toHaveValue('');
+    expect(router.state.location.search).toBe('?due_before=2027-01-31&overdue=true');
+  });
+
+  it('keeps focus in the search box while the typed search lands in the URL', async () => {
+    signIn();
+    const urls = serveProjects();
+    const { router } = renderWithProviders(<ProjectsPage />, { path: '/projects' });
+    await screen.findByTestId('projects-table');
+    const box = screen.getByRole('searchbox', { name: 'Search projects' });
+    await userEvent.type(box, 'checkout');
+    await vi.waitFor(() => expect(router.state.location.search).toBe('?q=checkout'));
+    await vi.waitFor(() => expect(lastSent(urls)?.get('q')).toBe('checkout'));
+    expect(box).toHaveFocus();
+    expect(box).toHaveValue('checkout');
   });
 });
