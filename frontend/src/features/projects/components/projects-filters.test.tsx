@@ -228,4 +228,138 @@ describe('Project list filters', () => {
     expect(box).toHaveFocus();
     expect(box).toHaveValue('checkout');
   });
+
+  describe('owner and member', () => {
+    const farah = { id: 7, name: 'Farah Haddad', email: 'farah@pulse.example', username: 'farah' };
+    const gus = { id: 8, name: 'Gus Fring', email: 'gus@pulse.example', username: 'gus' };
+    const withFarah = makeProject({
+      id: 5,
+      title: 'Mobile app',
+      members: [
+        { id: 50, user: { id: 7, name: 'Farah Haddad', email: 'farah@pulse.example' }, role: 'developer', allocation: 50 },
+      ],
+    });
+
+    function servePeople(people = [farah, gus]) {
+      const calls: URL[] = [];
+      server.use(
+        http.get('/api/v1/users/', ({ request }) => {
+          const url = new URL(request.url);
+          calls.push(url);
+          const q = (url.searchParams.get('q') ?? '').toLowerCase();
+          const results = people.filter((p) => `${p.name} ${p.email}`.toLowerCase().includes(q));
+          return HttpResponse.json({ count: results.length, next: null, previous: null, results });
+        }),
+      );
+      return calls;
+    }
+
+    /** The list answers `list`; a one-row lookup (page_size=1) answers `lookup`. */
+    function serveList(list: ReturnType<typeof makeProject>[], lookup: ReturnType<typeof makeProject>[] = []) {
+      const urls: URL[] = [];
+      const lookups: URL[] = [];
+      server.use(
+        http.get('/api/v1/projects/', ({ request }) => {
+          const url = new URL(request.url);
+          const isLookup = url.searchParams.get('page_size') === '1';
+          (isLookup ? lookups : urls).push(url);
+          const results = isLookup ? lookup : list;
+          return HttpResponse.json({ count: results.length, next: null, previous: null, results });
+        }),
+      );
+      return { urls, lookups };
+    }
+
+    it('picks an owner by name with the keyboard and shows the name, never the id', async () => {
+      signIn();
+      const userCalls = servePeople();
+      const { urls, lookups } = serveList([makeProject({ id: 1, title: 'Checkout redesign' })]);
+      const { router } = renderWithProviders(<ProjectsPage />, { path: '/projects' });
+      await screen.findByTestId('projects-table');
+      const owner = screen.getByRole('combobox', { name: 'Owner' });
+      await userEvent.type(owner, 'far');
+      const list = await screen.findByRole('listbox', { name: 'Owner suggestions' });
+      expect(within(list).getAllByRole('option')).toHaveLength(1);
+      expect(within(list).getByRole('option')).toHaveTextContent('Farah Haddadfarah@pulse.example');
+      expect(owner).toHaveAttribute('aria-activedescendant', within(list).getByRole('option').id);
+      expect(userCalls.at(-1)?.searchParams.get('q')).toBe('far');
+      await userEvent.keyboard('{Enter}');
+      expect(router.state.location.search).toBe('?owner=7');
+      await vi.waitFor(() => expect(lastSent(urls)?.get('owner')).toBe('7'));
+      expect(owner).toHaveValue('Farah Haddad');
+      expect(owner).toHaveAttribute('aria-expanded', 'false');
+      expect(within(activeFilters()).getByText('Owner: Farah Haddad')).toBeInTheDocument();
+      expect(lookups).toHaveLength(0);
+    });
+
+    it('names a member linked from the dashboard from the projects on screen', async () => {
+      signIn();
+      const userCalls = servePeople();
+      const { urls, lookups } = serveList([withFarah]);
+      renderWithProviders(<ProjectsPage />, { path: '/projects?member=7' });
+      await screen.findByTestId('projects-table');
+      expect(lastSent(urls)?.get('member')).toBe('7');
+      expect(within(activeFilters()).getByText('Member: Farah Haddad')).toBeInTheDocument();
+      expect(screen.getByRole('combobox', { name: 'Member' })).toHaveValue('Farah Haddad');
+      expect(userCalls).toHaveLength(0);
+      expect(lookups).toHaveLength(0);
+    });
+
+    it('looks a person up when no project on screen names them', async () => {
+      signIn();
+      servePeople();
+      const { lookups } = serveList([], [withFarah]);
+      renderWithProviders(<ProjectsPage />, { path: '/projects?member=7&status=completed' });
+      expect(await screen.findByText('No project matches these filters')).toBeInTheDocument();
+      expect(await within(activeFilters()).findByText('Member: Farah Haddad')).toBeInTheDocument();
+      expect(lookups.map((u) => u.search)).toEqual(['?member=7&page_size=1']);
+    });
+
+    it('says so when the id in the URL is nobody on a visible project', async () => {
+      signIn();
+      const { lookups } = serveList([]);
+      renderWithProviders(<ProjectsPage />, { path: '/projects?owner=4242' });
+      expect(await within(activeFilters()).findByText('Owner: someone not on your projects')).toBeInTheDocument();
+      expect(lookups.map((u) => u.search)).toEqual(['?member=4242&page_size=1', '?owner=4242&page_size=1']);
+    });
+
+    it('tells when no one matches and when the people search fails', async () => {
+      signIn();
+      servePeople();
+      serveList([makeProject({ id: 1 })]);
+      const first = renderWithProviders(<ProjectsPage />, { path: '/projects' });
+      await screen.findByTestId('projects-table');
+      await userEvent.type(screen.getByRole('combobox', { name: 'Member' }), 'zed');
+      expect(await screen.findByText('No one matches “zed”.')).toBeInTheDocument();
+      expect(screen.getByRole('combobox', { name: 'Member' })).toHaveAttribute('aria-expanded', 'false');
+      first.unmount();
+      server.use(http.get('/api/v1/users/', () => HttpResponse.json({ error: { code: 'server_error', message: 'People are unavailable.', details: {} } }, { status: 503 })));
+      renderWithProviders(<ProjectsPage />, { path: '/projects' });
+      await screen.findByTestId('projects-table');
+      await userEvent.type(screen.getByRole('combobox', { name: 'Member' }), 'far');
+      expect(await screen.findByText('Could not search people: People are unavailable.')).toBeInTheDocument();
+    });
+
+    it('Esc restores the chosen name; emptying the field or the clear button removes the filter', async () => {
+      signIn();
+      servePeople();
+      serveList([withFarah]);
+      const { router } = renderWithProviders(<ProjectsPage />, { path: '/projects?member=7&owner=1' });
+      await screen.findByTestId('projects-table');
+      const member = screen.getByRole('combobox', { name: 'Member' });
+      await userEvent.clear(member);
+      await userEvent.type(member, 'gu');
+      await userEvent.keyboard('{Escape}{Escape}');
+      expect(member).toHaveValue('Farah Haddad');
+      expect(router.state.location.search).toBe('?member=7&owner=1');
+      expect(screen.getByRole('combobox', { name: 'Owner' })).toHaveValue('Dana Demo');
+      await userEvent.clear(member);
+      await userEvent.tab();
+      expect(router.state.location.search).toBe('?owner=1');
+      expect(member).toHaveValue('');
+      await userEvent.click(screen.getByRole('button', { name: 'Clear owner filter' }));
+      expect(router.state.location.search).toBe('');
+      expect(screen.getByRole('combobox', { name: 'Owner' })).toHaveValue('');
+    });
+  });
 });

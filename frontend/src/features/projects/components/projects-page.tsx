@@ -10,12 +10,14 @@ import { useDocumentTitle } from '@/lib/use-document-title';
 import { useUiStore } from '@/stores/ui-store';
 
 import { useAllTags } from '../api/get-all-tags';
+import { usePersonName } from '../api/get-person';
 import { useProjects } from '../api/get-projects';
 import type { ProjectListParams } from '../api/keys';
 import { FILTER_KEYS, HEALTHS, PAGE_SIZES, STATUSES, useProjectFilters } from '../hooks/use-project-filters';
 import { ActiveFilters } from './list/active-filters';
 import { DueFilter } from './list/due-filter';
 import { filterChips } from './list/filter-chips';
+import { PersonFilter } from './list/person-filter';
 import { ProgressFilter } from './list/progress-filter';
 import { ProjectTable } from './list/project-table';
 import { TagFilter } from './list/tag-filter';
@@ -112,7 +114,10 @@ export function ProjectsPage() {
   const page = params.page ?? 1;
   const count = query.data?.count ?? 0;
   const pages = Math.max(1, Math.ceil(count / pageSize));
-  const chips = filterChips(view, { tag: (id) => tags.data?.byId.get(id)?.name });
+  const onScreen = { projects: query.data?.results, settled: query.isSuccess && !query.isPlaceholderData };
+  const ownerName = usePersonName(view.owner, onScreen);
+  const memberName = usePersonName(view.member, onScreen);
+  const chips = filterChips(view, { tag: (id) => tags.data?.byId.get(id)?.name, owner: ownerName, member: memberName });
   return (
     <div className="flex flex-col gap-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -159,6 +164,10 @@ export function ProjectsPage() {
             </ChipGroup>
           </div>
           <div className="flex flex-col gap-3 sm:flex-row sm:flex-wrap sm:items-end">
+            <div className="flex flex-col gap-3 sm:flex-row">
+              <PersonFilter label="Owner" value={view.owner} name={ownerName} onChange={(owner) => update({ owner })} />
+              <PersonFilter label="Member" value={view.member} name={memberName} onChange={(member) => update({ member })} />
+            </div>
             <TagFilter value={view.tag} onChange={(tag) => update({ tag })} />
             <div className="flex flex-wrap items-end gap-3">
               <DueFilter after={view.due_after} before={view.due_before} onChange={(due) => update(due)} />
