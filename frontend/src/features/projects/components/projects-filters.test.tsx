@@ -123,11 +123,14 @@ describe('Project list filters', () => {
     expect(router.state.location.search).toBe('?health=at_risk&progress_min=25');
     await router.navigate(-1);
     await vi.waitFor(() => expect(screen.getByLabelText('Progress from')).toHaveValue(null));
-    expect(lastSent(urls)?.has('progress_min')).toBe(false);
+    // The earlier view is in the cache; it is shown at once and checked again with the API.
+    await vi.waitFor(() => expect(lastSent(urls)?.has('progress_min')).toBe(false));
+    expect(lastSent(urls)?.get('health')).toBe('at_risk');
     expect(within(activeFilters()).queryByText(/Progress/)).not.toBeInTheDocument();
     await router.navigate(1);
     await vi.waitFor(() => expect(screen.getByLabelText('Progress from')).toHaveValue(25));
     expect(within(activeFilters()).getByText('Progress: at least 25%')).toBeInTheDocument();
+    await vi.waitFor(() => expect(lastSent(urls)?.get('progress_min')).toBe('25'));
   });
 
   it('sends the tags of the URL once they are known, dropping ids no tag has', async () => {
@@ -227,6 +230,26 @@ describe('Project list filters', () => {
     await vi.waitFor(() => expect(lastSent(urls)?.get('q')).toBe('checkout'));
     expect(box).toHaveFocus();
     expect(box).toHaveValue('checkout');
+  });
+
+  it('folds the filters behind a Filters button that counts them (phone width)', async () => {
+    signIn();
+    serveProjects();
+    renderWithProviders(<ProjectsPage />, { path: '/projects?q=checkout&status=active&health=at_risk&progress_min=25' });
+    await screen.findByTestId('projects-table');
+    // The search stays in sight, so the badge counts the three filters behind the button.
+    const button = screen.getByRole('button', { name: 'Filters, 3 active' });
+    expect(button).toHaveAttribute('aria-expanded', 'false');
+    const panel = document.getElementById(button.getAttribute('aria-controls') ?? '');
+    expect(panel).toHaveClass('hidden', 'sm:flex');
+    expect(panel).toContainElement(screen.getByRole('combobox', { name: 'Tags' }));
+    await userEvent.click(button);
+    expect(button).toHaveAttribute('aria-expanded', 'true');
+    expect(panel).not.toHaveClass('hidden');
+    await userEvent.click(within(activeFilters()).getByRole('button', { name: 'Remove filter Health: At risk' }));
+    expect(screen.getByRole('button', { name: 'Filters, 2 active' })).toBeInTheDocument();
+    await userEvent.click(within(activeFilters()).getByRole('button', { name: 'Clear all' }));
+    expect(screen.getByRole('button', { name: 'Filters' })).toHaveAttribute('aria-expanded', 'true');
   });
 
   describe('owner and member', () => {

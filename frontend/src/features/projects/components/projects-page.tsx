@@ -73,7 +73,7 @@ function SearchBox({ value, onChange }: { value: string; onChange: (q: string) =
     return () => clearTimeout(t);
   }, [text, value, onChange]);
   return (
-    <div className="relative w-full sm:w-72">
+    <div className="relative w-full min-w-0 sm:w-72">
       <label htmlFor="project-search" className="sr-only">
         Search projects
       </label>
@@ -117,7 +117,11 @@ export function ProjectsPage() {
   const onScreen = { projects: query.data?.results, settled: query.isSuccess && !query.isPlaceholderData };
   const ownerName = usePersonName(view.owner, onScreen);
   const memberName = usePersonName(view.member, onScreen);
+  const [filtersOpen, setFiltersOpen] = useState(false);
+  const panelId = useId();
   const chips = filterChips(view, { tag: (id) => tags.data?.byId.get(id)?.name, owner: ownerName, member: memberName });
+  // What the folded panel holds: every chip but the search, which stays in sight.
+  const panelCount = chips.filter((c) => c.key !== 'q').length;
   return (
     <div className="flex flex-col gap-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -145,8 +149,26 @@ export function ProjectsPage() {
         </div>
       </div>
       <section aria-label="Filters" className="flex flex-col gap-3">
-        <SearchBox value={params.q ?? ''} onChange={(q) => update({ q: q || undefined }, { replace: true })} />
-        <div className="flex flex-col gap-3">
+        <div className="flex items-center gap-2">
+          <SearchBox value={params.q ?? ''} onChange={(q) => update({ q: q || undefined }, { replace: true })} />
+          <Button
+            size="md"
+            className="h-8 shrink-0 sm:hidden"
+            aria-expanded={filtersOpen}
+            aria-controls={panelId}
+            aria-label={panelCount > 0 ? `Filters, ${formatNumber(panelCount)} active` : undefined}
+            onClick={() => setFiltersOpen(!filtersOpen)}
+          >
+            Filters
+            {panelCount > 0 && (
+              <span className="inline-flex min-w-5 items-center justify-center rounded-full bg-accent px-1.5 text-xs text-on-accent">
+                {formatNumber(panelCount)}
+              </span>
+            )}
+          </Button>
+        </div>
+        {/* On a phone the filters fold away behind the button above; from sm up they are always shown. */}
+        <div id={panelId} className={cn('flex-col gap-3', filtersOpen ? 'flex' : 'hidden sm:flex')}>
           <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
             <ChipGroup label="Status">
               {STATUSES.map((s) => (
