@@ -19,4 +19,5 @@ export const projectsQueryOptions = (params: ProjectListParams) =>
     placeholderData: keepPreviousData,
   });
 
-export const useProjects = (params: ProjectListParams) => useQuery(projectsQueryOptions(params));
+export const useProjects = (params: ProjectListParams, { enabled = true }: { enabled?: boolean } = {}) =>
+  useQuery({ ...projectsQueryOptions(params), enabled });

@@ -1,5 +1,5 @@
 import { ProjectCard } from '@pulse-ui/project-card';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 
 import { Button } from '@/components/ui/button';
@@ -9,14 +9,22 @@ import { formatNumber, humanize } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/use-document-title';
 import { useUiStore } from '@/stores/ui-store';
 
+import { useAllTags } from '../api/get-all-tags';
+import { usePersonName } from '../api/get-person';
 import { useProjects } from '../api/get-projects';
-import { HEALTHS, PAGE_SIZES, STATUSES, useProjectFilters } from '../hooks/use-project-filters';
+import type { ProjectListParams } from '../api/keys';
+import { FILTER_KEYS, HEALTHS, PAGE_SIZES, STATUSES, useProjectFilters } from '../hooks/use-project-filters';
 import { ActiveFilters } from './list/active-filters';
+import { DueFilter } from './list/due-filter';
 import { filterChips } from './list/filter-chips';
+import { PersonFilter } from './list/person-filter';
 import { ProgressFilter } from './list/progress-filter';
 import { ProjectTable } from './list/project-table';
+import { TagFilter } from './list/tag-filter';
 
-function ToggleChip({ pressed, onClick, children }: { pressed: boolean; onClick: () => void; children: React.ReactNode }) {
+type ToggleChipProps = { pressed: boolean; onClick: () => void; children: React.ReactNode; className?: string };
+
+function ToggleChip({ pressed, onClick, children, className }: ToggleChipProps) {
   return (
     <button
       type="button"
@@ -25,6 +33,7 @@ function ToggleChip({ pressed, onClick, children }: { pressed: boolean; onClick:
       className={cn(
         'h-7 rounded-full border px-2.5 text-xs',
         pressed ? 'border-accent bg-accent/10 font-medium text-fg' : 'border-line text-fg-muted hover:bg-subtle hover:text-fg',
+        className,
       )}
     >
       {children}
@@ -32,8 +41,27 @@ function ToggleChip({ pressed, onClick, children }: { pressed: boolean; onClick:
   );
 }
 
+function ChipGroup({ label, children }: { label: string; children: React.ReactNode }) {
+  const id = useId();
+  return (
+    <div role="group" aria-labelledby={id} className="flex flex-wrap items-center gap-1.5">
+      <span id={id} className="mr-1 text-xs text-fg-muted">
+        {label}
+      </span>
+      {children}
+    </div>
+  );
+}
+
 function SearchBox({ value, onChange }: { value: string; onChange: (q: string) => void }) {
   const [text, setText] = useState(value);
+  // The URL's search changed (typing landed, back/forward, a removed chip): show it without
+  // remounting the field, so focus stays where it is.
+  const [shown, setShown] = useState(value);
+  if (shown !== value) {
+    setShown(value);
+    if (text.trim() !== value) setText(value);
+  }
   const [search] = useSearchParams();
   const ref = useRef<HTMLInputElement>(null);
   useEffect(() => {
@@ -45,7 +73,7 @@ function SearchBox({ value, onChange }: { value: string; onChange: (q: string) =
     return () => clearTimeout(t);
   }, [text, value, onChange]);
   return (
-    <div className="relative w-full sm:w-72">
+    <div className="relative w-full min-w-0 sm:w-72">
       <label htmlFor="project-search" className="sr-only">
         Search projects
       </label>
@@ -72,14 +100,28 @@ function toggle<T>(list: T[] | undefined, value: T): T[] | undefined {
 export function ProjectsPage() {
   useDocumentTitle('Projects');
   const navigate = useNavigate();
-  const { params, update, clear, filtered } = useProjectFilters();
+  const { params, update, clear } = useProjectFilters();
+  // Tag ids in a URL may name tags that are gone (the API would refuse the whole list): once the
+  // tags are known, only theirs are sent and shown.
+  const tagIds = params.tag;
+  const tags = useAllTags({ enabled: Boolean(tagIds?.length) });
+  const knownTags = tagIds && tags.data?.complete ? tagIds.filter((id) => tags.data.byId.has(id)) : tagIds;
+  const view: ProjectListParams = { ...params, tag: knownTags?.length ? knownTags : undefined };
+  const filtered = FILTER_KEYS.some((k) => view[k] !== undefined);
   const pageSize = params.page_size ?? 50;
-  const query = useProjects({ ...params, page_size: pageSize });
+  const query = useProjects({ ...view, page_size: pageSize }, { enabled: !tagIds?.length || !tags.isPending });
   const { projectView, setProjectView, density, setDensity } = useUiStore();
   const page = params.page ?? 1;
   const count = query.data?.count ?? 0;
   const pages = Math.max(1, Math.ceil(count / pageSize));
-  const chips = filterChips(params, { tag: () => undefined });
+  const onScreen = { projects: query.data?.results, settled: query.isSuccess && !query.isPlaceholderData };
+  const ownerName = usePersonName(view.owner, onScreen);
+  const memberName = usePersonName(view.member, onScreen);
+  const [filtersOpen, setFiltersOpen] = useState(false);
+  const panelId = useId();
+  const chips = filterChips(view, { tag: (id) => tags.data?.byId.get(id)?.name, owner: ownerName, member: memberName });
+  // What the folded panel holds: every chip but the search, which stays in sight.
+  const panelCount = chips.filter((c) => c.key !== 'q').length;
   return (
     <div className="flex flex-col gap-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -106,27 +148,57 @@ export function ProjectsPage() {
           </Button>
         </div>
       </div>
-      <section aria-label="Filters" className="flex flex-col gap-2">
-        <SearchBox key={params.q ?? ''} value={params.q ?? ''} onChange={(q) => update({ q: q || undefined }, { replace: true })} />
-        <div className="flex flex-wrap items-center gap-1.5">
-          <span className="mr-1 text-xs text-fg-subtle">Status</span>
-          {STATUSES.map((s) => (
-            <ToggleChip key={s} pressed={params.status?.includes(s) ?? false} onClick={() => update({ status: toggle(params.status, s) })}>
-              {humanize(s)}
-            </ToggleChip>
-          ))}
-          <span className="mr-1 ml-3 text-xs text-fg-subtle">Health</span>
-          {HEALTHS.map((h) => (
-            <ToggleChip key={h} pressed={params.health?.includes(h) ?? false} onClick={() => update({ health: toggle(params.health, h) })}>
-              {humanize(h)}
-            </ToggleChip>
-          ))}
-          <ToggleChip pressed={params.overdue ?? false} onClick={() => update({ overdue: params.overdue ? undefined : true })}>
-            Overdue
-          </ToggleChip>
+      <section aria-label="Filters" className="flex flex-col gap-3">
+        <div className="flex items-center gap-2">
+          <SearchBox value={params.q ?? ''} onChange={(q) => update({ q: q || undefined }, { replace: true })} />
+          <Button
+            size="md"
+            className="h-8 shrink-0 sm:hidden"
+            aria-expanded={filtersOpen}
+            aria-controls={panelId}
+            aria-label={panelCount > 0 ? `Filters, ${formatNumber(panelCount)} active` : undefined}
+            onClick={() => setFiltersOpen(!filtersOpen)}
+          >
+            Filters
+            {panelCount > 0 && (
+              <span className="inline-flex min-w-5 items-center justify-center rounded-full bg-accent px-1.5 text-xs text-on-accent">
+                {formatNumber(panelCount)}
+              </span>
+            )}
+          </Button>
         </div>
-        <div className="flex flex-wrap items-end gap-3">
-          <ProgressFilter min={params.progress_min} max={params.progress_max} onChange={(range) => update(range)} />
+        {/* On a phone the filters fold away behind the button above; from sm up they are always shown. */}
+        <div id={panelId} className={cn('flex-col gap-3', filtersOpen ? 'flex' : 'hidden sm:flex')}>
+          <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
+            <ChipGroup label="Status">
+              {STATUSES.map((s) => (
+                <ToggleChip key={s} pressed={view.status?.includes(s) ?? false} onClick={() => update({ status: toggle(view.status, s) })}>
+                  {humanize(s)}
+                </ToggleChip>
+              ))}
+            </ChipGroup>
+            <ChipGroup label="Health">
+              {HEALTHS.map((h) => (
+                <ToggleChip key={h} pressed={view.health?.includes(h) ?? false} onClick={() => update({ health: toggle(view.health, h) })}>
+                  {humanize(h)}
+                </ToggleChip>
+              ))}
+            </ChipGroup>
+          </div>
+          <div className="flex flex-col gap-3 sm:flex-row sm:flex-wrap sm:items-end">
+            <div className="flex flex-col gap-3 sm:flex-row">
+              <PersonFilter label="Owner" value={view.owner} name={ownerName} onChange={(owner) => update({ owner })} />
+              <PersonFilter label="Member" value={view.member} name={memberName} onChange={(member) => update({ member })} />
+            </div>
+            <TagFilter value={view.tag} onChange={(tag) => update({ tag })} />
+            <div className="flex flex-wrap items-end gap-3">
+              <DueFilter after={view.due_after} before={view.due_before} onChange={(due) => update(due)} />
+              <ToggleChip pressed={view.overdue ?? false} onClick={() => update({ overdue: view.overdue ? undefined : true })} className="h-8">
+                Overdue
+              </ToggleChip>
+            </div>
+            <ProgressFilter min={view.progress_min} max={view.progress_max} onChange={(range) => update(range)} />
+          </div>
         </div>
       </section>
       <ActiveFilters chips={chips} count={query.data?.count} onRemove={(patch) => update(patch)} onClearAll={clear} />

@@ -18,6 +18,12 @@ type BoundProps = { label: string; name: string; value: number | undefined; onCo
 function Bound({ label, name, value, onCommit }: BoundProps) {
   const id = useId();
   const [text, setText] = useState(value === undefined ? '' : String(value));
+  // The URL changed under the field (back/forward, a removed chip): show it, keeping focus.
+  const [shown, setShown] = useState(value);
+  if (shown !== value) {
+    setShown(value);
+    setText(value === undefined ? '' : String(value));
+  }
   const commit = () => {
     const parsed = parseBound(text);
     if (parsed === undefined) return setText(value === undefined ? '' : String(value));
@@ -57,8 +63,8 @@ export function ProgressFilter({ min, max, onChange }: { min?: number; max?: num
     <fieldset className="flex flex-col gap-1">
       <legend className="mb-1 text-xs font-medium text-fg-muted">Progress (%)</legend>
       <div className="flex items-center gap-2">
-        <Bound key={`min-${min}`} label="From" name="Progress from" value={min} onCommit={(v) => onChange({ progress_min: v, progress_max: max })} />
-        <Bound key={`max-${max}`} label="to" name="Progress to" value={max} onCommit={(v) => onChange({ progress_min: min, progress_max: v })} />
+        <Bound label="From" name="Progress from" value={min} onCommit={(v) => onChange({ progress_min: v, progress_max: max })} />
+        <Bound label="to" name="Progress to" value={max} onCommit={(v) => onChange({ progress_min: min, progress_max: v })} />
       </div>
     </fieldset>
   );
