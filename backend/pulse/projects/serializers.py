@@ -189,7 +189,7 @@ class ProjectCreateInputSerializer(serializers.Serializer):
 
 
 class ProjectInputSerializer(ProjectCreateInputSerializer):
-    """PATCH / PUT body: the create fields plus the owner (a creator always owns what they create)."""
+    """PATCH / PUT body: the fields a create takes, plus owner_id to hand the project over."""
 
     owner_id = serializers.IntegerField(
         min_value=1,
