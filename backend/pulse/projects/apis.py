@@ -33,6 +33,7 @@ from pulse.projects.serializers import (
     MemberUpdateSerializer,
     MilestoneInputSerializer,
     MilestoneOutputSerializer,
+    ProjectCreateInputSerializer,
     ProjectInputSerializer,
     ProjectOutputSerializer,
     TagInputSerializer,
@@ -124,11 +125,11 @@ class ProjectListCreateApi(APIView):
     @extend_schema(
         operation_id="projects_create",
         parameters=[ETAG],
-        request=ProjectInputSerializer,
+        request=ProjectCreateInputSerializer,
         responses={201: ProjectOutputSerializer, **errors(400, 401)},
     )
     def post(self, request: AuthedRequest) -> Response:
-        data = _validated(ProjectInputSerializer, request)
+        data = _validated(ProjectCreateInputSerializer, request)
         return created(
             request,
             kind="project",

@@ -44,6 +44,11 @@ def can_delete(user: Any, project: Project) -> bool:
     return is_owner_or_staff(user, project)
 
 
+def can_change_owner(user: Any, project: Project) -> bool:
+    """Hand the project to someone else: owner and staff, from the edit form or a bulk change_owner."""
+    return is_owner_or_staff(user, project)
+
+
 def can_update_milestone(user: Any, project: Project, milestone: Milestone, fields: set[str]) -> bool:
     if can_edit(user, project):
         return True
@@ -59,6 +64,7 @@ def capabilities(user: Any, project: Project) -> dict[str, bool]:
         "can_edit": can_edit(user, project),
         "can_manage_team": can_edit(user, project),
         "can_delete": can_delete(user, project),
+        "can_change_owner": can_change_owner(user, project),
     }
 
 

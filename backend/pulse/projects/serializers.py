@@ -71,6 +71,7 @@ class CapabilitiesSerializer(serializers.Serializer):
     can_edit = serializers.BooleanField()
     can_manage_team = serializers.BooleanField()
     can_delete = serializers.BooleanField()
+    can_change_owner = serializers.BooleanField()
 
 
 class ProjectOutputSerializer(serializers.Serializer):
@@ -170,7 +171,7 @@ def _check_dates(attrs: dict[str, Any], instance_dates: tuple[Any, Any] = (None,
         raise serializers.ValidationError({"due_date": ["The due date cannot be before the start date."]})
 
 
-class ProjectInputSerializer(serializers.Serializer):
+class ProjectCreateInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=20000, allow_blank=True, required=False, trim_whitespace=False)
     start_date = serializers.DateField(allow_null=True, required=False)
@@ -185,6 +186,17 @@ class ProjectInputSerializer(serializers.Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         _check_dates(attrs, self.context.get("dates", (None, None)))
         return attrs
+
+
+class ProjectInputSerializer(ProjectCreateInputSerializer):
+    """PATCH / PUT body: the fields a create takes, plus owner_id to hand the project over."""
+
+    owner_id = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        help_text="Hand the project to this active user (owner or staff only); they become a lead member.",
+    )
 
 
 class TransitionInputSerializer(serializers.Serializer):

@@ -204,6 +204,13 @@ def milestone_search_index_refresh(milestone_ids: list[int]) -> None:
         )
 
 
+def _active_user(user_id: int, *, field: str) -> User:
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise ValidationFailed(details={field: ["No active user with this id."]})
+    return user
+
+
 def _resolve_tags(tag_ids: list[int]) -> list[Tag]:
     unique = list(dict.fromkeys(tag_ids))
     tags = list(Tag.objects.filter(pk__in=unique))
@@ -270,11 +277,19 @@ def project_create(
 def project_update(
     *, project_id: int, expected_version: int | None, actor: User, data: dict[str, Any], replace: bool = False
 ) -> Project:
-    """Change project fields (and ``tag_ids``). ``replace`` resets omitted fields (PUT)."""
+    """Change project fields (and ``tag_ids``, ``owner_id``). ``replace`` resets omitted fields (PUT).
+
+    A new owner follows the rules of the bulk ``change_owner``: only the owner or staff may hand
+    the project over, to an active user, who becomes a ``lead`` member unless already on the team.
+    """
     project = _lock_project(project_id, actor=actor)
     if not permissions.can_edit(actor, project):
         raise Forbidden("Only the owner, a lead or a manager may edit this project.")
+    owner_changes = data.get("owner_id", project.owner_id) != project.owner_id
+    if owner_changes and not permissions.can_change_owner(actor, project):
+        raise Forbidden("Only the owner or staff may hand this project to someone else.")
     _check_version("project", project, expected_version)
+    new_owner = _active_user(data["owner_id"], field="owner_id") if owner_changes else None
 
     milestones = milestone_facts([project.pk])[project.pk]  # read under the project's row lock
     has_milestones = bool(milestones)
@@ -298,6 +313,8 @@ def project_update(
     for field in PROJECT_FIELDS:
         if field in data:
             setattr(project, field, data[field].strip() if field == "title" else data[field])
+    if new_owner is not None:
+        project.owner = new_owner
     if "health_override" in data and project.health_override is None:
         project.health_override_reason = ""
     elif project.health_override and not project.health_override_reason.strip():
@@ -312,13 +329,18 @@ def project_update(
     if not changes:
         return project
 
-    values = {f: getattr(project, f) for f in (*PROJECT_FIELDS, "health", "health_reasons")}
+    values = {f: getattr(project, f) for f in (*PROJECT_FIELDS, "health", "health_reasons", "owner_id")}
     try:
         _write_project(project, expected_version or 0, values)
     except IntegrityError as error:  # this service's own savepoint rolls the attempt back
         raise integrity_failed(error) from error
     if tags is not None:
         project.tags.set(tags)
+    if new_owner is not None:
+        # As the bulk change_owner: a new owner joins as lead; a member already keeps their role.
+        TeamMember.objects.get_or_create(
+            project_id=project.pk, user_id=new_owner.pk, defaults={"role": Role.LEAD, "allocation": 0}
+        )
     if {"title", "description", "tags"} & changes.keys():
         search_index_refresh([project.pk])
     activity_record(

@@ -74,6 +74,7 @@ def test_representation_reports_role_and_capabilities(world: World, role: str) -
         "can_edit": role in EDITORS,
         "can_manage_team": role in EDITORS,
         "can_delete": role in DELETERS,
+        "can_change_owner": role in DELETERS,
     }
     expected_role = {"owner": "lead", "staff": None}.get(role, role)
     assert body["my_role"] == expected_role

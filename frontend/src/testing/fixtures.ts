@@ -23,7 +23,8 @@ export function makeProject(overrides: Partial<Project> = {}): Project {
     health_override_reason: '', progress: 40, progress_mode: 'manual', start_date: '2026-11-01', due_date: '2027-01-15',
     is_overdue: false, owner: { id: 1, name: 'Dana Demo', email: 'dana@pulse.example' }, tags: [], members: [],
     milestone_summary: { total: 0, done: 0, overdue: 0, next_due: null }, allowed_transitions: ['hold', 'complete', 'cancel'],
-    my_role: 'lead', capabilities: { can_edit: true, can_manage_team: true, can_delete: true }, version: 3,
+    my_role: 'lead', capabilities: { can_edit: true, can_manage_team: true, can_delete: true, can_change_owner: true },
+    version: 3,
     etag: `"project-${id}-v3"`, created_at: '2026-11-01T09:00:00Z', updated_at: '2026-11-20T09:00:00Z',
     ...overrides,
   } as Project;

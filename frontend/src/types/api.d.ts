@@ -535,6 +535,7 @@ export interface components {
             can_edit: boolean;
             can_manage_team: boolean;
             can_delete: boolean;
+            can_change_owner: boolean;
         };
         Dashboard: {
             totals: components["schemas"]["Totals"];
@@ -945,6 +946,7 @@ export interface components {
             /** Format: int64 */
             assignee_id?: number | null;
         };
+        /** @description PATCH / PUT body: the fields a create takes, plus owner_id to hand the project over. */
         PatchedProjectInputRequest: {
             title?: string;
             description?: string;
@@ -956,6 +958,11 @@ export interface components {
             tag_ids?: number[];
             health_override?: (components["schemas"]["HealthEnum"] | components["schemas"]["NullEnum"]) | null;
             health_override_reason?: string;
+            /**
+             * Format: int64
+             * @description Hand the project to this active user (owner or staff only); they become a lead member.
+             */
+            owner_id?: number;
         };
         PatchedTagInputRequest: {
             name?: string;
@@ -967,6 +974,19 @@ export interface components {
          * @enum {string}
          */
         ProgressModeEnum: "milestones" | "manual";
+        ProjectCreateInputRequest: {
+            title: string;
+            description?: string;
+            /** Format: date */
+            start_date?: string | null;
+            /** Format: date */
+            due_date?: string | null;
+            progress?: number;
+            tag_ids?: number[];
+            health_override?: (components["schemas"]["HealthEnum"] | components["schemas"]["NullEnum"]) | null;
+            health_override_reason?: string;
+        };
+        /** @description PATCH / PUT body: the fields a create takes, plus owner_id to hand the project over. */
         ProjectInputRequest: {
             title: string;
             description?: string;
@@ -978,6 +998,11 @@ export interface components {
             tag_ids?: number[];
             health_override?: (components["schemas"]["HealthEnum"] | components["schemas"]["NullEnum"]) | null;
             health_override_reason?: string;
+            /**
+             * Format: int64
+             * @description Hand the project to this active user (owner or staff only); they become a lead member.
+             */
+            owner_id?: number;
         };
         ProjectOutput: {
             id: number;
@@ -1790,7 +1815,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ProjectInputRequest"];
+                "application/json": components["schemas"]["ProjectCreateInputRequest"];
             };
         };
         responses: {

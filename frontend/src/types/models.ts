@@ -3,7 +3,7 @@ import type { components } from './api';
 
 type S = components['schemas'];
 export type Project = S['ProjectOutput'];
-export type ProjectInput = S['ProjectInputRequest'];
+export type ProjectInput = S['ProjectCreateInputRequest'];
 export type ProjectStatus = S['ProjectStatusEnum'];
 export type Health = S['HealthEnum'];
 export type HealthReason = S['HealthReason'];

@@ -409,7 +409,7 @@ describe('ProjectEditPage', () => {
 
   it('offers no form to someone who may not edit', async () => {
     signIn();
-    serveProject({ ...project, my_role: 'stakeholder', capabilities: { can_edit: false, can_manage_team: false, can_delete: false } });
+    serveProject({ ...project, my_role: 'stakeholder', capabilities: { can_edit: false, can_manage_team: false, can_delete: false, can_change_owner: false } });
     renderEdit();
     expect(await screen.findByText(/You can see this project but not edit it/)).toBeInTheDocument();
     expect(screen.queryByRole('form')).not.toBeInTheDocument();

@@ -14,7 +14,7 @@ import { useCreateProject } from '../api/create-project';
 import { projectQueryOptions } from '../api/get-project';
 import { usePatchProject } from '../api/patch-project';
 import { ProjectFormShell, showServerErrors, useLeaveGuard, useProjectForm } from './form/project-form';
-import { changesFrom, createInput, emptyProject, progressIsManual, valuesOf } from './form/project-form-schema';
+import { changesFrom, createInput, emptyProject, progressIsManual, projectEditSchema, valuesOf } from './form/project-form-schema';
 
 const card = 'rounded-lg border border-line bg-surface p-4';
 
@@ -91,10 +91,11 @@ function EditProjectForm({ latest, reload }: { latest: Project; reload: () => Pr
   const [reloading, setReloading] = useState(false);
   const [reloadError, setReloadError] = useState<string>();
   const patch = usePatchProject(base.id);
-  const form = useProjectForm(valuesOf(base));
+  const form = useProjectForm(valuesOf(base), projectEditSchema);
   const guard = useLeaveGuard(form.formState.isDirty);
   // A 412 puts the server's copy in the cache; a live update does too. Either way, this one is old.
   const stale = conflict || latest.version > base.version;
+  const ownerEditable = base.capabilities.can_change_owner;
 
   const onReload = () => {
     setReloading(true);
@@ -127,7 +128,7 @@ function EditProjectForm({ latest, reload }: { latest: Project; reload: () => Pr
     return patch.mutateAsync({ etag: base.etag, changes }).then(
       (updated) => {
         setBase(updated);
-        toast('Project saved', { tone: 'success' });
+        toast(changes.owner_id === undefined ? 'Project saved' : `Project saved: ${updated.owner.name} owns it now`, { tone: 'success' });
         leave(`/projects/${updated.id}`);
       },
       (e: unknown) => {
@@ -145,10 +146,12 @@ function EditProjectForm({ latest, reload }: { latest: Project; reload: () => Pr
             <StatusBadge status={base.status} />
           </dd>
         </div>
-        <div className="flex items-center gap-2">
-          <dt className="text-fg-muted">Owner</dt>
-          <dd>{base.owner.name}</dd>
-        </div>
+        {!ownerEditable && (
+          <div className="flex items-center gap-2">
+            <dt className="text-fg-muted">Owner</dt>
+            <dd>{base.owner.name}</dd>
+          </div>
+        )}
       </dl>
       <p className="text-xs text-fg-muted">Status changes through the lifecycle buttons on the project's page.</p>
       <div className={card}>
@@ -159,6 +162,7 @@ function EditProjectForm({ latest, reload }: { latest: Project; reload: () => Pr
           submitLabel="Save changes"
           cancelTo={`/projects/${base.id}`}
           derivedProgress={progressIsManual(base) ? undefined : base.progress}
+          owner={ownerEditable ? base.owner : undefined}
           notice={stale && <StaleBanner onReload={onReload} reloading={reloading} error={reloadError} />}
           submitDisabled={stale || !form.formState.isDirty}
         />

@@ -18,34 +18,44 @@ export const DUE_BEFORE_START = 'The due date cannot be before the start date.';
 
 const day = z.union([z.literal(''), z.iso.date('Enter a date as year-month-day.')]);
 
-export const projectFormSchema = z
-  .object({
-    // The API trims the title before it checks its length; so does this.
-    title: z
-      .string()
-      .trim()
-      .min(1, 'Enter a title.')
-      .max(TITLE_MAX, `Use at most ${TITLE_MAX} characters.`)
-      .refine((v) => !hasControlChars(v), CONTROL_CHARS_MESSAGE),
-    // Kept as typed (the API does not trim descriptions either).
-    description: z
-      .string()
-      .max(DESCRIPTION_MAX, `Use at most ${DESCRIPTION_MAX.toLocaleString('en')} characters.`)
-      .refine((v) => !hasControlChars(v, { multiline: true }), CONTROL_CHARS_MESSAGE),
-    start_date: day,
-    due_date: day,
-    progress: z.number({ error: PROGRESS_MESSAGE }).int(PROGRESS_MESSAGE).min(0, PROGRESS_MESSAGE).max(100, PROGRESS_MESSAGE),
-    tags: z
-      .array(z.object({ id: z.number(), name: z.string(), colour: z.string() }))
-      .max(TAGS_PER_PROJECT_MAX, `Use at most ${TAGS_PER_PROJECT_MAX} tags.`),
-  })
-  .refine((v) => !v.start_date || !v.due_date || v.due_date >= v.start_date, { path: ['due_date'], message: DUE_BEFORE_START });
+const person = z.object({ id: z.number(), name: z.string(), email: z.string() });
+const dueOnOrAfterStart = (v: { start_date: string; due_date: string }) => !v.start_date || !v.due_date || v.due_date >= v.start_date;
+const dueError = { path: ['due_date'], message: DUE_BEFORE_START };
+
+const fields = {
+  // The API trims the title before it checks its length; so does this.
+  title: z
+    .string()
+    .trim()
+    .min(1, 'Enter a title.')
+    .max(TITLE_MAX, `Use at most ${TITLE_MAX} characters.`)
+    .refine((v) => !hasControlChars(v), CONTROL_CHARS_MESSAGE),
+  // Kept as typed (the API does not trim descriptions either).
+  description: z
+    .string()
+    .max(DESCRIPTION_MAX, `Use at most ${DESCRIPTION_MAX.toLocaleString('en')} characters.`)
+    .refine((v) => !hasControlChars(v, { multiline: true }), CONTROL_CHARS_MESSAGE),
+  start_date: day,
+  due_date: day,
+  progress: z.number({ error: PROGRESS_MESSAGE }).int(PROGRESS_MESSAGE).min(0, PROGRESS_MESSAGE).max(100, PROGRESS_MESSAGE),
+  tags: z
+    .array(z.object({ id: z.number(), name: z.string(), colour: z.string() }))
+    .max(TAGS_PER_PROJECT_MAX, `Use at most ${TAGS_PER_PROJECT_MAX} tags.`),
+};
+
+/** Create: whoever creates a project owns it, so there is no owner to choose (it stays null). */
+export const projectFormSchema = z.object({ ...fields, owner: person.nullable() }).refine(dueOnOrAfterStart, dueError);
+
+/** Edit: a project always has an owner; emptying the Owner field is not a way to save. */
+export const projectEditSchema = z
+  .object({ ...fields, owner: person.nullable().refine((o) => o !== null, 'Choose who owns the project.') })
+  .refine(dueOnOrAfterStart, dueError);
 
 export type ProjectFormInput = z.input<typeof projectFormSchema>;
 export type ProjectFormValues = z.output<typeof projectFormSchema>;
 
 /** The form's fields in the order they appear, each with the API field it writes. */
-export const FORM_FIELDS = ['title', 'description', 'start_date', 'due_date', 'progress', 'tags'] as const;
+export const FORM_FIELDS = ['title', 'description', 'start_date', 'due_date', 'progress', 'tags', 'owner'] as const;
 export type FormField = (typeof FORM_FIELDS)[number];
 const API_TO_FORM: Record<string, FormField> = {
   title: 'title',
@@ -54,10 +64,11 @@ const API_TO_FORM: Record<string, FormField> = {
   due_date: 'due_date',
   progress: 'progress',
   tag_ids: 'tags',
+  owner_id: 'owner',
 };
 export const formFieldOf = (apiField: string): FormField | undefined => API_TO_FORM[apiField];
 
-export const emptyProject: ProjectFormInput = { title: '', description: '', start_date: '', due_date: '', progress: 0, tags: [] };
+export const emptyProject: ProjectFormInput = { title: '', description: '', start_date: '', due_date: '', progress: 0, tags: [], owner: null };
 
 export const valuesOf = (p: Project): ProjectFormInput => ({
   title: p.title,
@@ -66,6 +77,7 @@ export const valuesOf = (p: Project): ProjectFormInput => ({
   due_date: p.due_date ?? '',
   progress: p.progress,
   tags: p.tags.map(({ id, name, colour }) => ({ id, name, colour })),
+  owner: { id: p.owner.id, name: p.owner.name, email: p.owner.email },
 });
 
 /** Progress is the form's to set only while the project has no milestones (then it is derived). */
@@ -94,5 +106,6 @@ export function changesFrom(base: Project, v: ProjectFormValues): ProjectChanges
   if (progressIsManual(base) && v.progress !== base.progress) changes.progress = v.progress;
   const tagIds = v.tags.map((t) => t.id);
   if (!sameIds(tagIds, base.tags.map((t) => t.id))) changes.tag_ids = tagIds;
+  if (v.owner && v.owner.id !== base.owner.id) changes.owner_id = v.owner.id;
   return changes;
 }

@@ -6,6 +6,7 @@ import { Link, useBlocker } from 'react-router';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { TextareaField, TextField } from '@/components/ui/field';
+import { PersonPicker, type Person } from '@/features/people';
 import { TagPicker } from '@/features/tags';
 import { errorMessage, isApiError } from '@/lib/api-error';
 import { formatPercent } from '@/lib/format';
@@ -14,6 +15,7 @@ import {
   FORM_FIELDS,
   formFieldOf,
   projectFormSchema,
+  type projectEditSchema,
   TITLE_MAX,
   type FormField,
   type ProjectFormInput,
@@ -22,8 +24,8 @@ import {
 
 export type ProjectForm = UseFormReturn<ProjectFormInput, unknown, ProjectFormValues>;
 
-export function useProjectForm(defaultValues: ProjectFormInput): ProjectForm {
-  return useForm<ProjectFormInput, unknown, ProjectFormValues>({ resolver: zodResolver(projectFormSchema), defaultValues });
+export function useProjectForm(defaultValues: ProjectFormInput, schema: typeof projectFormSchema | typeof projectEditSchema = projectFormSchema): ProjectForm {
+  return useForm<ProjectFormInput, unknown, ProjectFormValues>({ resolver: zodResolver(schema), defaultValues });
 }
 
 function firstMessage(value: unknown): string | undefined {
@@ -121,6 +123,18 @@ export function useLeaveGuard(dirty: boolean) {
   };
 }
 
+/** What handing the project over means, said before Save rather than found out after. */
+function OwnerHint({ owner, picked }: { owner: Person; picked: Person | null }) {
+  if (!picked || picked.id === owner.id)
+    return <>Only the owner and staff can hand the project to someone else. Search by name or email; someone new: their full email address.</>;
+  return (
+    <span className="text-fg">
+      Saving hands the project from {owner.name} to {picked.name}, who joins the team as a lead if not already on it. Then only they and staff can
+      delete it or hand it on.
+    </span>
+  );
+}
+
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 
 type ProjectFormShellProps = {
@@ -131,13 +145,15 @@ type ProjectFormShellProps = {
   cancelTo: string;
   /** Edit only: a project with milestones has its progress worked out from them. */
   derivedProgress?: number;
+  /** Edit only, for those who may hand the project over: its owner now (the Owner field is offered). */
+  owner?: Person;
   /** Shown above the fields (e.g. the "changed by someone else" banner). */
   notice?: ReactNode;
   submitDisabled?: boolean;
 };
 
 /** The fields of a project, their errors, and Save / Cancel; Ctrl/Cmd+Enter saves from anywhere in it. */
-export function ProjectFormShell({ form, label, onSubmit, submitLabel, cancelTo, derivedProgress, notice, submitDisabled }: ProjectFormShellProps) {
+export function ProjectFormShell({ form, label, onSubmit, submitLabel, cancelTo, derivedProgress, owner, notice, submitDisabled }: ProjectFormShellProps) {
   const { register, control, formState, watch } = form;
   const { errors, isSubmitting } = formState;
   const startDate = watch('start_date');
@@ -186,6 +202,26 @@ export function ProjectFormShell({ form, label, onSubmit, submitLabel, cancelTo,
           <TagPicker ref={field.ref} value={field.value} onChange={field.onChange} onBlur={field.onBlur} error={fieldState.error?.message} />
         )}
       />
+      {owner && (
+        <Controller
+          control={control}
+          name="owner"
+          render={({ field, fieldState }) => (
+            <PersonPicker
+              ref={field.ref}
+              label="Owner"
+              name={field.name}
+              value={field.value}
+              onChange={field.onChange}
+              onBlur={field.onBlur}
+              error={fieldState.error?.message}
+              required
+              className="sm:max-w-md"
+              hint={<OwnerHint owner={owner} picked={field.value} />}
+            />
+          )}
+        />
+      )}
       <div className="flex flex-col-reverse gap-2 border-t border-line pt-4 sm:flex-row sm:items-center sm:justify-end">
         <p id="project-form-shortcut" className="text-xs text-fg-subtle sm:mr-auto">
           {isMac ? '⌘' : 'Ctrl'}+Enter saves
