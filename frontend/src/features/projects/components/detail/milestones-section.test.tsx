@@ -219,7 +219,7 @@ describe('Milestones', () => {
 describe('Who may change milestones', () => {
   it('a stakeholder sees them read-only', async () => {
     signIn();
-    withMilestones({ project: makeProject({ my_role: 'stakeholder', capabilities: { can_edit: false, can_manage_team: false, can_delete: false } }) });
+    withMilestones({ project: makeProject({ my_role: 'stakeholder', capabilities: { can_edit: false, can_manage_team: false, can_delete: false, can_change_owner: false } }) });
     renderDetail();
     await rows();
     const s = await section();
@@ -229,7 +229,7 @@ describe('Who may change milestones', () => {
   it('a developer updates status and progress of their own milestone only', async () => {
     signIn(); // signed in as Dana (id 1)
     const api = serveProject({
-      project: makeProject({ my_role: 'developer', capabilities: { can_edit: false, can_manage_team: false, can_delete: false } }),
+      project: makeProject({ my_role: 'developer', capabilities: { can_edit: false, can_manage_team: false, can_delete: false, can_change_owner: false } }),
       members: [makeMember({ user: dana, role: 'developer' })],
       milestones: [makeMilestone({ id: 11, title: 'Mine', assignee: dana }), makeMilestone({ id: 12, title: 'Theirs', assignee: lee })],
     });

@@ -184,7 +184,7 @@ describe('Who may change the overview', () => {
   it('a stakeholder sees it read-only', async () => {
     signIn();
     serveProject({
-      project: makeProject({ my_role: 'stakeholder', capabilities: { can_edit: false, can_manage_team: false, can_delete: false }, health_override: 'at_risk', health_override_reason: 'x' }),
+      project: makeProject({ my_role: 'stakeholder', capabilities: { can_edit: false, can_manage_team: false, can_delete: false, can_change_owner: false }, health_override: 'at_risk', health_override_reason: 'x' }),
       members: [makeMember({ role: 'stakeholder' })],
     });
     renderDetail();
@@ -197,7 +197,7 @@ describe('Who may change the overview', () => {
 
   it('a lead edits but may not delete', async () => {
     signIn();
-    serveProject({ project: makeProject({ my_role: 'lead', capabilities: { can_edit: true, can_manage_team: true, can_delete: false } }) });
+    serveProject({ project: makeProject({ my_role: 'lead', capabilities: { can_edit: true, can_manage_team: true, can_delete: false, can_change_owner: false } }) });
     renderDetail();
     expect((await overview()).getByRole('button', { name: 'Override health' })).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Delete project' })).not.toBeInTheDocument();

@@ -184,7 +184,7 @@ describe('Team', () => {
 
   it('a stakeholder sees the team read-only', async () => {
     signIn();
-    withTeam({ project: makeProject({ owner: dana, my_role: 'stakeholder', capabilities: { can_edit: false, can_manage_team: false, can_delete: false } }) });
+    withTeam({ project: makeProject({ owner: dana, my_role: 'stakeholder', capabilities: { can_edit: false, can_manage_team: false, can_delete: false, can_change_owner: false } }) });
     renderDetail();
     await rows();
     expect((await section()).queryByRole('button')).not.toBeInTheDocument();
