@@ -85,6 +85,9 @@ def _item_problems(item: Any) -> dict[str, list[str]]:
         problems["etag"] = ["This field may not be blank."]
     elif len(etag.strip()) > 100:
         problems["etag"] = ["Ensure this field has no more than 100 characters."]
+    elif any(ord(c) < 0x20 or ord(c) == 0x7F for c in etag.strip()):
+        # An entity tag is visible characters only (RFC 9110 etagc); a NUL would also fail in jsonb.
+        problems["etag"] = ["Not a valid ETag: control characters are not allowed."]
     return problems
 
 

@@ -237,6 +237,13 @@ def test_item_errors_name_each_bad_item_by_position(db: Any, api: Any) -> None:
     }
     assert post_bulk(client, "delete", []).status_code == 400
     assert post_bulk(client, "delete", {"id": 7}).status_code == 400
+    # A control character in an ETag (a NUL would break the jsonb the operation is stored in) is refused.
+    for etag in ('"project-7-v1\u0000"', '"project-7\u0014v1"', '"project-7-v1\u007f"'):
+        hostile = post_bulk(client, "delete", [good, {"id": 8, "etag": etag.encode().decode("unicode_escape")}])
+        assert hostile.status_code == 400, hostile.content
+        assert hostile.json()["error"]["details"]["items"] == {
+            "1": {"etag": ["Not a valid ETag: control characters are not allowed."]}
+        }
     assert not BulkOperation.objects.exists()
 
 
