@@ -198,7 +198,8 @@ ENDPOINTS = [
         project_scoped=False,
         activities=1,
     ),
-    Endpoint("tag-delete", "DELETE", TAG, DELETERS, 204, if_match=TAG, project_scoped=False, activities=1),
+    # The tag's own row, and one for the project it is on (its tags, and so its version, change).
+    Endpoint("tag-delete", "DELETE", TAG, DELETERS, 204, if_match=TAG, project_scoped=False, activities=2),
     # ---- everything else
     Endpoint("activity-feed", "GET", lambda w: f"{API}/activity/", AUTHENTICATED, 200, project_scoped=False),
     Endpoint("search", "GET", lambda w: f"{API}/search/?q=Apollo", AUTHENTICATED, 200, project_scoped=False),
