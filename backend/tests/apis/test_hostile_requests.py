@@ -1,0 +1,76 @@
+"""Requests anyone can send that used to crash the server (issue #9 D): each is a 400 in the error
+shape, and the server logs nothing at ERROR about them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.apis.support import API, assert_error
+from tests.conftest import client_for
+from tests.factories import make_project, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def errors_logged(caplog: Any) -> Iterator[list[logging.LogRecord]]:
+    """Records at ERROR or above, from any logger, while the test runs."""
+    with caplog.at_level(logging.WARNING):
+        records: list[logging.LogRecord] = []
+        yield records
+        records.extend(r for r in caplog.records if r.levelno >= logging.ERROR)
+
+
+def assert_quiet(records: list[logging.LogRecord]) -> None:
+    assert not records, [f"{r.name}: {r.getMessage()}" for r in records]
+
+
+# ------------------------------------------------------------------ q with stacked negations
+
+
+NEGATIONS = [
+    pytest.param("-" * 40, id="40-dashes"),
+    pytest.param("-" * 200, id="200-dashes"),
+    pytest.param(" ".join("-" * 40), id="40-spaced-dashes"),
+    pytest.param("!-" * 40, id="dashes-between-operators"),
+    pytest.param("(-" * 40 + ")", id="dashes-in-parentheses"),
+    pytest.param("- or " * 30, id="dashes-and-ors"),
+]
+
+
+@pytest.mark.parametrize("q", NEGATIONS)
+@pytest.mark.parametrize("path", ["search/", "projects/"])
+def test_q_of_only_negations_is_400_on_q(q: str, path: str, errors_logged: list[logging.LogRecord]) -> None:
+    owner = make_user("searcher")
+    make_project(owner, title="Apollo guidance")
+    response = client_for(owner).get(f"{API}/{path}", {"q": q})
+    error = assert_error(response, 400, "validation_error")
+    assert "q" in error["details"], error
+    assert_quiet(errors_logged)
+
+
+@pytest.mark.parametrize(
+    ("q", "found"),
+    [
+        pytest.param("apollo " + "-" * 40, True, id="word-then-40-dashes"),
+        pytest.param("-" * 40 + "apollo", False, id="40-dashes-then-the-word"),
+        pytest.param("guidance " + "-" * 40 + "apollo", False, id="40-dashes-exclude-a-word"),
+        pytest.param("guidance " + "- " * 40 + "mercury", True, id="40-spaced-dashes-exclude-a-word"),
+        pytest.param('"apollo guidance" ' + "-" * 40 + '"gemini"', True, id="40-dashes-before-a-phrase"),
+    ],
+)
+@pytest.mark.parametrize("path", ["search/", "projects/"])
+def test_stacked_negations_beside_words_mean_one_exclusion(
+    q: str, found: bool, path: str, errors_logged: list[logging.LogRecord]
+) -> None:
+    owner = make_user("searcher")
+    project = make_project(owner, title="Apollo guidance")
+    response = client_for(owner).get(f"{API}/{path}", {"q": q})
+    assert response.status_code == 200, response.content
+    ids = [row["id"] for row in response.json()["results"] if row.get("type", "project") == "project"]
+    assert ids == ([project.pk] if found else [])
+    assert_quiet(errors_logged)
