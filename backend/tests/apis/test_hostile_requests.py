@@ -74,3 +74,50 @@ def test_stacked_negations_beside_words_mean_one_exclusion(
     ids = [row["id"] for row in response.json()["results"] if row.get("type", "project") == "project"]
     assert ids == ([project.pk] if found else [])
     assert_quiet(errors_logged)
+
+
+# ------------------------------------------------------------------ more than 1,000 parameters
+
+MANY = "&".join(f"p{i}=1" for i in range(1001))
+FORM = "application/x-www-form-urlencoded"
+
+
+@pytest.mark.parametrize(
+    ("who", "method", "path", "body", "content_type"),
+    [
+        pytest.param("user", "get", f"projects/?{MANY}", None, None, id="query-on-a-list"),
+        pytest.param("user", "get", f"search/?q=apollo&{MANY}", None, None, id="query-on-search"),
+        pytest.param("anonymous", "get", f"projects/?{MANY}", None, None, id="query-anonymous"),
+        pytest.param("anonymous", "post", f"webhooks/mandrill/?{MANY}", "", None, id="query-on-the-webhook"),
+        pytest.param("anonymous", "post", "webhooks/mandrill/", MANY, FORM, id="form-on-the-webhook"),
+        pytest.param("anonymous", "post", "webhooks/mandrill/", "MULTIPART", None, id="multipart-on-the-webhook"),
+        pytest.param("user", "post", f"tags/?{MANY}", '{"name": "x"}', "application/json", id="query-on-a-json-write"),
+    ],
+)
+def test_more_than_a_thousand_parameters_is_400(
+    who: str,
+    method: str,
+    path: str,
+    body: str | None,
+    content_type: str | None,
+    errors_logged: list[logging.LogRecord],
+    clear_cache: Any,
+) -> None:
+    client = client_for(make_user("many") if who == "user" else None)
+    if body == "MULTIPART":
+        response = client.post(f"{API}/{path}", {f"p{i}": "1" for i in range(1001)}, format="multipart")
+    elif method == "get":
+        response = client.get(f"{API}/{path}")
+    else:
+        response = client.post(f"{API}/{path}", body, content_type=content_type or FORM)
+    error = assert_error(response, 400, "too_many_fields")
+    assert "1000" in error["message"]
+    assert_quiet(errors_logged)
+
+
+def test_a_thousand_parameters_are_still_read(errors_logged: list[logging.LogRecord]) -> None:
+    # The bound is Django's DATA_UPLOAD_MAX_NUMBER_FIELDS: 1,000 is allowed (and then refused as unknown).
+    query = "&".join(f"p{i}=1" for i in range(1000))
+    error = assert_error(client_for(make_user("many")).get(f"{API}/projects/?{query}"), 400, "unknown_parameter")
+    assert "p999" in error["details"]
+    assert_quiet(errors_logged)
