@@ -121,3 +121,44 @@ def test_a_thousand_parameters_are_still_read(errors_logged: list[logging.LogRec
     error = assert_error(client_for(make_user("many")).get(f"{API}/projects/?{query}"), 400, "unknown_parameter")
     assert "p999" in error["details"]
     assert_quiet(errors_logged)
+
+
+# ------------------------------------------------------------------ deeply nested JSON
+
+
+def nested(depth: int) -> str:
+    """A string nested ``depth`` lists deep."""
+    return "[" * depth + '"x"' + "]" * depth
+
+
+DEEP_BODIES = [
+    pytest.param("auth/token/", "anonymous", '{"username": %s, "password": "pw"}', id="login"),
+    pytest.param("auth/token/refresh/", "anonymous", '{"refresh": %s}', id="refresh"),
+    pytest.param("auth/logout/", "user", '{"refresh": %s}', id="logout"),
+    pytest.param("tags/", "user", '{"name": %s}', id="tags"),
+    pytest.param("projects/", "user", '{"title": %s}', id="projects"),
+]
+
+
+@pytest.mark.parametrize("depth", [32, 950, 1000, 1023, 1024, 1025, 100_000])
+@pytest.mark.parametrize(("path", "who", "template"), DEEP_BODIES)
+def test_deeply_nested_json_is_a_400_parse_error(
+    path: str, who: str, template: str, depth: int, errors_logged: list[logging.LogRecord], clear_cache: Any
+) -> None:
+    # depth 32 inside the top-level object is 33 levels: one past the bound.
+    client = client_for(make_user("nester") if who == "user" else None)
+    response = client.post(f"{API}/{path}", template % nested(depth), content_type="application/json")
+    error = assert_error(response, 400, "parse_error")
+    assert error["message"].startswith("JSON parse error"), error
+    assert_quiet(errors_logged)
+
+
+@pytest.mark.parametrize(("path", "who", "template"), DEEP_BODIES)
+def test_json_nested_to_the_bound_reaches_validation(
+    path: str, who: str, template: str, errors_logged: list[logging.LogRecord], clear_cache: Any
+) -> None:
+    client = client_for(make_user("nester") if who == "user" else None)
+    response = client.post(f"{API}/{path}", template % nested(31), content_type="application/json")
+    assert response.status_code in (400, 401), response.content
+    assert assert_error(response, response.status_code)["code"] != "parse_error"
+    assert_quiet(errors_logged)
