@@ -157,6 +157,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["drf_orjson_renderer.renderers.ORJSONRenderer"],
     # orjson, with JSON nesting bounded to 32 levels (a 400 parse_error beyond).
     "DEFAULT_PARSER_CLASSES": ["pulse.common.parsers.JSONParser"],
+    # Whatever a parser raises on a bad body is a 400, never a 500 (pulsekit.parsers).
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "pulsekit.parsers.GuardedContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "pulsekit.pagination.PageNumber",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

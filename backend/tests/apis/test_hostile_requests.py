@@ -162,3 +162,42 @@ def test_json_nested_to_the_bound_reaches_validation(
     assert response.status_code in (400, 401), response.content
     assert assert_error(response, response.status_code)["code"] != "parse_error"
     assert_quiet(errors_logged)
+
+
+# ------------------------------------------------------------------ any parser failure is the client's
+
+
+class Weird(Exception):
+    """An exception type nothing in the stack knows."""
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        pytest.param(Weird("unheard of"), id="unknown-type"),
+        pytest.param(KeyError("boundary"), id="KeyError"),
+        pytest.param(TypeError("bad operand"), id="TypeError"),
+        pytest.param(RecursionError("maximum recursion depth exceeded"), id="RecursionError"),
+        pytest.param(UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"), id="UnicodeDecodeError"),
+        pytest.param(MemoryError(), id="MemoryError"),
+    ],
+)
+def test_whatever_a_parser_raises_is_a_400_parse_error(
+    failure: Exception, monkeypatch: Any, errors_logged: list[logging.LogRecord]
+) -> None:
+    from rest_framework.parsers import BaseParser
+
+    from pulse.projects.apis import TagListCreateApi
+
+    class FailingParser(BaseParser):
+        media_type = "application/json"
+
+        def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
+            raise failure
+
+    monkeypatch.setattr(TagListCreateApi, "parser_classes", [FailingParser])
+    user = make_user("parsed")
+    response = client_for(user).post(f"{API}/tags/", '{"name": "fine"}', content_type="application/json")
+    error = assert_error(response, 400, "parse_error")
+    assert str(failure) not in error["message"] or not str(failure)
+    assert_quiet(errors_logged)

@@ -1,16 +1,25 @@
-"""Request parsing that cannot crash: bounded JSON nesting.
+"""Request parsing that cannot crash: bounded JSON nesting, and one guard around every parser.
 
 A JSON body nested a thousand levels deep parses (orjson allows 1,024 levels, the standard library
-more), then takes serializers, error messages and ``repr`` into ``RecursionError``. Here it is
-refused by depth with a 400.
+more), then takes serializers, error messages and ``repr`` into ``RecursionError``. And whatever a
+parser raises that is not one of DRF's own exceptions — a third-party parser's ``KeyError``, a
+decoder's ``RecursionError`` — would reach the exception handler as a server error, although it is
+the body that is wrong. Here the first is refused by depth, and the second becomes a 400.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
 from typing import IO, Any
 
-from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser
+from django.core.exceptions import SuspiciousOperation
+from rest_framework.exceptions import APIException, ParseError
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import BaseParser, JSONParser
+from rest_framework.request import Request
+
+logger = logging.getLogger(__name__)
 
 MAX_JSON_DEPTH = 32
 
@@ -50,3 +59,29 @@ class MaxDepthMixin:
 
 class BoundedJSONParser(MaxDepthMixin, JSONParser):
     """DRF's JSON parser with nesting bounded to ``max_depth`` (32)."""
+
+
+class _GuardedParser(BaseParser):
+    """Delegates to one parser; anything it raises beyond DRF's and Django's request errors is a 400."""
+
+    def __init__(self, parser: BaseParser) -> None:
+        self.parser = parser
+        self.media_type = parser.media_type
+
+    def parse(self, stream: IO[Any], media_type: str | None = None, parser_context: Any = None) -> Any:
+        try:
+            return self.parser.parse(stream, media_type, parser_context)
+        except (APIException, SuspiciousOperation):
+            raise  # already a client error the exception handler renders
+        except Exception as exc:
+            logger.warning("Unreadable %s request body (%s: %s)", media_type, type(exc).__name__, str(exc)[:200])
+            raise ParseError(f"The request body could not be read as {self.media_type}.") from exc
+
+
+class GuardedContentNegotiation(DefaultContentNegotiation):
+    """DRF ``DEFAULT_CONTENT_NEGOTIATION_CLASS``: the parser it selects, for any view and any parser
+    class, cannot turn a bad body into a server error."""
+
+    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
+        parser = super().select_parser(request, parsers)
+        return None if parser is None else _GuardedParser(parser)
