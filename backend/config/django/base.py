@@ -145,8 +145,10 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["pulse.accounts.auth.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["drf_orjson_renderer.renderers.ORJSONRenderer"],
-    # orjson: fast, and refuses absurd nesting with a parse error instead of a RecursionError.
-    "DEFAULT_PARSER_CLASSES": ["drf_orjson_renderer.parsers.ORJSONParser"],
+    # orjson, with JSON nesting bounded to 32 levels (a 400 parse_error beyond).
+    "DEFAULT_PARSER_CLASSES": ["pulse.common.parsers.JSONParser"],
+    # Whatever a parser raises on a bad body is a 400, never a 500 (pulsekit.parsers).
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "pulsekit.parsers.GuardedContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "pulsekit.pagination.PageNumber",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

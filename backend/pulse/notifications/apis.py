@@ -17,6 +17,7 @@ from pulse.notifications.models import EmailStatus, Notification, NotificationKi
 from pulsekit.errors import Forbidden, ValidationFailed
 from pulsekit.pagination import PageNumber
 from pulsekit.params import reject_unknown_params
+from pulsekit.parsers import MAX_JSON_DEPTH, nesting_exceeds
 
 
 class NotificationSerializer(serializers.Serializer):
@@ -148,8 +149,10 @@ class MandrillWebhookApi(APIView):
             raise Forbidden("Invalid or missing X-Mandrill-Signature.", code="invalid_signature")
         try:
             events = json.loads(params.get("mandrill_events") or "")
-        except ValueError as error:
+        except (ValueError, RecursionError) as error:
             raise ValidationFailed(details={"mandrill_events": ["Must be a JSON array of events."]}) from error
+        if nesting_exceeds(events, MAX_JSON_DEPTH):
+            raise ValidationFailed(details={"mandrill_events": [f"Nested deeper than {MAX_JSON_DEPTH} levels."]})
         if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
             raise ValidationFailed(details={"mandrill_events": ["Must be a JSON array of event objects."]})
         return Response(services.mandrill_events_process(events=events))

@@ -1,3 +1,4 @@
+import re
 from typing import Any
 
 import django_filters
@@ -7,15 +8,78 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from pulse.projects.models import OPEN_STATUSES, Health, Project, ProjectStatus, Tag
+from pulsekit.errors import ValidationFailed
 
 SEARCH_CONFIG = "english"
 
+# What websearch_to_tsquery reads as syntax: a phrase in double quotes (unterminated: to the end), or
+# a run of anything else up to a space or a quote. Its operator characters are skipped between words.
+_SEARCH_CHUNK = re.compile(r'"[^"]*"?|[^\s"]+')
+_TSQUERY_OPERATORS = str.maketrans(dict.fromkeys("!&|()<", " "))
+
+
+def websearch_terms(q: str) -> list[str]:
+    """``q`` read as websearch_to_tsquery reads it, in terms it can always parse: words, ``"phrases"``,
+    either with one leading ``-`` (exclude), and ``or`` between two of them.
+
+    Each ``-`` before a word is a negation that PostgreSQL stacks, one per dash, on a parser stack of
+    32: ``q=----…`` (33 and more, with or without a word after them, spaced or not) fails with
+    "tsquery stack too small". Here any run of dashes (or a lone ``-`` between words) negates the next
+    word or phrase once; dashes with nothing after them, an ``or`` that joins nothing and the
+    tsquery operator characters (which websearch skips between words anyway) are dropped. With at
+    most one negation per term, the parser's stack stays a few entries deep whatever came in.
+    """
+    terms: list[str] = []
+    negate = False
+    for chunk in _SEARCH_CHUNK.findall(q.translate(_TSQUERY_OPERATORS)):
+        if chunk.startswith('"'):
+            words = chunk.strip('"').split()  # inside quotes a dash is text, not an operator
+            term = f'"{" ".join(words)}"' if words else ""
+        else:
+            term = chunk.lstrip("-")
+            negate = negate or term != chunk
+        if not term:
+            continue
+        if term.lower() == "or":
+            if terms and terms[-1] != "or" and not negate:
+                terms.append("or")
+            negate = False
+            continue
+        terms.append(f"-{term}" if negate else term)
+        negate = False
+    if terms and terms[-1] == "or":
+        terms.pop()
+    return terms
+
+
+def search_query(q: str) -> SearchQuery:
+    """The full-text query for what a person typed (web-search syntax: quotes, ``or``, ``-``).
+
+    Raises :class:`ValidationFailed` (on ``q``) when nothing is left to search for: only dashes,
+    quotes or punctuation.
+    """
+    text = " ".join(websearch_terms(q))
+    if not any(character.isalnum() for character in text):
+        raise ValidationFailed(details={"q": ["Search for at least one word (letters or digits)."]})
+    return SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+
 
 def search_condition(q: str, *, vector: str = "search_vector", title: str = "title") -> tuple[Q, Any]:
-    """Full-text match on the stored vector, or a typo-tolerant trigram match on the title."""
-    query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
-    condition = Q(**{vector: query}) | Q(**{f"{title}__trigram_word_similar": q})
-    rank = SearchRank(F(vector), query, cover_density=True) + TrigramWordSimilarity(q, title)
+    """Full-text match on the stored vector, or a typo-tolerant trigram match on the title for the
+    words the query looks for (never on a row that holds a word it excludes)."""
+    query = search_query(q)
+    terms = websearch_terms(q)
+    wanted = " ".join(t.strip('"') for t in terms if t != "or" and not t.startswith("-"))
+    excluded = [t[1:] for t in terms if t.startswith("-")]
+    condition = Q(**{vector: query})
+    rank: Any = SearchRank(F(vector), query, cover_density=True)
+    if wanted:
+        similar = Q(**{f"{title}__trigram_word_similar": wanted})
+        if excluded:
+            unwanted = SearchQuery(" or ".join(excluded), config=SEARCH_CONFIG, search_type="websearch")
+            similar &= ~Q(**{vector: unwanted})
+        condition |= similar
+        rank = rank + TrigramWordSimilarity(wanted, title)
     return condition, rank
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramSimilarity
 from django.db.models import F, QuerySet, Value
 
-from pulse.projects.filters import SEARCH_CONFIG, search_condition
+from pulse.projects.filters import SEARCH_CONFIG, search_condition, search_query
 from pulse.projects.models import Milestone, Project
 from pulse.projects.selectors import visible_project_ids, visible_to
 from pulse.search.models import SearchWord
@@ -91,7 +91,7 @@ def search(
     *, user: Any, q: str, limit: int = 20, kinds: frozenset[str] = frozenset({"project", "milestone"})
 ) -> list[dict[str, Any]]:
     """Top matches across kinds, best first, each with highlighted title and snippet."""
-    query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
+    query = search_query(q)
     results: list[dict[str, Any]] = []
 
     if "project" in kinds:

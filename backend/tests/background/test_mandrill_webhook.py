@@ -183,8 +183,16 @@ def test_without_a_configured_key_every_post_is_refused(db: Any, settings: Any) 
 
 @pytest.mark.parametrize(
     "raw",
-    ["not json", '{"event": "open"}', "[1, 2]", '["open"]', ""],
-    ids=["not_json", "object", "numbers", "strings", "empty"],
+    [
+        "not json",
+        '{"event": "open"}',
+        "[1, 2]",
+        '["open"]',
+        "",
+        "[" * 100_000 + "]" * 100_000,
+        '[{"event": "open", "msg": ' + "[" * 40 + "]" * 40 + "}]",
+    ],
+    ids=["not_json", "object", "numbers", "strings", "empty", "nested-100000", "nested-41"],
 )
 def test_a_malformed_body_is_400_and_stores_nothing(db: Any, raw: str) -> None:
     n = emailed(make_user("garbled"), EmailStatus.SENT)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.exceptions import RequestDataTooBig, SuspiciousMultipartForm, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from rest_framework import exceptions as drf_exceptions
@@ -221,6 +222,35 @@ def test_unexpected_exception_is_logged_and_answered_as_a_500_that_leaks_nothing
     [record] = [r for r in caplog.records if r.name == "pulsekit.errors"]
     assert record.getMessage() == "Unhandled error in BoomApi"
     assert record.exc_info is not None and isinstance(record.exc_info[1], RuntimeError)
+
+
+@pytest.mark.parametrize(
+    ("exc", "status", "code"),
+    [
+        (TooManyFieldsSent("The number of GET/POST parameters exceeded"), 400, "too_many_fields"),
+        (TooManyFilesSent("The number of files exceeded"), 400, "too_many_files"),
+        (RequestDataTooBig("Request body exceeded"), 413, "payload_too_large"),
+        (SuspiciousMultipartForm("Invalid boundary"), 400, "bad_request"),
+    ],
+)
+def test_django_refusing_the_request_data_is_a_client_error_logged_as_a_warning(
+    exc: Exception, status: int, code: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        response = exception_handler(exc, {"view": None})
+    assert response is not None and response.status_code == status
+    assert_error_shape(response.data, code)
+    [record] = caplog.records
+    assert (record.name, record.levelno) == (f"django.security.{type(exc).__name__}", logging.WARNING)
+
+
+def test_too_many_query_parameters_in_a_view_is_400(api_client: Any, caplog: pytest.LogCaptureFixture) -> None:
+    query = "&".join(f"p{i}=1" for i in range(1001))
+    with caplog.at_level(logging.WARNING):
+        response = api_client.get(f"/widgets/?{query}")
+    assert response.status_code == 400
+    assert "1000" in assert_error_shape(response.json(), "too_many_fields")["message"]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 def test_handler_without_a_view_in_context_still_answers_500(caplog: pytest.LogCaptureFixture) -> None:

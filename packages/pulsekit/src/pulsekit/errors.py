@@ -10,7 +10,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions as drf_exceptions
@@ -87,6 +89,12 @@ class PreconditionRequired(ApplicationError):
     default_message = "This request must be conditional: send If-Match with the ETag you last read."
 
 
+class PayloadTooLarge(ApplicationError):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    code = "payload_too_large"
+    default_message = "The request body is too large."
+
+
 def validation_details(error: DjangoValidationError) -> dict[str, Any]:
     """Flatten a Django ValidationError into ``{field: [messages]}``."""
     if hasattr(error, "error_dict"):
@@ -126,8 +134,27 @@ def error_body(code: str, message: str, details: dict[str, Any] | None = None) -
     return {"error": {"code": code, "message": message, "details": _string_keys(details or {})}}
 
 
+def _suspicious_request(exc: SuspiciousOperation) -> ApplicationError:
+    """Django's refusals of a request's own data (too many parameters, a body over
+    DATA_UPLOAD_MAX_MEMORY_SIZE, a malformed multipart body): the client's fault, so a 4xx."""
+    # As Django does for them outside DRF, on the django.security.<Name> logger; a warning, since
+    # anyone can send one and nothing on the server is wrong.
+    logging.getLogger(f"django.security.{type(exc).__name__}").warning("%s", exc)
+    if isinstance(exc, TooManyFieldsSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        return ApplicationError(f"Too many query or form parameters (at most {limit}).", code="too_many_fields")
+    if isinstance(exc, TooManyFilesSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        return ApplicationError(f"Too many files in one request (at most {limit}).", code="too_many_files")
+    if isinstance(exc, RequestDataTooBig):
+        return PayloadTooLarge()
+    return ApplicationError("The request could not be understood.", code="bad_request")
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF ``EXCEPTION_HANDLER``: render every error in the one shape."""
+    if isinstance(exc, SuspiciousOperation):
+        exc = _suspicious_request(exc)
     if isinstance(exc, ApplicationError):
         # As DRF does for its own exceptions: an error answer must not commit an ATOMIC_REQUESTS transaction.
         set_rollback()
