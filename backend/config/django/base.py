@@ -176,6 +176,10 @@ PULSE = {
     "WS_MAX_FRAME_BYTES": env.int("WS_MAX_FRAME_BYTES", default=65_536),
     "WS_MESSAGE_RATE": env.float("WS_MESSAGE_RATE", default=10.0),
     "WS_MESSAGE_BURST": env.int("WS_MESSAGE_BURST", default=60),
+    # /metrics: a scraper sends "Authorization: Bearer <METRICS_TOKEN>"; staff sessions may look too.
+    # Open to anyone only when METRICS_PUBLIC is set explicitly (pulse.ops.views.metrics).
+    "METRICS_TOKEN": env("METRICS_TOKEN", default=""),
+    "METRICS_PUBLIC": env.bool("METRICS_PUBLIC", default=False),
     # Request bodies over this are refused with 413 unread (pulse.common.limits); nginx has the same cap.
     "MAX_REQUEST_BODY_BYTES": env.int("MAX_REQUEST_BODY_BYTES", default=2 * 1024 * 1024),
     # Run the beat schedule inside the web process when there is no broker (the `make run` laptop setup).
