@@ -15,6 +15,7 @@ django_application = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402  (Django must be set up first)
 
+from pulse.common.limits import RequestBodyLimit  # noqa: E402
 from pulse.common.spa import with_spa_assets  # noqa: E402
 from pulse.realtime.lifespan import LifespanApp  # noqa: E402
 from pulse.realtime.origin import PulseOriginValidator  # noqa: E402
@@ -23,7 +24,7 @@ from pulse.realtime.routing import websocket_urlpatterns  # noqa: E402
 application = LifespanApp(
     ProtocolTypeRouter(
         {
-            "http": with_spa_assets(django_application),
+            "http": RequestBodyLimit(with_spa_assets(django_application)),
             "websocket": PulseOriginValidator(URLRouter(websocket_urlpatterns)),
         }
     )

@@ -54,12 +54,23 @@ def test_kubernetes_config_and_secret_provide_every_setting(overlay: str, render
     provided = set(config["data"]) | set(secret.get("stringData", {})) | set(secret.get("data", {}))
     missing = env_names_read() - provided
     assert not missing, f"{overlay}: settings read but not in pulse-config / pulse-secrets: {sorted(missing)}"
-    secrets_in_config = {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "MANDRILL_API_KEY"} & set(
-        config["data"]
-    )
+    secret_names = {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "MANDRILL_API_KEY", "METRICS_TOKEN"}
+    secrets_in_config = secret_names & set(config["data"])
     assert not secrets_in_config, f"secrets belong in the Secret: {secrets_in_config}"
     assert config["data"]["DJANGO_SETTINGS_MODULE"] == "config.django.production"
     assert config["data"]["NUM_PROXIES"] == "1"  # the web nginx forwards exactly one address
+    assert config["data"]["METRICS_PUBLIC"] == "false"
+
+
+def test_the_metrics_scrape_job_sends_the_token(rendered: dict[str, list[Any]]) -> None:
+    """/metrics answers only the token: the scrape job must send it, to the api pods' port and path."""
+    job = yaml.safe_load((REPO / "deployment" / "prometheus" / "scrape-pulse.yaml").read_text())["scrape_configs"][0]
+    assert job["authorization"]["type"] == "Bearer" and job["authorization"]["credentials_file"]
+    [api] = [o for o in rendered["production"] if o["kind"] == "Deployment" and o["metadata"]["name"] == "pulse-api"]
+    annotations = api["spec"]["template"]["metadata"]["annotations"]
+    assert job["metrics_path"] == annotations["prometheus.io/path"] == "/metrics"
+    keep = {rule["regex"] for rule in job["relabel_configs"] if rule.get("action") == "keep"}
+    assert {"pulse;api", annotations["prometheus.io/port"]} <= keep
 
 
 def test_compose_and_env_example_provide_every_setting() -> None:

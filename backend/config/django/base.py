@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "pulse.ops.middleware.ProbeMiddleware",  # before host validation and the HTTPS redirect
+    "pulse.common.limits.RequestBodyLimitMiddleware",  # 413 before anything reads the body
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -121,6 +122,7 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "pulse.accounts.validators.MaximumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -176,9 +178,18 @@ PULSE = {
     "WS_MAX_FRAME_BYTES": env.int("WS_MAX_FRAME_BYTES", default=65_536),
     "WS_MESSAGE_RATE": env.float("WS_MESSAGE_RATE", default=10.0),
     "WS_MESSAGE_BURST": env.int("WS_MESSAGE_BURST", default=60),
+    # /metrics: a scraper sends "Authorization: Bearer <METRICS_TOKEN>"; staff sessions may look too.
+    # Open to anyone only when METRICS_PUBLIC is set explicitly (pulse.ops.views.metrics).
+    "METRICS_TOKEN": env("METRICS_TOKEN", default=""),
+    "METRICS_PUBLIC": env.bool("METRICS_PUBLIC", default=False),
+    # Request bodies over this are refused with 413 unread (pulse.common.limits); nginx has the same cap.
+    "MAX_REQUEST_BODY_BYTES": env.int("MAX_REQUEST_BODY_BYTES", default=2 * 1024 * 1024),
     # Run the beat schedule inside the web process when there is no broker (the `make run` laptop setup).
     "LOCAL_BEAT": env.bool("LOCAL_BEAT", default=str(CELERY_BROKER_URL).startswith("memory://")),
 }
+
+# Django's own check of form and body sizes, at the same cap (DRF's parsers do not consult it).
+DATA_UPLOAD_MAX_MEMORY_SIZE = PULSE["MAX_REQUEST_BODY_BYTES"]
 
 LOGGING = {
     "version": 1,

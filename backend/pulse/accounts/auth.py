@@ -19,6 +19,9 @@ from rest_framework_simplejwt.tokens import Token
 from pulse.accounts.models import User
 
 LOGIN_NAME_MAX_LENGTH = 254  # the longest email address; usernames are at most 150
+# Longer passwords are refused before hashing (login, password change, admin forms): hashing a
+# megabyte password is a CPU cost anyone could make the server pay.
+PASSWORD_MAX_LENGTH = 128
 
 
 def login_account(name: str) -> User | None:
@@ -39,8 +42,8 @@ class UsernameOrEmailBackend(ModelBackend):
     def authenticate(
         self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
     ) -> User | None:
-        if not username or password is None:
-            return None
+        if not username or password is None or len(password) > PASSWORD_MAX_LENGTH:
+            return None  # never hashed (the admin's login form has no length limit of its own)
         user = login_account(username)
         if user is None:
             User().set_password(password)  # equalise timing with the found-user path

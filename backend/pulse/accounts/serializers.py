@@ -1,12 +1,13 @@
 from typing import Any
 
 from rest_framework import serializers
-from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
+from rest_framework_simplejwt.serializers import PasswordField, TokenObtainPairSerializer, TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from pulse.accounts.auth import token_is_revoked
+from pulse.accounts.auth import LOGIN_NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH, token_is_revoked
 from pulse.accounts.models import User
 from pulse.notifications.models import NotificationKind
+from pulsekit.fields import BoundedListField
 from pulsekit.versioning import make_etag
 
 
@@ -14,6 +15,12 @@ class LoginSerializer(TokenObtainPairSerializer):
     """``username`` may hold the username or the email address."""
 
     default_error_messages = {"no_active_account": "Wrong username/email or password, or the account is disabled."}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Bounded before anything is looked up or hashed: a megabyte password must not reach the hasher.
+        self.fields[self.username_field] = serializers.CharField(write_only=True, max_length=LOGIN_NAME_MAX_LENGTH)
+        self.fields["password"] = PasswordField(max_length=PASSWORD_MAX_LENGTH)
 
     @classmethod
     def get_token(cls, user: Any) -> Any:
@@ -79,11 +86,11 @@ class MeInputSerializer(serializers.Serializer):
     first_name = serializers.CharField(max_length=150, allow_blank=True, required=False)
     last_name = serializers.CharField(max_length=150, allow_blank=True, required=False)
     email = serializers.EmailField(max_length=254, required=False)
-    email_opt_out = serializers.ListField(
+    email_opt_out = BoundedListField(
         child=serializers.ChoiceField(choices=NotificationKind.choices), max_length=20, required=False
     )
-    current_password = serializers.CharField(max_length=128, required=False, write_only=True)
-    new_password = serializers.CharField(max_length=128, required=False, write_only=True)
+    current_password = serializers.CharField(max_length=PASSWORD_MAX_LENGTH, required=False, write_only=True)
+    new_password = serializers.CharField(max_length=PASSWORD_MAX_LENGTH, required=False, write_only=True)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "new_password" in attrs and "current_password" not in attrs:

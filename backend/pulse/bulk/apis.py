@@ -14,6 +14,7 @@ from pulse.bulk.services import MAX_ITEMS, bulk_operation_request, live_progress
 from pulse.common.apis import ETAG, IF_NONE_MATCH, AuthedRequest, errors
 from pulse.projects.models import Health
 from pulse.projects.services import TRANSITIONS
+from pulsekit.fields import BoundedListField
 from pulsekit.versioning import not_modified_or
 
 MAX_ID = 2**63 - 1
@@ -95,7 +96,7 @@ class ParamsSerializer(serializers.Serializer):
     name = serializers.ChoiceField(choices=list(TRANSITIONS), required=False, help_text="transition")
     health = serializers.ChoiceField(choices=Health.choices, required=False, help_text="set_health_override")
     reason = serializers.CharField(max_length=500, required=False, help_text="set_health_override")
-    tag_ids = serializers.ListField(
+    tag_ids = BoundedListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID), max_length=50, required=False
     )
     owner_id = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="change_owner")

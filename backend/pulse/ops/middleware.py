@@ -5,6 +5,10 @@ The kubelet calls ``/healthz`` and ``/readyz`` on the pod's IP over plain HTTP: 
 301, which the kubelet counts as success. Both would hide a broken pod, so these two paths (GET
 only, exact match) are served here, first in the chain, and every other path goes through the
 normal middleware.
+
+``/metrics`` is served here too, but only to a scraper presenting the metrics token: Prometheus
+scrapes each pod by its IP, which host validation would refuse. Anyone else (a staff session)
+goes through the normal chain.
 """
 
 from collections.abc import Callable
@@ -24,4 +28,6 @@ class ProbeMiddleware:
         probe = PROBES.get(request.path_info)
         if probe is not None and request.method == "GET":
             return probe(request)
+        if request.path_info == "/metrics" and request.method == "GET" and views.metrics_scraper(request):
+            return views.metrics(request)
         return self.get_response(request)

@@ -16,6 +16,7 @@ from rest_framework import serializers
 from pulse.projects import permissions
 from pulse.projects.models import OPEN_STATUSES, Health, MilestoneStatus, Project, ProjectStatus, Role
 from pulse.projects.services import allowed_transitions
+from pulsekit.fields import BoundedListField
 from pulsekit.versioning import make_etag
 
 MAX_ID = 2**63 - 1
@@ -177,7 +178,7 @@ class ProjectCreateInputSerializer(serializers.Serializer):
     start_date = serializers.DateField(allow_null=True, required=False)
     due_date = serializers.DateField(allow_null=True, required=False)
     progress = serializers.IntegerField(min_value=0, max_value=100, required=False)
-    tag_ids = serializers.ListField(
+    tag_ids = BoundedListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID), max_length=50, required=False
     )
     health_override = serializers.ChoiceField(choices=Health.choices, allow_null=True, required=False)

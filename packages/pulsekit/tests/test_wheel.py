@@ -12,7 +12,7 @@ from pathlib import Path
 import pulsekit
 
 ROOT = Path(__file__).resolve().parents[1]
-MODULES = ["__init__", "errors", "models", "pagination", "params", "parsers", "versioning"]
+MODULES = ["__init__", "errors", "fields", "models", "pagination", "params", "parsers", "versioning"]
 
 
 def setuptools_major() -> int:
