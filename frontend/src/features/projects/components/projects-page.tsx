@@ -185,7 +185,7 @@ export function ProjectsPage() {
               ))}
             </ChipGroup>
           </div>
-          <div className="flex flex-col gap-3 sm:flex-row sm:flex-wrap sm:items-end">
+          <div className="flex flex-col gap-3 sm:flex-row sm:flex-wrap sm:items-start">
             <div className="flex flex-col gap-3 sm:flex-row">
               <PersonFilter label="Owner" value={view.owner} name={ownerName} onChange={(owner) => update({ owner })} />
               <PersonFilter label="Member" value={view.member} name={memberName} onChange={(member) => update({ member })} />

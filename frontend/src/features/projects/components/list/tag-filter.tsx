@@ -120,7 +120,7 @@ export function TagFilter({ value, onChange }: Props) {
   return (
     <div
       ref={rootRef}
-      className="relative flex w-full flex-col gap-1 sm:w-72"
+      className="relative flex w-full flex-col gap-1 sm:w-80"
       onBlur={(e) => {
         if (!rootRef.current?.contains(e.relatedTarget as Node | null)) setOpen(false);
       }}
@@ -168,7 +168,7 @@ export function TagFilter({ value, onChange }: Props) {
             show();
           }}
           onKeyDown={onInputKey}
-          className="h-6 min-w-20 flex-1 bg-transparent px-1 text-sm placeholder:text-fg-subtle focus:outline-none"
+          className="h-6 min-w-16 flex-1 bg-transparent px-1 text-sm placeholder:text-fg-subtle focus:outline-none"
         />
       </div>
       <ul
