@@ -41,5 +41,7 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
     restoreMocks: true,
+    // Whole-page tests type and wait through several requests; on a loaded 2-core CI machine 5 s is tight.
+    testTimeout: 20_000,
   },
 });

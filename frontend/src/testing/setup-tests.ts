@@ -1,9 +1,13 @@
 import '@testing-library/jest-dom/vitest';
 
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 
 import { server } from './mocks/server';
+
+// findBy*/waitFor give up after 1 s by default: too short for a lazy chunk or a debounced search on a
+// loaded CI machine. A real failure still fails, only later.
+configure({ asyncUtilTimeout: 4000 });
 
 // jsdom has no <dialog> methods; give it the behaviour the app relies on.
 if (typeof HTMLDialogElement !== 'undefined' && !HTMLDialogElement.prototype.showModal) {
