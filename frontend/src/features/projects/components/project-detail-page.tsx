@@ -55,6 +55,14 @@ export function ProjectDetailPage({ projectId }: { projectId: number }) {
         </div>
         <div className="flex flex-wrap items-center gap-2">
           <Transitions project={p} />
+          {p.capabilities.can_edit && (
+            <Link
+              to={`/projects/${p.id}/edit`}
+              className="inline-flex h-9 items-center rounded-md border border-line bg-surface px-3.5 text-sm font-medium text-fg hover:bg-subtle focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent"
+            >
+              Edit
+            </Link>
+          )}
           <DeleteProject project={p} />
         </div>
       </div>
