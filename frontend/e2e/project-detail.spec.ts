@@ -22,10 +22,10 @@ test('a project page shows its overview, milestones, team with allocation and ac
   const team = panel(page, 'Team');
   const tess = team.getByRole('listitem').filter({ hasText: 'Tess Teammate' });
   await expect(tess).toContainText('Manager');
-  await expect(tess).toContainText('60% here · 110% in total · over-allocated');
+  await expect(tess).toContainText('60% here · 110% across open projects · over-allocated');
 
   await expect(panel(page, 'Activity').getByRole('listitem').first()).toBeVisible();
-  await expect(panel(page, 'Activity')).toContainText('Milestone created');
+  await expect(panel(page, 'Activity')).toContainText('added milestone');
   await expect(page.getByRole('group', { name: 'Lifecycle' }).getByRole('button')).toHaveText(['Put on hold', 'Complete', 'Cancel']);
   await shot(page, 'project-detail');
 });
@@ -56,8 +56,8 @@ test.describe('as the owner of the project', () => {
     await expect(lifecycle.getByRole('button')).toHaveText(['Put on hold', 'Complete', 'Cancel']);
     const history = panel(page, 'Activity');
     await expect(history.getByRole('listitem').first()).toContainText('Eddie Editor');
-    await expect(history.getByRole('listitem').first()).toContainText('Project transitioned');
-    await expect(history.getByRole('listitem').first()).toContainText('status: Planning → Active');
+    await expect(history.getByRole('listitem').first()).toContainText('started the project');
+    await expect(history.getByRole('listitem').first()).toContainText(/Status: Planning →.*Active/);
 
     await page.reload();
     await settled(page, eddie.toStart);
