@@ -61,6 +61,12 @@ export function formatValue(field: string, value: unknown, people: PeopleById, n
 
 const text = (v: unknown) => (typeof v === 'string' && v ? v : null);
 
+/** The project an activity row belongs to, by name (milestone rows carry it beside their own title). */
+export function activityProjectTitle(a: Activity): string | null {
+  const meta = a.metadata ?? {};
+  return text(meta.project_title) ?? (a.verb.startsWith('project.') || a.verb.startsWith('member.') ? text(meta.title) : null);
+}
+
 /** What the actor did, after their name: "moved the due date", "added milestone “Beta”". */
 export function activitySentence(a: Activity): string {
   const meta = a.metadata ?? {};
