@@ -490,6 +490,16 @@ def test_bad_page_is_a_clean_client_error(world: World, url: str) -> None:
     assert_error(response, response.status_code)
 
 
+@pytest.mark.parametrize("page_size", ["0.5", "true", "0", "-1", ""])
+@pytest.mark.parametrize(
+    "path", ["/projects/", "/tags/", "/users/", "/notifications/", "/activity/", "/projects/trash/"]
+)
+def test_a_page_size_that_is_not_a_whole_number_is_a_400(world: World, path: str, page_size: str) -> None:
+    """It used to fall back to the default silently, so a client's mistake looked like a short page."""
+    response = client_for(world.cast.owner).get(f"{API}{path}", {"page_size": page_size})
+    assert set(assert_error(response, 400, "validation_error")["details"]) == {"page_size"}
+
+
 # ------------------------------------------------------------------ ids in URL paths
 
 

@@ -45,12 +45,15 @@ def test_page_number_page_size_is_honoured_and_capped_at_100(api_client: Any, ma
     assert capped["count"] == 130
 
 
-@pytest.mark.parametrize("page_size", ["0", "-5", "lots"])
-def test_page_number_bad_page_size_falls_back_to_the_default(
-    api_client: Any, make_widgets: MakeWidgets, page_size: str
+@pytest.mark.parametrize("url", ["/widgets/", "/widgets/feed/"])
+@pytest.mark.parametrize("page_size", ["0", "-5", "lots", "0.5", "true", "", " 5", "5 ", "1e2", "9" * 30, "\u0665"])
+def test_a_bad_page_size_is_a_400_on_page_size(
+    api_client: Any, make_widgets: MakeWidgets, url: str, page_size: str
 ) -> None:
-    make_widgets(25)
-    assert len(api_client.get("/widgets/", {"page_size": page_size}).json()["results"]) == 20
+    make_widgets(3)
+    response = api_client.get(url, {"page_size": page_size})
+    assert response.status_code == 400, response.content[:300]
+    assert set(assert_error_shape(response.json(), "validation_error")["details"]) == {"page_size"}
 
 
 def test_page_number_page_past_the_end_is_404_in_the_shape(api_client: Any, make_widgets: MakeWidgets) -> None:

@@ -30,10 +30,31 @@ class InvalidCursor(ValidationFailed):
         super().__init__(details={"cursor": [reason]})
 
 
+_PAGE_SIZE = re.compile(r"[0-9]{1,18}")
+
+
+def strict_page_size(request: Request, *, param: str | None, default: int | None, maximum: int | None) -> int | None:
+    """``?page_size=``: absent is the default, above ``maximum`` is ``maximum``; anything but a whole number
+    from 1 is a ``400 validation_error`` on the parameter. (DRF falls back to the default for ``0.5``,
+    ``true`` or ``-5``, so a client's mistake looks like a short page.)"""
+    raw = request.query_params.get(param) if param else None
+    if raw is None:
+        return default
+    if not _PAGE_SIZE.fullmatch(raw) or int(raw) < 1:
+        limit = f" to {maximum}" if maximum else ""
+        raise ValidationFailed(details={param: [f"A whole number from 1{limit}."]})
+    return min(int(raw), maximum) if maximum else int(raw)
+
+
 class PageNumber(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_size(self, request: Request) -> int | None:
+        return strict_page_size(
+            request, param=self.page_size_query_param, default=self.page_size, maximum=self.max_page_size
+        )
 
 
 def _ordering_field(model: type[models.Model], path: str) -> models.Field[Any, Any] | None:
@@ -71,6 +92,11 @@ class GuardedCursor(CursorPagination):
 
     invalid_cursor_message = InvalidCursor.default_message
     _model: type[models.Model] | None = None
+
+    def get_page_size(self, request: Request) -> int | None:
+        return strict_page_size(
+            request, param=self.page_size_query_param, default=self.page_size, maximum=self.max_page_size
+        )
 
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any] | None:
         self._model = getattr(queryset, "model", None)
