@@ -38,7 +38,7 @@ def strict_page_size(request: Request, *, param: str | None, default: int | None
     from 1 is a ``400 validation_error`` on the parameter. (DRF falls back to the default for ``0.5``,
     ``true`` or ``-5``, so a client's mistake looks like a short page.)"""
     raw = request.query_params.get(param) if param else None
-    if raw is None:
+    if param is None or raw is None:
         return default
     if not _PAGE_SIZE.fullmatch(raw) or int(raw) < 1:
         limit = f" to {maximum}" if maximum else ""
