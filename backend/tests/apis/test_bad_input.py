@@ -404,6 +404,12 @@ PROJECT_QUERIES = [
     ("due-before-invalid", {"due_before": "2025-02-30"}),
     ("due-after-garbage", {"due_after": "soon"}),
     ("overdue-not-boolean", {"overdue": "maybe"}),
+    # Sent but empty: not "no filter" (that is the parameter left out).
+    ("due-after-empty", {"due_after": ""}),
+    ("due-before-blank", {"due_before": " "}),
+    ("owner-empty", {"owner": ""}),
+    ("member-empty", {"member": ""}),
+    ("progress-min-empty", {"progress_min": ""}),
     ("q-nul", {"q": "apo\u0000llo"}),
     ("q-201", {"q": "q" * 201}),
     ("ordering-unknown", {"ordering": "password"}),
