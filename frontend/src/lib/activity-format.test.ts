@@ -13,6 +13,10 @@ describe('formatValue', () => {
     expect(formatValue('due_date', '2026-12-01', people, now)).toBe(formatShortDate('2026-12-01'));
     expect(formatValue('due_date', '2027-01-15', people, now)).toBe(formatDate('2027-01-15'));
     expect(formatValue('deleted_at', '2026-11-02T10:00:00Z', people, now)).toBe(formatDateTime('2026-11-02T10:00:00Z'));
+    // jsdom's locale is en-US.
+    expect(formatValue('start_date', '2025-12-15', people, now)).toBe('Dec 15, 2025');
+    expect(formatValue('start_date', '2026-12-15', people, now)).toBe('Dec 15');
+    expect(formatValue('deleted_at', new Date(2025, 10, 2, 10).toISOString(), people, now)).toMatch(/^Nov 2, 2025/);
   });
 
   it('reads percentages, people, statuses, health and empty values', () => {
