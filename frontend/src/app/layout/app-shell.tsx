@@ -5,6 +5,7 @@ import { Spinner } from '@/components/ui/states';
 import { env } from '@/config/env';
 import { useLogout, useMe } from '@/features/auth';
 import { UnreadBadge, useUnreadName } from '@/features/notifications';
+import { ConnectionAnnouncer, ConnectionIndicator, LiveUpdates } from '@/features/realtime';
 import { cn } from '@/lib/cn';
 import { useHotkeys } from '@/lib/hotkeys';
 import { useUiStore } from '@/stores/ui-store';
@@ -81,6 +82,7 @@ export function AppShell() {
       </a>
       <header className="sticky top-0 z-30 flex h-12 items-center justify-between border-b border-line bg-surface px-3 md:hidden">
         <span className="font-semibold">Pulse</span>
+        <ConnectionIndicator className="ml-auto px-2" />
         <button
           type="button"
           aria-expanded={menuOpen}
@@ -103,6 +105,7 @@ export function AppShell() {
         <div className="mb-3 hidden items-center gap-2 px-2 md:flex">
           <img src="/favicon.svg" alt="" className="size-6" />
           <span className="font-semibold tracking-tight">Pulse</span>
+          <ConnectionIndicator className="ml-auto" />
         </div>
         <nav aria-label="Primary" className="flex flex-col gap-0.5">
           {navItems.map((item) => (
@@ -140,6 +143,8 @@ export function AppShell() {
         </Suspense>
       </main>
       <ShortcutHelp />
+      <LiveUpdates />
+      <ConnectionAnnouncer />
     </div>
   );
 }

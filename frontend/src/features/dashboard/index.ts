@@ -1,1 +1,2 @@
+export { dashboardKeys } from './api/get-dashboard';
 export { DashboardPage } from './components/dashboard-page';

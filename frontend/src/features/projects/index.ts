@@ -1,4 +1,4 @@
-export { projectKeys } from './api/keys';
+export { projectKeys, type ProjectListParams } from './api/keys';
 export { ProjectsPage } from './components/projects-page';
 export { ProjectDetailPage } from './components/project-detail-page';
 export { ProjectCreatePage, ProjectEditPage } from './components/project-form-page';

@@ -7,6 +7,7 @@ import { activityProjectTitle, activitySentence } from '@/lib/activity-format';
 import { cn } from '@/lib/cn';
 import { formatDate, formatNumber, formatPercent, formatRelative, humanize } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/use-document-title';
+import { useLiveTopics } from '@/stores/live-store';
 import type { Dashboard } from '@/types/models';
 
 import { useDashboard } from '../api/get-dashboard';
@@ -221,8 +222,11 @@ function Content({ data }: { data: Dashboard }) {
   );
 }
 
+const DASHBOARD_TOPICS = ['dashboard'];
+
 export function DashboardPage() {
   useDocumentTitle('Dashboard');
+  useLiveTopics(DASHBOARD_TOPICS);
   const query = useDashboard();
   return (
     <div className="flex flex-col gap-4">

@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import { ErrorState, LoadingRows } from '@/components/ui/states';
 import { isApiError } from '@/lib/api-error';
 import { useDocumentTitle } from '@/lib/use-document-title';
+import { useLiveTopics } from '@/stores/live-store';
 
 import { useProject } from '../api/get-project';
 import { ActivitySection } from './detail/activity-section';
@@ -20,6 +21,7 @@ import { Transitions } from './detail/transitions';
 export function ProjectDetailPage({ projectId }: { projectId: number }) {
   const project = useProject(projectId);
   useDocumentTitle(project.data?.title);
+  useLiveTopics([`project:${projectId}`]);
   if (project.isPending) return <LoadingRows rows={6} label="Loading the project" />;
   if (project.isError) {
     if (isApiError(project.error) && project.error.status === 404)

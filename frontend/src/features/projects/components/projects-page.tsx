@@ -7,6 +7,7 @@ import { EmptyState, ErrorState, LoadingRows } from '@/components/ui/states';
 import { cn } from '@/lib/cn';
 import { formatNumber, humanize } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/use-document-title';
+import { useLiveTopics } from '@/stores/live-store';
 import { useUiStore } from '@/stores/ui-store';
 
 import { useAllTags } from '../api/get-all-tags';
@@ -115,6 +116,8 @@ export function ProjectsPage() {
   const count = query.data?.count ?? 0;
   const pages = Math.max(1, Math.ceil(count / pageSize));
   const onScreen = { projects: query.data?.results, settled: query.isSuccess && !query.isPlaceholderData };
+  // Live updates for the rows on screen (the list's membership changes come with them too).
+  useLiveTopics((query.data?.results ?? []).map((p) => `project:${p.id}`));
   const ownerName = usePersonName(view.owner, onScreen);
   const memberName = usePersonName(view.member, onScreen);
   const [filtersOpen, setFiltersOpen] = useState(false);

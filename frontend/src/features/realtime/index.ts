@@ -1,0 +1,2 @@
+export { ConnectionAnnouncer, ConnectionIndicator } from './components/connection-indicator';
+export { LiveUpdates } from './components/live-updates';

@@ -1,0 +1,86 @@
+import { QueryClient } from '@tanstack/react-query';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+import { dashboardKeys } from '@/features/dashboard';
+import { notificationKeys } from '@/features/notifications';
+import { projectKeys } from '@/features/projects';
+import { makeProject } from '@/testing/fixtures';
+import { useLiveStore } from '@/stores/live-store';
+
+import { createLiveHandlers, DASHBOARD_DEBOUNCE_MS } from './handlers';
+import type { LiveEvent } from './types';
+
+let qc: QueryClient;
+
+const projectEvent = (id: number, type = 'project.updated', changes: LiveEvent['data']['changes'] = { title: ['a', 'b'] }): LiveEvent => ({
+  id,
+  type,
+  project_id: 1,
+  version: 3 + id,
+  actor: { id: 2, name: 'Sam Lead' },
+  data: { target_type: 'project', target_id: 1, changes, metadata: {}, prev_id: null },
+  ts: '2026-12-03T10:00:00Z',
+});
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  qc = new QueryClient({ defaultOptions: { queries: { retry: false, gcTime: Infinity, staleTime: Infinity } } });
+  useLiveStore.setState({ flashes: {}, deleted: {}, bulk: {} });
+});
+afterEach(() => vi.useRealTimers());
+
+describe('createLiveHandlers', () => {
+  it('refreshes the dashboard once per burst of events, ~500 ms after the first', async () => {
+    qc.setQueryData(dashboardKeys.summary(), { totals: {} });
+    const h = createLiveHandlers(qc);
+    const refetches: number[] = [];
+    qc.getQueryCache().subscribe((e) => {
+      if (e.type === 'updated' && e.action.type === 'invalidate') refetches.push(Date.now());
+    });
+    h.onEvent(projectEvent(1));
+    h.onEvent(projectEvent(2));
+    h.onMessage({ type: 'dashboard.stats', data: {}, ts: 1 });
+    expect(qc.getQueryState(dashboardKeys.summary())?.isInvalidated).toBe(false);
+    await vi.advanceTimersByTimeAsync(DASHBOARD_DEBOUNCE_MS);
+    expect(qc.getQueryState(dashboardKeys.summary())?.isInvalidated).toBe(true);
+    expect(refetches).toHaveLength(1);
+    h.dispose();
+  });
+
+  it('flashes changed values and raises the deleted banner, cleared by a restore', () => {
+    qc.setQueryData(projectKeys.detail(1), makeProject({ id: 1, version: 3 }));
+    const h = createLiveHandlers(qc);
+    h.onEvent(projectEvent(1));
+    expect(useLiveStore.getState().flashes['project:1:title']).toBeTypeOf('number');
+    h.onEvent(projectEvent(2, 'project.deleted', { deleted_at: [null, 'x'] }));
+    expect(useLiveStore.getState().deleted[1]).toEqual({ actor: 'Sam Lead', at: '2026-12-03T10:00:00Z' });
+    h.onEvent(projectEvent(3, 'project.restored', { deleted_at: ['x', null] }));
+    expect(useLiveStore.getState().deleted[1]).toBeUndefined();
+    h.dispose();
+  });
+
+  it('a new notification moves the unread badge and refreshes the lists', () => {
+    qc.setQueryData(notificationKeys.unreadCount(), 2);
+    qc.setQueryData(notificationKeys.list({}), { results: [] });
+    const h = createLiveHandlers(qc);
+    h.onMessage({ type: 'notification.created', id: 9, kind: 'assigned', title: 'T', body: '', project_id: 1, email_status: 'pending', ts: 'x' });
+    expect(qc.getQueryData(notificationKeys.unreadCount())).toBe(3);
+    expect(qc.getQueryState(notificationKeys.list({}))?.isInvalidated).toBe(true);
+  });
+
+  it('bulk progress and completion land in the store', () => {
+    const h = createLiveHandlers(qc);
+    h.onMessage({ type: 'bulk.progress', operation_id: 7, phase: 'applying', processed: 40, total: 200, ts: 'x' });
+    expect(useLiveStore.getState().bulk[7]).toEqual({ operationId: 7, phase: 'applying', processed: 40, total: 200 });
+    h.onEvent({ ...projectEvent(5), type: 'bulk.completed', project_id: null, version: null, data: { target_type: 'bulk_operation', target_id: 7, changes: {}, metadata: { succeeded: 200 }, prev_id: null } });
+    expect(useLiveStore.getState().bulk[7]).toEqual({ operationId: 7, phase: 'completed', processed: 200, total: 200, result: { succeeded: 200 } });
+  });
+
+  it('resync marks every query stale', () => {
+    qc.setQueryData(projectKeys.detail(1), makeProject({ id: 1 }));
+    qc.setQueryData(notificationKeys.unreadCount(), 1);
+    createLiveHandlers(qc).onResync();
+    expect(qc.getQueryState(projectKeys.detail(1))?.isInvalidated).toBe(true);
+    expect(qc.getQueryState(notificationKeys.unreadCount())?.isInvalidated).toBe(true);
+  });
+});

@@ -1,0 +1,65 @@
+import type { QueryClient } from '@tanstack/react-query';
+
+import { notificationKeys } from '@/features/notifications';
+import { useLiveStore } from '@/stores/live-store';
+
+import { applyEvent, refetchEverything, refreshDashboard } from './apply-event';
+import type { LiveEvent, ServerMessage } from './types';
+
+/** The dashboard refetches at most this often while events stream in. */
+export const DASHBOARD_DEBOUNCE_MS = 500;
+
+/**
+ * What the tab does with what arrives on its socket: events patch the query cache
+ * (`applyEvent`) and the live store (flashes, deleted banners, bulk progress); the `user`
+ * stream's notifications move the unread badge; `resync` refetches what is on screen.
+ */
+export function createLiveHandlers(qc: QueryClient) {
+  let dashboardTimer: ReturnType<typeof setTimeout> | undefined;
+  const dashboardSoon = () => {
+    if (dashboardTimer !== undefined) return;
+    dashboardTimer = setTimeout(() => {
+      dashboardTimer = undefined;
+      refreshDashboard(qc);
+    }, DASHBOARD_DEBOUNCE_MS);
+  };
+  const store = () => useLiveStore.getState();
+
+  return {
+    onEvent(event: LiveEvent) {
+      const outcome = applyEvent(qc, event);
+      store().flash(outcome.flashes);
+      if (outcome.deleted) store().markDeleted(outcome.deleted.projectId, { actor: outcome.deleted.actor, at: outcome.deleted.at });
+      if (outcome.restored !== undefined) store().clearDeleted(outcome.restored);
+      if (outcome.bulkCompleted) {
+        const { operationId, result } = outcome.bulkCompleted;
+        const previous = store().bulk[operationId];
+        store().bulkProgress({ operationId, phase: 'completed', processed: previous?.total ?? 0, total: previous?.total ?? 0, result });
+      }
+      if (outcome.dashboard) dashboardSoon();
+    },
+    onMessage(message: ServerMessage) {
+      if (message.type === 'notification.created') {
+        qc.setQueryData<number>(notificationKeys.unreadCount(), (n) => (typeof n === 'number' ? n + 1 : n));
+        void qc.invalidateQueries({ queryKey: notificationKeys.lists() });
+      } else if (message.type === 'notification.email_status') {
+        void qc.invalidateQueries({ queryKey: notificationKeys.lists() });
+      } else if (message.type === 'bulk.progress' && typeof message.operation_id === 'number') {
+        store().bulkProgress({
+          operationId: message.operation_id,
+          phase: String(message.phase),
+          processed: Number(message.processed),
+          total: Number(message.total),
+        });
+      } else if (message.type === 'dashboard.stats') {
+        dashboardSoon();
+      }
+    },
+    onResync() {
+      refetchEverything(qc);
+    },
+    dispose() {
+      clearTimeout(dashboardTimer);
+    },
+  };
+}
