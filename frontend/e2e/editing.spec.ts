@@ -1,14 +1,16 @@
 /**
  * Writing through the web app against the real server: the project form (create, edit, a conflict),
- * milestones and the team. Each test makes its own project, so the seeded portfolio stays as it is.
+ * milestones and the team. Wendy makes her own projects, which nobody else sees, and adds Nina, who is
+ * on no other project: the seeded numbers other tests assert stay as they are.
  */
 import type { APIRequestContext, Page } from '@playwright/test';
 
 import { expect, test } from './support/fixtures';
 import { authFile } from './support/paths';
+import { nina, users } from './support/seed';
 import { panel, settled } from './support/ui';
 
-test.use({ storageState: authFile('eddie') });
+test.use({ storageState: authFile('wendy') });
 
 type ProjectBody = { id: number; title: string; description: string; due_date: string | null; progress: number; owner: { name: string } };
 
@@ -46,7 +48,7 @@ test('a project made with the form, then edited with If-Match: the changes stick
   const id = await createThroughForm(page, title);
   await expect(page.getByText(`Project “${title}” created`)).toBeVisible();
   const created = await readProject(api, id);
-  expect(created.body).toMatchObject({ title, description: 'Made in the browser tests.\nSecond line.', due_date: '2027-03-31', owner: { name: 'Eddie Editor' } });
+  expect(created.body).toMatchObject({ title, description: 'Made in the browser tests.\nSecond line.', due_date: '2027-03-31', owner: { name: users.wendy.name } });
 
   await page.getByRole('link', { name: 'Edit', exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`/projects/${id}/edit$`));
@@ -97,7 +99,7 @@ test('an edit over a change made elsewhere is refused with a Reload that brings 
   expect((await readProject(api, id)).body.description).toBe('Their words, and mine.');
 });
 
-test('milestones are added and completed in place, and the team gains someone found by email', async ({ page, api, shot }) => {
+test('milestones are added and completed in place, and the team gains someone found by their whole email', async ({ page, api, shot }) => {
   const title = `E2E plan ${Date.now()}`;
   const id = await createThroughForm(page, title);
 
@@ -116,18 +118,22 @@ test('milestones are added and completed in place, and the team gains someone fo
   const team = panel(page, 'Team');
   await team.getByRole('button', { name: 'Add member' }).click();
   const join = team.getByRole('form', { name: 'Add a member' });
-  await join.getByRole('combobox', { name: 'Person' }).fill('tess@pulse.example');
-  await join.getByRole('option', { name: /Tess Teammate/ }).click();
+  // Nina shares no project with Wendy: only her whole email address finds her.
+  await join.getByRole('combobox', { name: 'Person' }).fill('Nina');
+  await expect(join.getByRole('status').filter({ hasText: 'No one matches “Nina”' })).toBeAttached();
+  await expect(join.getByRole('listbox', { name: 'Person' }).getByRole('option')).toHaveCount(0);
+  await join.getByRole('combobox', { name: 'Person' }).fill(nina.email);
+  await join.getByRole('listbox', { name: 'Person' }).getByRole('option', { name: new RegExp(nina.name) }).click();
   await join.getByLabel('Allocation (%)').fill('10');
   await join.getByRole('button', { name: 'Add member' }).click();
-  await expect(page.getByText(/Added Tess Teammate as/)).toBeVisible();
-  await expect(team.getByRole('listitem').filter({ hasText: 'Tess Teammate' })).toContainText('10% here');
+  await expect(page.getByText(new RegExp(`Added ${nina.name} as`))).toBeVisible();
+  await expect(team.getByRole('listitem').filter({ hasText: nina.name })).toContainText('10% here · 10% across open projects');
   await shot(page, 'project-detail-edited');
 
   const members = await api.get(`/api/v1/projects/${id}/members/`);
   expect(members.status()).toBe(200);
   const names = ((await members.json()) as { results: { user: { name: string }; allocation: number }[] }).results.map((m) => `${m.user.name} ${m.allocation}`);
-  expect(names).toContain('Tess Teammate 10');
+  expect(names).toContain(`${nina.name} 10`);
 
   await expect(panel(page, 'Activity')).toContainText('added milestone “Prototype”');
 });
