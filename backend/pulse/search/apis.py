@@ -6,6 +6,7 @@ from rest_framework.views import APIView
 from pulse.common.apis import AuthedRequest, errors
 from pulse.search.selectors import search
 from pulsekit.errors import ValidationFailed
+from pulsekit.fields import StrictCharField
 from pulsekit.params import reject_unknown_params
 
 
@@ -13,24 +14,24 @@ class SearchResultSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=["project", "milestone"])
     id = serializers.IntegerField()
     project_id = serializers.IntegerField()
-    project_title = serializers.CharField(required=False)
-    title = serializers.CharField()
-    title_highlighted = serializers.CharField(help_text="HTML-escaped title with <mark> around matches.")
-    snippet = serializers.CharField(help_text="HTML-escaped excerpt with <mark> around matches.")
-    status = serializers.CharField()
-    health = serializers.CharField(required=False)
+    project_title = StrictCharField(required=False)
+    title = StrictCharField()
+    title_highlighted = StrictCharField(help_text="HTML-escaped title with <mark> around matches.")
+    snippet = StrictCharField(help_text="HTML-escaped excerpt with <mark> around matches.")
+    status = StrictCharField()
+    health = StrictCharField(required=False)
     rank = serializers.FloatField()
 
 
 class SearchOutputSerializer(serializers.Serializer):
-    q = serializers.CharField()
+    q = StrictCharField()
     count = serializers.IntegerField()
     results = SearchResultSerializer(many=True)
 
 
 class SearchApi(APIView):
     class SearchInputSerializer(serializers.Serializer):
-        q = serializers.CharField(max_length=200)
+        q = StrictCharField(max_length=200)
         type = serializers.MultipleChoiceField(choices=["project", "milestone"], required=False)
         limit = serializers.IntegerField(min_value=1, max_value=50, default=20)
 

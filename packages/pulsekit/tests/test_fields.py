@@ -1,4 +1,5 @@
-"""BoundedListField: an overlong list is refused before any element is looked at."""
+"""BoundedListField: an overlong list is refused before any element is looked at. Strict text fields:
+only a string is text."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 import pytest
 from rest_framework import serializers
 
-from pulsekit.fields import BoundedListField
+from pulsekit.fields import BoundedListField, StrictCharField, StrictEmailField, StrictRegexField
 
 
 class CountingInteger(serializers.IntegerField):
@@ -62,3 +63,41 @@ def test_other_refusals_match_listfield(value: Any, message: str) -> None:
 def test_max_length_is_required() -> None:
     with pytest.raises(TypeError):
         BoundedListField(child=serializers.IntegerField())  # type: ignore[call-arg]
+
+
+class Person(serializers.Serializer):
+    name = StrictCharField(max_length=20)
+    nickname = StrictCharField(required=False, allow_null=True)
+    email = StrictEmailField(required=False)
+    colour = StrictRegexField(r"^#[0-9a-f]{6}$", required=False)
+    aliases = serializers.ListField(child=StrictCharField(), required=False)
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"name": 0}, "name"),
+        ({"name": 12.5}, "name"),
+        ({"name": True}, "name"),
+        ({"name": "Ada", "email": 7}, "email"),
+        ({"name": "Ada", "colour": 123456}, "colour"),
+        ({"name": "Ada", "aliases": ["ok", 3]}, "aliases"),
+    ],
+)
+def test_strict_text_fields_refuse_numbers_and_booleans(data: dict[str, Any], field: str) -> None:
+    serializer = Person(data=data)
+    assert not serializer.is_valid()
+    assert set(serializer.errors) == {field}
+
+
+def test_strict_text_fields_still_take_text_and_null_where_allowed() -> None:
+    serializer = Person(data={"name": " Ada ", "nickname": None, "email": "ada@example.test", "colour": "#a1b2c3"})
+    assert serializer.is_valid(), serializer.errors
+    assert serializer.validated_data == {
+        "name": "Ada",
+        "nickname": None,
+        "email": "ada@example.test",
+        "colour": "#a1b2c3",
+    }
+    # Loose CharField, for contrast: DRF's own field turns the number into text.
+    assert serializers.CharField().run_validation(0) == "0"

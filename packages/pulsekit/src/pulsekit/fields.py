@@ -31,3 +31,29 @@ class BoundedListField(serializers.ListField):
         if self.min_length is not None and len(data) < self.min_length:
             self.fail("min_length", min_length=self.min_length)
         return super().to_internal_value(data)  # type: ignore[no-any-return]
+
+
+class StrictStringMixin:
+    """Put it before a ``CharField`` (or a subclass): only a JSON string is a string.
+
+    DRF's ``CharField`` turns a number into its text, so ``{"title": 0}`` is stored as ``"0"`` although the
+    schema says ``string``: a client's type error goes unnoticed. Here anything but ``str`` is refused
+    with DRF's own ``invalid`` message ("Not a valid string."). ``null`` is still governed by ``allow_null``.
+    """
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid")  # type: ignore[attr-defined]
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class StrictCharField(StrictStringMixin, serializers.CharField):
+    """A ``CharField`` that takes strings only."""
+
+
+class StrictEmailField(StrictStringMixin, serializers.EmailField):
+    """An ``EmailField`` that takes strings only."""
+
+
+class StrictRegexField(StrictStringMixin, serializers.RegexField):
+    """A ``RegexField`` that takes strings only."""
