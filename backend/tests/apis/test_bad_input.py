@@ -518,6 +518,19 @@ def test_a_page_size_that_is_not_a_whole_number_is_a_400(world: World, path: str
     assert set(assert_error(response, 400, "validation_error")["details"]) == {"page_size"}
 
 
+@pytest.mark.parametrize(
+    ("path", "param", "limit"),
+    [("/activity/", "verb", 64), ("/tags/", "q", 50), ("/users/", "q", 100), ("/projects/", "q", 200)],
+)
+def test_search_text_over_its_documented_length_is_a_400_not_cut_short(
+    world: World, path: str, param: str, limit: int
+) -> None:
+    client = client_for(world.cast.owner)
+    assert client.get(f"{API}{path}", {param: "a" * limit}).status_code == 200
+    error = assert_error(client.get(f"{API}{path}", {param: "a" * (limit + 1)}), 400, "validation_error")
+    assert set(error["details"]) == {param}
+
+
 # ------------------------------------------------------------------ ids in URL paths
 
 
