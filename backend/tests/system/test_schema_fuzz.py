@@ -179,7 +179,9 @@ class Fuzzer:
             self.report.http_time += time.monotonic() - t0
             self.report.statuses[label][response.status_code] += 1
             prove_auth = 200 <= response.status_code < 300 and label not in self.auth_proven
-            checks = [*CHECKS, ignored_auth] if prove_auth else CHECKS
+            checks = [*CHECKS, ignored_auth] if prove_auth else list(CHECKS)
+            if mode is GenerationMode.NEGATIVE:
+                checks.append(negative_data_rejection)
             try:
                 case.validate_response(response, checks=checks, headers=self.auth)
             except FailureGroup as group:
