@@ -22,7 +22,7 @@ from pulse.accounts.serializers import (
 )
 from pulse.common.apis import ETAG, IF_MATCH, IF_NONE_MATCH, AuthedRequest, conditional_write, errors
 from pulsekit.pagination import PageNumber
-from pulsekit.params import reject_unknown_params
+from pulsekit.params import reject_unknown_params, text_param
 from pulsekit.versioning import make_etag, not_modified_or
 
 
@@ -111,6 +111,6 @@ class UserListApi(APIView):
         reject_unknown_params(request, ["q"])
         paginator = PageNumber()
         page = paginator.paginate_queryset(
-            selectors.user_list(user=request.user, q=request.query_params.get("q", "")[:100]), request, view=self
+            selectors.user_list(user=request.user, q=text_param(request, "q", max_length=100)), request, view=self
         )
         return paginator.get_paginated_response(UserOutputSerializer(page, many=True).data)

@@ -7,8 +7,19 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from pulse.accounts.auth import LOGIN_NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH, token_is_revoked
 from pulse.accounts.models import User
 from pulse.notifications.models import NotificationKind
-from pulsekit.fields import BoundedListField, PlainEmailField, PlainTextField
+from pulsekit.fields import (
+    BoundedListField,
+    PlainEmailField,
+    PlainTextField,
+    StrictCharField,
+    StrictEmailField,
+    StrictStringMixin,
+)
 from pulsekit.versioning import make_etag
+
+
+class StrictPasswordField(StrictStringMixin, PasswordField):
+    """A password is a string: a JSON number is refused, not turned into text and hashed."""
 
 
 class LoginSerializer(TokenObtainPairSerializer):
@@ -19,8 +30,8 @@ class LoginSerializer(TokenObtainPairSerializer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Bounded before anything is looked up or hashed: a megabyte password must not reach the hasher.
-        self.fields[self.username_field] = serializers.CharField(write_only=True, max_length=LOGIN_NAME_MAX_LENGTH)
-        self.fields["password"] = PasswordField(max_length=PASSWORD_MAX_LENGTH)
+        self.fields[self.username_field] = StrictCharField(write_only=True, max_length=LOGIN_NAME_MAX_LENGTH)
+        self.fields["password"] = StrictPasswordField(max_length=PASSWORD_MAX_LENGTH)
 
     @classmethod
     def get_token(cls, user: Any) -> Any:
@@ -31,6 +42,8 @@ class LoginSerializer(TokenObtainPairSerializer):
 
 
 class RefreshSerializer(TokenRefreshSerializer):
+    refresh = StrictCharField()
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         refresh = RefreshToken(attrs["refresh"])  # type: ignore[arg-type]
         user = User.objects.filter(pk=refresh.get("user_id")).first()
@@ -42,26 +55,26 @@ class RefreshSerializer(TokenRefreshSerializer):
 
 
 class LogoutSerializer(serializers.Serializer):
-    refresh = serializers.CharField(max_length=2000)
+    refresh = StrictCharField(max_length=2000)
 
 
 class TokenPairSerializer(serializers.Serializer):
-    access = serializers.CharField()
-    refresh = serializers.CharField()
+    access = StrictCharField()
+    refresh = StrictCharField()
 
 
 class MeOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    username = serializers.CharField()
-    email = serializers.EmailField()
-    display_name = serializers.CharField()
-    first_name = serializers.CharField()
-    last_name = serializers.CharField()
-    name = serializers.CharField()
+    username = StrictCharField()
+    email = StrictEmailField()
+    display_name = StrictCharField()
+    first_name = StrictCharField()
+    last_name = StrictCharField()
+    name = StrictCharField()
     is_staff = serializers.BooleanField()
-    email_opt_out = serializers.ListField(child=serializers.CharField(), help_text="Notification kinds not emailed.")
+    email_opt_out = serializers.ListField(child=StrictCharField(), help_text="Notification kinds not emailed.")
     version = serializers.IntegerField()
-    etag = serializers.CharField()
+    etag = StrictCharField()
     date_joined = serializers.DateTimeField()
 
     def to_representation(self, u: User) -> dict[str, Any]:
@@ -89,8 +102,8 @@ class MeInputSerializer(serializers.Serializer):
     email_opt_out = BoundedListField(
         child=serializers.ChoiceField(choices=NotificationKind.choices), max_length=20, required=False
     )
-    current_password = serializers.CharField(max_length=PASSWORD_MAX_LENGTH, required=False, write_only=True)
-    new_password = serializers.CharField(max_length=PASSWORD_MAX_LENGTH, required=False, write_only=True)
+    current_password = StrictCharField(max_length=PASSWORD_MAX_LENGTH, required=False, write_only=True)
+    new_password = StrictCharField(max_length=PASSWORD_MAX_LENGTH, required=False, write_only=True)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "new_password" in attrs and "current_password" not in attrs:
@@ -100,9 +113,9 @@ class MeInputSerializer(serializers.Serializer):
 
 class UserOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name = serializers.CharField()
-    email = serializers.EmailField()
-    username = serializers.CharField()
+    name = StrictCharField()
+    email = StrictEmailField()
+    username = StrictCharField()
 
     def to_representation(self, u: User) -> dict[str, Any]:
         return {"id": u.pk, "name": u.name, "email": u.email, "username": u.username}

@@ -9,7 +9,7 @@ from pulse.activity.serializers import ActivityOutputSerializer
 from pulse.common.apis import AuthedRequest, errors
 from pulse.projects.selectors import project_get
 from pulsekit.pagination import IdCursor
-from pulsekit.params import reject_unknown_params
+from pulsekit.params import reject_unknown_params, text_param
 
 VERB = OpenApiParameter("verb", {"type": "string", "maxLength": 64}, description="Verb prefix, e.g. `milestone.`")
 CURSOR = OpenApiParameter("cursor", str, description="Opaque cursor from `next` / `previous`.")
@@ -32,7 +32,7 @@ class ActivityFeedApi(APIView):
     )
     def get(self, request: AuthedRequest) -> Response:
         reject_unknown_params(request, ["verb"])
-        verb = request.query_params.get("verb", "")[:64]
+        verb = text_param(request, "verb", max_length=64)
         return _page(request, self, selectors.activity_feed(user=request.user, verb=verb))
 
 
@@ -47,5 +47,5 @@ class ProjectActivityApi(APIView):
     def get(self, request: AuthedRequest, project_id: int) -> Response:
         reject_unknown_params(request, ["verb"])
         project = project_get(user=request.user, project_id=project_id)
-        verb = request.query_params.get("verb", "")[:64]
+        verb = text_param(request, "verb", max_length=64)
         return _page(request, self, selectors.project_activity(project_id=project.pk, verb=verb))

@@ -3,14 +3,15 @@ from typing import Any
 from rest_framework import serializers
 
 from pulse.projects.serializers import UserRefSerializer, user_ref
+from pulsekit.fields import StrictCharField
 
 
 class ActivityOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    verb = serializers.CharField()
+    verb = StrictCharField()
     project_id = serializers.IntegerField(allow_null=True)
     actor = UserRefSerializer(allow_null=True)
-    target_type = serializers.CharField()
+    target_type = StrictCharField()
     target_id = serializers.IntegerField(allow_null=True)
     version = serializers.IntegerField(allow_null=True)
     changes = serializers.DictField(help_text="{field: [before, after]}")

@@ -14,7 +14,7 @@ from pulse.bulk.services import MAX_ITEMS, bulk_operation_request, live_progress
 from pulse.common.apis import ETAG, IF_NONE_MATCH, AuthedRequest, errors
 from pulse.projects.models import Health
 from pulse.projects.services import TRANSITIONS
-from pulsekit.fields import BoundedListField, PlainTextField, has_control_chars
+from pulsekit.fields import BoundedListField, PlainTextField, StrictCharField, has_control_chars
 from pulsekit.versioning import not_modified_or
 
 MAX_ID = 2**63 - 1
@@ -22,7 +22,7 @@ MAX_ID = 2**63 - 1
 
 class ItemSerializer(serializers.Serializer):
     id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    etag = serializers.CharField(max_length=100, help_text="The project's ETag as you last read it.")
+    etag = StrictCharField(max_length=100, help_text="The project's ETag as you last read it.")
 
 
 @extend_schema_field(ItemSerializer(many=True))
@@ -141,7 +141,7 @@ class BulkOperationSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=BulkStatus.choices)
     total = serializers.IntegerField()
     processed = serializers.IntegerField()
-    phase = serializers.CharField(allow_null=True)
+    phase = StrictCharField(allow_null=True)
     report = serializers.ListField(
         child=serializers.DictField(),
         help_text="Per item: {id, result: ok|conflict|forbidden|not_found|invalid, etag?, message?}",

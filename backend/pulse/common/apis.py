@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from pulse.accounts.models import User
+from pulsekit.fields import StrictCharField
 from pulsekit.versioning import (
     StaleVersion,
     candidate_versions,
@@ -31,8 +32,8 @@ class AuthedRequest(Request):
 
 
 class ErrorBodySerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
+    code = StrictCharField()
+    message = StrictCharField()
     details = serializers.DictField()
 
 

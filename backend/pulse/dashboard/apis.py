@@ -11,6 +11,7 @@ from pulse.common.apis import AuthedRequest, errors
 from pulse.dashboard.selectors import PROGRESS_BANDS, dashboard, progress_band_key
 from pulse.projects.models import Health, ProjectStatus
 from pulse.projects.serializers import HealthReasonSerializer, UserRefSerializer, user_ref
+from pulsekit.fields import StrictCharField
 from pulsekit.params import reject_unknown_params
 
 
@@ -23,19 +24,19 @@ class TotalsSerializer(serializers.Serializer):
 
 class OverdueMilestoneSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    title = serializers.CharField()
+    title = StrictCharField()
     due_date = serializers.DateField()
-    status = serializers.CharField()
+    status = StrictCharField()
     days_overdue = serializers.IntegerField()
     project_id = serializers.IntegerField()
-    project_title = serializers.CharField()
+    project_title = StrictCharField()
     assignee = UserRefSerializer(allow_null=True)
 
 
 class AtRiskProjectSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    title = serializers.CharField()
-    status = serializers.CharField()
+    title = StrictCharField()
+    status = StrictCharField()
     health = serializers.ChoiceField(choices=Health.choices)
     health_reasons = HealthReasonSerializer(many=True)
     progress = serializers.IntegerField()

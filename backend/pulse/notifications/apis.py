@@ -15,6 +15,7 @@ from pulse.common.apis import AuthedRequest, errors
 from pulse.notifications import selectors, services
 from pulse.notifications.models import EmailStatus, Notification, NotificationKind
 from pulsekit.errors import Forbidden, ValidationFailed
+from pulsekit.fields import StrictCharField
 from pulsekit.pagination import PageNumber
 from pulsekit.params import reject_unknown_params
 from pulsekit.parsers import MAX_JSON_DEPTH, nesting_exceeds
@@ -23,15 +24,15 @@ from pulsekit.parsers import MAX_JSON_DEPTH, nesting_exceeds
 class NotificationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=NotificationKind.choices)
-    title = serializers.CharField()
-    body = serializers.CharField()
+    title = StrictCharField()
+    body = StrictCharField()
     project_id = serializers.IntegerField(allow_null=True)
-    target_type = serializers.CharField()
+    target_type = StrictCharField()
     target_id = serializers.IntegerField(allow_null=True)
     read = serializers.BooleanField()
     read_at = serializers.DateTimeField(allow_null=True)
     email_status = serializers.ChoiceField(choices=EmailStatus.choices)
-    email_message_id = serializers.CharField()
+    email_message_id = StrictCharField()
     email_attempts = serializers.IntegerField()
     created_at = serializers.DateTimeField()
 

@@ -42,7 +42,7 @@ from pulse.projects.serializers import (
 )
 from pulsekit.errors import Forbidden, NotFound
 from pulsekit.pagination import PageNumber
-from pulsekit.params import reject_unknown_params
+from pulsekit.params import reject_unknown_params, text_param
 
 
 def _validated(
@@ -507,7 +507,7 @@ class TagListCreateApi(APIView):
     def get(self, request: AuthedRequest) -> Response:
         reject_unknown_params(request, ["q"])
         paginator = PageNumber()
-        tags = selectors.tag_list(user=request.user, q=request.query_params.get("q", "")[:50])
+        tags = selectors.tag_list(user=request.user, q=text_param(request, "q", max_length=50))
         page = paginator.paginate_queryset(tags, request, view=self)
         return paginator.get_paginated_response(TagOutputSerializer(page, many=True).data)
 

@@ -16,7 +16,7 @@ from rest_framework import serializers
 from pulse.projects import permissions
 from pulse.projects.models import OPEN_STATUSES, Health, MilestoneStatus, Project, ProjectStatus, Role
 from pulse.projects.services import allowed_transitions
-from pulsekit.fields import BoundedListField, PlainTextField
+from pulsekit.fields import BoundedListField, PlainTextField, StrictCharField, StrictEmailField, StrictRegexField
 from pulsekit.versioning import make_etag
 
 MAX_ID = 2**63 - 1
@@ -38,14 +38,14 @@ def user_ref(user: Any) -> dict[str, Any] | None:
 
 class UserRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name = serializers.CharField()
-    email = serializers.EmailField()
+    name = StrictCharField()
+    email = StrictEmailField()
 
 
 class TagRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name = serializers.CharField()
-    colour = serializers.CharField()
+    name = StrictCharField()
+    colour = StrictCharField()
 
 
 class MemberRefSerializer(serializers.Serializer):
@@ -63,9 +63,9 @@ class MilestoneSummarySerializer(serializers.Serializer):
 
 
 class HealthReasonSerializer(serializers.Serializer):
-    code = serializers.CharField()
+    code = StrictCharField()
     severity = serializers.ChoiceField(choices=Health.choices)
-    message = serializers.CharField()
+    message = StrictCharField()
 
 
 class CapabilitiesSerializer(serializers.Serializer):
@@ -77,13 +77,13 @@ class CapabilitiesSerializer(serializers.Serializer):
 
 class ProjectOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    title = serializers.CharField()
-    description = serializers.CharField()
+    title = StrictCharField()
+    description = StrictCharField()
     status = serializers.ChoiceField(choices=ProjectStatus.choices)
     health = serializers.ChoiceField(choices=Health.choices)
     health_reasons = HealthReasonSerializer(many=True)
     health_override = serializers.ChoiceField(choices=Health.choices, allow_null=True)
-    health_override_reason = serializers.CharField()
+    health_override_reason = StrictCharField()
     progress = serializers.IntegerField()
     progress_mode = serializers.ChoiceField(choices=["milestones", "manual"])
     start_date = serializers.DateField(allow_null=True)
@@ -93,11 +93,11 @@ class ProjectOutputSerializer(serializers.Serializer):
     tags = TagRefSerializer(many=True)
     members = MemberRefSerializer(many=True)
     milestone_summary = MilestoneSummarySerializer()
-    allowed_transitions = serializers.ListField(child=serializers.CharField())
+    allowed_transitions = serializers.ListField(child=StrictCharField())
     my_role = serializers.ChoiceField(choices=Role.choices, allow_null=True)
     capabilities = CapabilitiesSerializer()
     version = serializers.IntegerField()
-    etag = serializers.CharField()
+    etag = StrictCharField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
@@ -142,7 +142,7 @@ class ProjectOutputSerializer(serializers.Serializer):
 
 class TrashedProjectSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    title = serializers.CharField()
+    title = StrictCharField()
     status = serializers.ChoiceField(choices=ProjectStatus.choices)
     owner = UserRefSerializer()
     deleted_at = serializers.DateTimeField()
@@ -215,7 +215,7 @@ class MemberOutputSerializer(serializers.Serializer):
     total_allocation = serializers.IntegerField(help_text="Sum of this person's allocation across open projects.")
     over_allocated = serializers.BooleanField()
     version = serializers.IntegerField()
-    etag = serializers.CharField()
+    etag = StrictCharField()
     created_at = serializers.DateTimeField()
 
     def to_representation(self, m: Any) -> dict[str, Any]:
@@ -248,8 +248,8 @@ class MemberUpdateSerializer(serializers.Serializer):
 class MilestoneOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     project_id = serializers.IntegerField()
-    title = serializers.CharField()
-    description = serializers.CharField()
+    title = StrictCharField()
+    description = StrictCharField()
     status = serializers.ChoiceField(choices=MilestoneStatus.choices)
     start_date = serializers.DateField(allow_null=True)
     due_date = serializers.DateField(allow_null=True)
@@ -259,7 +259,7 @@ class MilestoneOutputSerializer(serializers.Serializer):
     is_overdue = serializers.BooleanField()
     completed_at = serializers.DateTimeField(allow_null=True)
     version = serializers.IntegerField()
-    etag = serializers.CharField()
+    etag = StrictCharField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
@@ -304,11 +304,11 @@ class MilestoneInputSerializer(serializers.Serializer):
 
 class TagOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name = serializers.CharField()
-    colour = serializers.CharField()
+    name = StrictCharField()
+    colour = StrictCharField()
     project_count = serializers.IntegerField()
     version = serializers.IntegerField()
-    etag = serializers.CharField()
+    etag = StrictCharField()
     created_at = serializers.DateTimeField()
 
     def to_representation(self, t: Any) -> dict[str, Any]:
@@ -325,4 +325,4 @@ class TagOutputSerializer(serializers.Serializer):
 
 class TagInputSerializer(serializers.Serializer):
     name = PlainTextField(max_length=50)
-    colour = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False, max_length=7)
+    colour = StrictRegexField(r"^#[0-9a-fA-F]{6}$", required=False, max_length=7)

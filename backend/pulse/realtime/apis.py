@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from pulse.accounts.auth import SharedThrottle
 from pulse.common.apis import AuthedRequest, errors
 from pulse.realtime.tickets import TICKET_TTL_SECONDS, ticket_issue
+from pulsekit.fields import StrictCharField
 
 
 class TicketUserThrottle(SharedThrottle):
@@ -33,9 +34,9 @@ class WsTicketApi(APIView):
     throttle_classes = [TicketUserThrottle, TicketIpThrottle]
 
     class WsTicketSerializer(serializers.Serializer):
-        ticket = serializers.CharField()
+        ticket = StrictCharField()
         expires_in = serializers.IntegerField(help_text="Seconds the ticket stays redeemable.")
-        url = serializers.CharField(help_text="Path to open: /ws/?ticket=…")
+        url = StrictCharField(help_text="Path to open: /ws/?ticket=…")
 
     @extend_schema(
         operation_id="auth_ws_ticket",

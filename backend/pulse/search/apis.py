@@ -6,7 +6,7 @@ from rest_framework.views import APIView
 from pulse.common.apis import AuthedRequest, errors
 from pulse.search.selectors import search
 from pulsekit.errors import ValidationFailed
-from pulsekit.fields import PlainTextField
+from pulsekit.fields import PlainTextField, StrictCharField
 from pulsekit.params import reject_unknown_params
 
 
@@ -14,17 +14,17 @@ class SearchResultSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=["project", "milestone"])
     id = serializers.IntegerField()
     project_id = serializers.IntegerField()
-    project_title = serializers.CharField(required=False)
-    title = serializers.CharField()
-    title_highlighted = serializers.CharField(help_text="HTML-escaped title with <mark> around matches.")
-    snippet = serializers.CharField(help_text="HTML-escaped excerpt with <mark> around matches.")
-    status = serializers.CharField()
-    health = serializers.CharField(required=False)
+    project_title = StrictCharField(required=False)
+    title = StrictCharField()
+    title_highlighted = StrictCharField(help_text="HTML-escaped title with <mark> around matches.")
+    snippet = StrictCharField(help_text="HTML-escaped excerpt with <mark> around matches.")
+    status = StrictCharField()
+    health = StrictCharField(required=False)
     rank = serializers.FloatField()
 
 
 class SearchOutputSerializer(serializers.Serializer):
-    q = serializers.CharField()
+    q = StrictCharField()
     count = serializers.IntegerField()
     results = SearchResultSerializer(many=True)
 

@@ -55,6 +55,10 @@ PROJECT_CREATE = [
     ("title-blank", {"title": "   "}, "title"),
     ("title-list", {"title": ["a"]}, "title"),
     ("title-object", {"title": {"a": 1}}, "title"),
+    # A number or boolean is not text: DRF's CharField used to store {"title": 0} as "0".
+    ("title-number", {"title": 0}, "title"),
+    ("title-boolean", {"title": True}, "title"),
+    ("description-number", {"title": "Fine", "description": 12.5}, "description"),
     ("title-201", {"title": "x" * 201}, "title"),
     ("description-20001", {"title": "Fine", "description": "x" * 20001}, "description"),
     ("description-number-list", {"title": "Fine", "description": [1, 2]}, "description"),
@@ -221,6 +225,8 @@ MILESTONE_CREATE = [
     ("nul-description", {"title": "ok", "description": "\u0000"}, "description"),
     ("title-null", {"title": None}, "title"),
     ("title-201", {"title": "m" * 201}, "title"),
+    ("title-number", {"title": 0}, "title"),
+    ("description-number", {"title": "ok", "description": 0}, "description"),
     ("description-20001", {"title": "ok", "description": "m" * 20001}, "description"),
     ("assignee-2**63", {"title": "ok", "assignee_id": BIG}, "assignee_id"),
     ("assignee-10**30", {"title": "ok", "assignee_id": HUGE}, "assignee_id"),
@@ -319,6 +325,8 @@ TAG_CREATE = [
     ("name-null", {"name": None}, "name"),
     ("name-51", {"name": "t" * 51}, "name"),
     ("name-nul", {"name": "t\u0000g"}, "name"),
+    ("name-number", {"name": 42}, "name"),
+    ("colour-number", {"name": "ok-tag", "colour": 123456}, "colour"),
     ("colour-word", {"name": "ok-tag", "colour": "red"}, "colour"),
     ("colour-bad-hex", {"name": "ok-tag", "colour": "#12345g"}, "colour"),
     ("colour-short", {"name": "ok-tag", "colour": "#fff"}, "colour"),
@@ -337,6 +345,8 @@ ME_PATCH = [
     ("email-invalid", {"email": "not-an-email"}, "email"),
     ("display-name-151", {"display_name": "d" * 151}, "display_name"),
     ("display-name-nul", {"display_name": "nul\u0000"}, "display_name"),
+    ("display-name-number", {"display_name": 7}, "display_name"),
+    ("email-number", {"email": 7}, "email"),
     ("new-password-without-current", {"new_password": "a-much-better-passphrase-42"}, "current_password"),
     (
         "new-password-too-weak",
@@ -373,6 +383,8 @@ def test_me_patch_rejects(world: World, body: dict[str, Any], field: str) -> Non
         pytest.param({"username": "someone"}, id="no-password"),
         pytest.param({"password": "x"}, id="no-username"),
         pytest.param({"username": ["a"], "password": "x"}, id="list-username"),
+        pytest.param({"username": 12345, "password": "x"}, id="number-username"),
+        pytest.param({"username": "someone", "password": 12345678}, id="number-password"),
     ],
 )
 def test_login_rejects_malformed_bodies(db: Any, body: dict[str, Any], clear_cache: Any) -> None:
@@ -506,6 +518,19 @@ def test_a_page_size_that_is_not_a_whole_number_is_a_400(world: World, path: str
     assert set(assert_error(response, 400, "validation_error")["details"]) == {"page_size"}
 
 
+@pytest.mark.parametrize(
+    ("path", "param", "limit"),
+    [("/activity/", "verb", 64), ("/tags/", "q", 50), ("/users/", "q", 100), ("/projects/", "q", 200)],
+)
+def test_search_text_over_its_documented_length_is_a_400_not_cut_short(
+    world: World, path: str, param: str, limit: int
+) -> None:
+    client = client_for(world.cast.owner)
+    assert client.get(f"{API}{path}", {param: "a" * limit}).status_code == 200
+    error = assert_error(client.get(f"{API}{path}", {param: "a" * (limit + 1)}), 400, "validation_error")
+    assert set(error["details"]) == {param}
+
+
 # ------------------------------------------------------------------ ids in URL paths
 
 
@@ -588,3 +613,36 @@ def test_odd_search_strings_never_fail(world: World, q: str) -> None:
         assert response.status_code == expected, (path, response.content)
         if expected == 400:
             assert "q" in assert_error(response, 400, "validation_error")["details"]
+
+
+def test_every_writable_text_field_takes_strings_only() -> None:
+    """The class, not the instances: a serializer added later with DRF's plain CharField would again turn
+    a JSON number into text."""
+    from django.urls import get_resolver
+    from rest_framework import serializers
+
+    from pulsekit.fields import StrictStringMixin
+
+    get_resolver().url_patterns
+
+    def subclasses(cls: type) -> Any:
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    loose = []
+    for serializer in subclasses(serializers.Serializer):
+        if not serializer.__module__.startswith("pulse."):
+            continue
+        for name, field in serializer._declared_fields.items():
+            for each in (field, getattr(field, "child", None)):
+                loose_text = isinstance(each, serializers.CharField) and not isinstance(each, StrictStringMixin)
+                if loose_text and not field.read_only:
+                    loose.append(f"{serializer.__module__}.{serializer.__qualname__}.{name}")
+    assert loose == []
+
+
+def test_a_refresh_or_logout_token_must_be_a_string(db: Any) -> None:
+    for path in ("/auth/token/refresh/", "/auth/logout/"):
+        error = assert_error(client_for(None).post(f"{API}{path}", {"refresh": 12345}, format="json"), 400)
+        assert "refresh" in error["details"], (path, error)

@@ -1,4 +1,5 @@
-"""BoundedListField: an overlong list is refused before any element is looked at."""
+"""BoundedListField: an overlong list is refused before any element is looked at. Strict text fields:
+only a string is text."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from pulsekit.fields import (
     NoControlCharsValidator,
     PlainEmailField,
     PlainTextField,
+    StrictCharField,
+    StrictEmailField,
+    StrictRegexField,
     has_control_chars,
 )
 
@@ -120,3 +124,47 @@ def test_model_validator_applies_the_same_rule() -> None:
     assert NoControlCharsValidator(multiline=True) == NoControlCharsValidator(multiline=True)
     assert NoControlCharsValidator() != NoControlCharsValidator(multiline=True)
     assert not has_control_chars("naïve — ✓\u00a0")
+
+
+class Person(serializers.Serializer):
+    name = StrictCharField(max_length=20)
+    nickname = StrictCharField(required=False, allow_null=True)
+    email = StrictEmailField(required=False)
+    colour = StrictRegexField(r"^#[0-9a-f]{6}$", required=False)
+    aliases = serializers.ListField(child=StrictCharField(), required=False)
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"name": 0}, "name"),
+        ({"name": 12.5}, "name"),
+        ({"name": True}, "name"),
+        ({"name": "Ada", "email": 7}, "email"),
+        ({"name": "Ada", "colour": 123456}, "colour"),
+        ({"name": "Ada", "aliases": ["ok", 3]}, "aliases"),
+    ],
+)
+def test_strict_text_fields_refuse_numbers_and_booleans(data: dict[str, Any], field: str) -> None:
+    serializer = Person(data=data)
+    assert not serializer.is_valid()
+    assert set(serializer.errors) == {field}
+
+
+def test_strict_text_fields_still_take_text_and_null_where_allowed() -> None:
+    serializer = Person(data={"name": " Ada ", "nickname": None, "email": "ada@example.test", "colour": "#a1b2c3"})
+    assert serializer.is_valid(), serializer.errors
+    assert serializer.validated_data == {
+        "name": "Ada",
+        "nickname": None,
+        "email": "ada@example.test",
+        "colour": "#a1b2c3",
+    }
+    # Loose CharField, for contrast: DRF's own field turns the number into text.
+    assert serializers.CharField().run_validation(0) == "0"
+
+
+def test_plain_text_fields_are_strict_too() -> None:
+    serializer = Texts(data={"title": 0, "email": 7})
+    assert not serializer.is_valid()
+    assert set(serializer.errors) == {"title", "email"}

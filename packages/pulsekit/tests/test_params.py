@@ -10,7 +10,7 @@ from rest_framework.request import Request
 
 from pulsekit.errors import ValidationFailed
 from pulsekit.fields import CONTROL_CHARS_MESSAGE
-from pulsekit.params import COMMON_PARAMS, reject_unknown_params
+from pulsekit.params import COMMON_PARAMS, reject_unknown_params, text_param
 from tests.conftest import assert_error_shape
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +69,11 @@ def test_nul_byte_in_an_unknown_name_is_still_a_400() -> None:
     with pytest.raises(ValidationFailed) as excinfo:
         reject_unknown_params(drf_get({"a\x00b": "1"}), ["name"])
     assert excinfo.value.code == "unknown_parameter"
+
+
+def test_text_param_is_the_text_or_empty_and_refuses_overlong_text() -> None:
+    assert text_param(drf_get({}), "q", max_length=3) == ""
+    assert text_param(drf_get({"q": "abc"}), "q", max_length=3) == "abc"
+    with pytest.raises(ValidationFailed) as refused:
+        text_param(drf_get({"q": "abcd"}), "q", max_length=3)
+    assert set(refused.value.details) == {"q"}

@@ -54,9 +54,24 @@ class NoControlCharsValidator:
         return hash((type(self), self.multiline))
 
 
-class PlainTextField(serializers.CharField):
-    """A ``CharField`` for text people type: one line unless ``multiline=True`` (which keeps tab,
-    LF and CR). Use it for every string that is stored or echoed back.
+class StrictStringMixin:
+    """Put it before a ``CharField`` (or a subclass): only a JSON string is a string.
+
+    DRF's ``CharField`` turns a number into its text, so ``{"title": 0}`` is stored as ``"0"`` although the
+    schema says ``string``: a client's type error goes unnoticed. Here anything but ``str`` is refused
+    with DRF's own ``invalid`` message ("Not a valid string."). ``null`` is still governed by ``allow_null``.
+    """
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid")  # type: ignore[attr-defined]
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class PlainTextField(StrictStringMixin, serializers.CharField):
+    """A ``CharField`` for text people type: a JSON string only (see :class:`StrictStringMixin`), one
+    line unless ``multiline=True`` (which keeps tab, LF and CR). Use it for every string that is
+    stored or echoed back.
 
     Control characters are refused in the raw input, before DRF trims it: ``CharField`` strips
     ``\\x1c``-``\\x1f`` and ``\\x0b``/``\\x0c`` as whitespace, so a check on the trimmed value would
@@ -104,3 +119,16 @@ class BoundedListField(serializers.ListField):
         if self.min_length is not None and len(data) < self.min_length:
             self.fail("min_length", min_length=self.min_length)
         return super().to_internal_value(data)  # type: ignore[no-any-return]
+
+
+class StrictCharField(StrictStringMixin, serializers.CharField):
+    """A ``CharField`` that takes strings only, control characters and all (a password, a token):
+    text people see goes through :class:`PlainTextField`."""
+
+
+class StrictEmailField(StrictStringMixin, serializers.EmailField):
+    """An ``EmailField`` that takes strings only."""
+
+
+class StrictRegexField(StrictStringMixin, serializers.RegexField):
+    """A ``RegexField`` that takes strings only."""

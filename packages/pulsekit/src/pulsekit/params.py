@@ -30,3 +30,12 @@ def reject_unknown_params(request: Request, allowed: Iterable[str]) -> None:
             raise ValidationFailed(
                 "Query parameters must not contain control characters.", details={name: [CONTROL_CHARS_MESSAGE]}
             )
+
+
+def text_param(request: Request, name: str, *, max_length: int) -> str:
+    """The query parameter ``name`` as text (``""`` when absent); longer than ``max_length`` is a
+    ``400 validation_error`` on it. Cutting it short instead would answer a question nobody asked."""
+    value = request.query_params.get(name, "")
+    if len(value) > max_length:
+        raise ValidationFailed(details={name: [f"At most {max_length} characters."]})
+    return value

@@ -7,12 +7,15 @@ import { peopleKeys } from './keys';
 
 export const PEOPLE_PAGE_SIZE = 20;
 
+/** The API refuses a longer search text. */
+export const PEOPLE_SEARCH_MAX = 100;
+
 /**
  * People the caller may pick: those they share a project with, matched on name or email, plus
  * whoever has exactly the email typed (the way to add someone new).
  */
 export function searchPeople(q: string): Promise<Paginated<User>> {
-  return unwrap(api.GET('/api/v1/users/', { params: { query: { q, page_size: PEOPLE_PAGE_SIZE } } })) as Promise<Paginated<User>>;
+  return unwrap(api.GET('/api/v1/users/', { params: { query: { q: q.slice(0, PEOPLE_SEARCH_MAX), page_size: PEOPLE_PAGE_SIZE } } })) as Promise<Paginated<User>>;
 }
 
 export const peopleSearchQueryOptions = (q: string) =>

@@ -65,6 +65,16 @@ const combobox = () => screen.getByRole('combobox', { name: 'Owner' });
 const status = () => screen.getByRole('status');
 
 describe('PersonPicker', () => {
+  it('sends at most the 100 characters the API takes, whatever is pasted', async () => {
+    signIn();
+    const queries = serveUsers();
+    renderWithProviders(<Harness />);
+    await userEvent.click(combobox());
+    await userEvent.paste('x'.repeat(150));
+    await waitFor(() => expect(queries.at(-1)).toBe('x'.repeat(100)));
+    expect(queries.every((q) => q.length <= 100)).toBe(true);
+  });
+
   it('searches as you type, once the typing pauses, and lists name and email', async () => {
     signIn();
     const queries = serveUsers();
