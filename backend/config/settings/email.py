@@ -15,6 +15,8 @@ if env("MANDRILL_API_URL", default=""):
 # (the signature covers the URL; behind a proxy the request's own URL may differ).
 MANDRILL_WEBHOOK_KEY = env("MANDRILL_WEBHOOK_KEY", default="")
 MANDRILL_WEBHOOK_URL = env("MANDRILL_WEBHOOK_URL", default="")
+# Processed webhook events are kept this long to drop redeliveries, then purged daily (at least 1).
+WEBHOOK_EVENT_RETENTION_DAYS = env.int("WEBHOOK_EVENT_RETENTION_DAYS", default=30)
 # SMTP (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend). A bounded timeout: a mail server
 # that accepts the connection and then stalls would otherwise hold a worker forever; a timeout is a
 # transient failure, retried with backoff.

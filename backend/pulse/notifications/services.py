@@ -8,6 +8,7 @@ from a Celery task with exponential backoff and jitter.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 import logging
@@ -357,6 +358,15 @@ def mandrill_events_process(*, events: list[dict[str, Any]]) -> dict[str, int]:
         )
         transaction.on_commit(lambda r=recipient_id, e=event_out: _push([(r, e)]))  # type: ignore[misc]
     return counts
+
+
+def webhook_events_purge(*, retention_days: int) -> int:
+    """Delete processed provider webhook events received more than ``retention_days`` ago; returns
+    how many. They are kept only to drop redelivered events (a provider redelivers a failed webhook for
+    hours at most), so a retention of days loses nothing; the notification keeps its delivery status."""
+    cutoff = timezone.now() - datetime.timedelta(days=max(1, retention_days))
+    deleted, _ = WebhookEvent.objects.filter(received_at__lt=cutoff).delete()
+    return deleted
 
 
 __all__ = ["NotificationKind", "notify"]
