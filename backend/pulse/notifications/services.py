@@ -297,6 +297,18 @@ def mandrill_signature_valid(*, key: str, url: str, params: dict[str, str], sign
     return hmac.compare_digest(mandrill_signature(key=key, url=url, params=params), signature)
 
 
+def _storable(value: Any) -> Any:
+    """The event without NUL characters, which jsonb cannot hold (one in a provider's event made the
+    whole webhook a 500, which the provider then retries forever). Provider text is kept otherwise."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_storable(v) for v in value]
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    return value
+
+
 def _event_key(event: dict[str, Any]) -> str:
     return f"{event.get('_id', '')}:{event.get('event', '')}:{event.get('ts', '')}"[:200]
 
@@ -305,7 +317,8 @@ def _event_key(event: dict[str, Any]) -> str:
 def mandrill_events_process(*, events: list[dict[str, Any]]) -> dict[str, int]:
     """Apply Mandrill delivery events: dedupe, update status (forward only), record and push."""
     counts = {"processed": 0, "duplicates": 0, "unmatched": 0, "ignored": 0}
-    for event in events:
+    for raw in events:
+        event: dict[str, Any] = _storable(raw)
         kind = event.get("event")
         if kind not in MANDRILL_STATUS:
             counts["ignored"] += 1
