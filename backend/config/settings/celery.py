@@ -33,4 +33,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=20),
     },
     "daily-digest": {"task": "pulse.notifications.tasks.daily_digest_task", "schedule": crontab(minute=0, hour=7)},
+    # simplejwt's flushexpiredtokens: one outstanding-token row per login and refresh, forever otherwise.
+    "flush-expired-tokens": {
+        "task": "pulse.accounts.tasks.tokens_flush_expired_task",
+        "schedule": crontab(minute=37, hour=3),
+    },
+    "purge-webhook-events": {
+        "task": "pulse.notifications.tasks.webhook_events_purge_task",
+        "schedule": crontab(minute=47, hour=3),
+    },
 }

@@ -8,13 +8,16 @@ from a Celery task with exponential backoff and jitter.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 import logging
+import smtplib
 from base64 import b64encode
 from collections.abc import Iterable
 from typing import Any
 
+from anymail.exceptions import AnymailAPIError, AnymailError, AnymailInvalidAddress, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
@@ -123,7 +126,82 @@ def _push(events: list[tuple[int, dict[str, Any]]]) -> None:
 
 
 class EmailDeliveryError(Exception):
-    """The provider refused or failed; the task retries."""
+    """The provider failed in a way that may pass (a 4xx SMTP reply, a timeout, a dropped
+    connection, a provider 5xx): the task retries."""
+
+
+# HTTP answers from an email API that mean "not now" rather than "never".
+_TRANSIENT_HTTP = frozenset({408, 425, 429})
+# Mandrill answers every API error with HTTP 500 and names it; these concern the message itself.
+_PERMANENT_MANDRILL_ERRORS = frozenset({"ValidationError"})
+# Per-recipient provider statuses (anymail's normalised ones) that no retry can change.
+_REFUSED_STATUSES = frozenset({"rejected", "invalid"})
+
+
+def _provider_body(error: AnymailError) -> Any:
+    """The provider's decoded JSON answer, when the error carries one."""
+    try:
+        response = getattr(error, "response", None)
+        return response.json() if response is not None else None
+    except (AttributeError, ValueError):
+        return None
+
+
+def _mandrill_error_name(error: AnymailAPIError) -> str:
+    body = _provider_body(error)
+    return str(body.get("name", "")) if isinstance(body, dict) else ""
+
+
+def _refused_recipients(error: AnymailRecipientsRefused) -> str:
+    """Mandrill's per-recipient answer (status and reject reason), e.g. ``a@x: rejected (hard-bounce)``."""
+    body = _provider_body(error)
+    rows = [r for r in body if isinstance(r, dict)] if isinstance(body, list) else []
+    described = []
+    for r in rows:
+        reason = f" ({r['reject_reason']})" if r.get("reject_reason") else ""
+        described.append(f"{r.get('email', '?')}: {r.get('status', '?')}{reason}")
+    return "; ".join(described) or str(error)
+
+
+def email_refusal(error: BaseException) -> str | None:
+    """Why sending failed for good, or ``None`` when a later attempt may succeed.
+
+    Permanent: the address is invalid, the recipient was refused (provider status ``rejected`` /
+    ``invalid``, or every recipient refused with an SMTP 5xx), any other SMTP 5xx reply, an email
+    API's 4xx other than 408/425/429, a message the provider calls invalid, a message that cannot
+    be built (``ValueError``, e.g. an address Django cannot encode). Everything else (SMTP 4xx,
+    connection errors, timeouts, provider 5xx) is transient.
+    """
+    if isinstance(error, AnymailRecipientsRefused):
+        return f"Recipient refused: {_refused_recipients(error)}"
+    if isinstance(error, AnymailInvalidAddress):
+        return f"Invalid address: {error}"
+    if isinstance(error, AnymailAPIError):
+        status = getattr(error, "status_code", None)
+        if isinstance(status, int) and 400 <= status < 500 and status not in _TRANSIENT_HTTP:
+            return f"Refused by the provider (HTTP {status}): {error}"
+        name = _mandrill_error_name(error)
+        if name in _PERMANENT_MANDRILL_ERRORS:
+            return f"Refused by the provider ({name}): {error}"
+        return None
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        replies = list(error.recipients.values())
+        if replies and all(int(code) >= 500 for code, _ in replies):
+            return "Recipient refused: " + "; ".join(
+                f"{address}: {code} {_text(reply)}" for address, (code, reply) in error.recipients.items()
+            )
+        return None
+    if isinstance(error, smtplib.SMTPResponseException):
+        if int(error.smtp_code) >= 500:
+            return f"Refused by the mail server: {error.smtp_code} {_text(error.smtp_error)}"
+        return None
+    if isinstance(error, (AnymailError, ValueError)) and not isinstance(error, OSError):
+        return f"The message cannot be sent: {type(error).__name__}: {error}"
+    return None
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
 
 
 def notification_email_send(*, notification_id: int) -> Notification | None:
@@ -131,7 +209,9 @@ def notification_email_send(*, notification_id: int) -> Notification | None:
 
     The attempt is recorded (and committed) before the provider is called, and the provider's error
     after, so neither is lost when the failure propagates to the task's retry. No row lock is held
-    across the provider's HTTP call.
+    across the provider's HTTP call. A permanent refusal (:func:`email_refusal`) is recorded at once
+    as ``rejected`` with its reason and not retried; a transient failure raises
+    :class:`EmailDeliveryError` for the task to retry.
     """
     claimed = Notification.objects.filter(pk=notification_id, email_status=EmailStatus.PENDING).update(
         email_attempts=F("email_attempts") + 1
@@ -149,17 +229,33 @@ def notification_email_send(*, notification_id: int) -> Notification | None:
     try:
         message.send(fail_silently=False)
     except Exception as error:
+        refusal = email_refusal(error)
+        if refusal is not None:
+            return _email_refused(n, refusal)
         Notification.objects.filter(pk=n.pk).update(
             email_error=f"{type(error).__name__}: {error}"[:1000], email_updated_at=timezone.now()
         )
         raise EmailDeliveryError(str(error)) from error
     status = getattr(message, "anymail_status", None)
+    statuses = set(getattr(status, "status", None) or ())
+    if statuses and statuses <= _REFUSED_STATUSES:
+        # Only reached when anymail is told to ignore recipient statuses; otherwise it raised above.
+        return _email_refused(n, f"Recipient refused: provider status {', '.join(sorted(statuses))}")
     message_id = (getattr(status, "message_id", None) or "") if status else ""
     Notification.objects.filter(pk=n.pk, email_status=EmailStatus.PENDING).update(
         email_status=EmailStatus.SENT,
         email_message_id=str(message_id)[:200],
         email_error="",
         email_updated_at=timezone.now(),
+    )
+    n.refresh_from_db()
+    return n
+
+
+def _email_refused(n: Notification, reason: str) -> Notification:
+    logger.warning("Email for notification %s refused for good: %s", n.pk, reason)
+    Notification.objects.filter(pk=n.pk, email_status=EmailStatus.PENDING).update(
+        email_status=EmailStatus.REJECTED, email_error=reason[:1000], email_updated_at=timezone.now()
     )
     n.refresh_from_db()
     return n
@@ -201,6 +297,18 @@ def mandrill_signature_valid(*, key: str, url: str, params: dict[str, str], sign
     return hmac.compare_digest(mandrill_signature(key=key, url=url, params=params), signature)
 
 
+def _storable(value: Any) -> Any:
+    """The event without NUL characters, which jsonb cannot hold (one in a provider's event made the
+    whole webhook a 500, which the provider then retries forever). Provider text is kept otherwise."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_storable(v) for v in value]
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    return value
+
+
 def _event_key(event: dict[str, Any]) -> str:
     return f"{event.get('_id', '')}:{event.get('event', '')}:{event.get('ts', '')}"[:200]
 
@@ -209,7 +317,8 @@ def _event_key(event: dict[str, Any]) -> str:
 def mandrill_events_process(*, events: list[dict[str, Any]]) -> dict[str, int]:
     """Apply Mandrill delivery events: dedupe, update status (forward only), record and push."""
     counts = {"processed": 0, "duplicates": 0, "unmatched": 0, "ignored": 0}
-    for event in events:
+    for raw in events:
+        event: dict[str, Any] = _storable(raw)
         kind = event.get("event")
         if kind not in MANDRILL_STATUS:
             counts["ignored"] += 1
@@ -262,6 +371,15 @@ def mandrill_events_process(*, events: list[dict[str, Any]]) -> dict[str, int]:
         )
         transaction.on_commit(lambda r=recipient_id, e=event_out: _push([(r, e)]))  # type: ignore[misc]
     return counts
+
+
+def webhook_events_purge(*, retention_days: int) -> int:
+    """Delete processed provider webhook events received more than ``retention_days`` ago; returns
+    how many. They are kept only to drop redelivered events (a provider redelivers a failed webhook for
+    hours at most), so a retention of days loses nothing; the notification keeps its delivery status."""
+    cutoff = timezone.now() - datetime.timedelta(days=max(1, retention_days))
+    deleted, _ = WebhookEvent.objects.filter(received_at__lt=cutoff).delete()
+    return deleted
 
 
 __all__ = ["NotificationKind", "notify"]

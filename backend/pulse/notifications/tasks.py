@@ -1,9 +1,15 @@
 import random
 
 from celery import Task, shared_task
+from django.conf import settings
 
 from pulse.notifications import jobs
-from pulse.notifications.services import EmailDeliveryError, notification_email_failed, notification_email_send
+from pulse.notifications.services import (
+    EmailDeliveryError,
+    notification_email_failed,
+    notification_email_send,
+    webhook_events_purge,
+)
 
 MAX_ATTEMPTS = 5
 
@@ -32,3 +38,8 @@ def milestones_due_soon_task() -> int:
 @shared_task(name="pulse.notifications.tasks.daily_digest_task")
 def daily_digest_task() -> int:
     return jobs.daily_digest_send()
+
+
+@shared_task(name="pulse.notifications.tasks.webhook_events_purge_task")
+def webhook_events_purge_task() -> int:
+    return webhook_events_purge(retention_days=settings.WEBHOOK_EVENT_RETENTION_DAYS)

@@ -29,7 +29,12 @@ class DeletedFilter(admin.SimpleListFilter):
 
 
 class SoftDeleteAdmin(admin.ModelAdmin):
-    """Lists every row, deleted or not; edits go through the API, so the admin is read-mostly."""
+    """Lists every row, deleted or not; edits go through the API, so the admin is read-mostly.
+
+    No add, change or delete here: a ModelForm's ``save()`` would skip the services (no lead member
+    for a new project, no activity or event, no search vector, no version check). Creating and
+    editing is the API's and the SPA's job; the admin restores from the trash, through the service.
+    """
 
     list_filter = (DeletedFilter,)
 
@@ -39,6 +44,12 @@ class SoftDeleteAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description="live")
     def is_live(self, obj: Any) -> bool:
         return obj.deleted_at is None
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False  # creating goes through the services (API / SPA), see the class docstring
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # changes must be versioned and audited: use the API or the SPA
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # deleting happens softly, through the API, with an activity record
@@ -62,9 +73,6 @@ class ProjectAdmin(SoftDeleteAdmin):
     inlines = [MemberInline]
     actions = ["restore_selected"]
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # changes must be versioned and audited: use the API or the SPA
-
     @admin.action(description="Restore selected projects from the trash")
     def restore_selected(self, request: HttpRequest, queryset: QuerySet[Project]) -> None:
         restored = 0
@@ -84,14 +92,8 @@ class MilestoneAdmin(SoftDeleteAdmin):
     list_filter = (DeletedFilter, "status")  # type: ignore[assignment]
     search_fields = ("title",)
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(Tag)
 class TagAdmin(SoftDeleteAdmin):
     list_display = ("name", "colour", "is_live", "deleted_at")
     search_fields = ("name",)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -78,7 +78,10 @@ class FakeMandrill:
     counter: int = 0
 
     def script(self, email: str, answers: list[int | str]) -> None:
-        """Answers for successive sends to ``email``; the last one repeats. Default: always "sent"."""
+        """Answers for successive sends to ``email``; the last one repeats. Default: always "sent".
+
+        An int is that HTTP error; ``"sent[:message id]"``; ``"rejected[:reason]"`` / ``"invalid"`` (the
+        recipient's status); ``"error:<Name>"`` a named Mandrill API error (HTTP 500)."""
         with self.lock:
             self.scripts[email] = list(answers)
 
@@ -96,7 +99,14 @@ class FakeMandrill:
             n = self.counter
         if isinstance(answer, int):
             return answer, {"status": "error", "code": -1, "name": "GeneralError", "message": "Injected failure"}
-        message_id = answer.split(":", 1)[1] if ":" in answer else f"fake-{n}"
+        kind, _, detail = answer.partition(":")
+        if kind == "error":  # Mandrill names its API errors, all answered with HTTP 500
+            return 500, {"status": "error", "code": -2, "name": detail, "message": f"Injected {detail}"}
+        if kind in ("rejected", "invalid"):
+            return 200, [
+                {"email": email, "status": kind, "_id": f"fake-{n}", "reject_reason": detail or None} for email in to
+            ]
+        message_id = detail or f"fake-{n}"
         return 200, [{"email": email, "status": "sent", "_id": message_id, "reject_reason": None} for email in to]
 
 

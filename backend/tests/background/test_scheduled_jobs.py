@@ -41,9 +41,14 @@ def test_every_beat_entry_names_a_task_the_worker_runs(worker: Worker) -> None:
         "pulse.projects.tasks.milestones_mark_missed_task",
         "pulse.notifications.tasks.milestones_due_soon_task",
         "pulse.notifications.tasks.daily_digest_task",
+        "pulse.accounts.tasks.tokens_flush_expired_task",
+        "pulse.notifications.tasks.webhook_events_purge_task",
     }
     hourly = schedule["recompute-health"]["schedule"]
-    daily = [schedule["purge-trash"]["schedule"], schedule["daily-digest"]["schedule"]]
+    daily = [
+        schedule[name]["schedule"]
+        for name in ("purge-trash", "daily-digest", "flush-expired-tokens", "purge-webhook-events")
+    ]
     assert isinstance(hourly, crontab) and hourly.hour == set(range(24)) and len(hourly.minute) == 1
     assert all(isinstance(s, crontab) and len(s.hour) == 1 and len(s.minute) == 1 for s in daily)
 

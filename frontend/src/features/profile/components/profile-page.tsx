@@ -9,6 +9,7 @@ import { ErrorState, Skeleton } from '@/components/ui/states';
 import { env } from '@/config/env';
 import { useMe } from '@/features/auth';
 import { errorMessage, isApiError } from '@/lib/api-error';
+import { CONTROL_CHARS_MESSAGE, hasControlChars } from '@/lib/control-chars';
 import { formatDate } from '@/lib/format';
 import { NOTIFICATION_KINDS, notificationKinds } from '@/lib/notification-kinds';
 import { useDocumentTitle } from '@/lib/use-document-title';
@@ -47,10 +48,10 @@ function RootError({ message }: { message?: string }) {
 // --------------------------------------------------------------- details
 
 const detailsSchema = z.object({
-  display_name: z.string().trim().max(150, 'Use at most 150 characters.'),
-  first_name: z.string().trim().max(150, 'Use at most 150 characters.'),
-  last_name: z.string().trim().max(150, 'Use at most 150 characters.'),
-  email: z.string().trim().min(1, 'Enter your email address.').pipe(z.email('Enter a valid email address.')),
+  display_name: z.string().trim().max(150, 'Use at most 150 characters.').refine((v) => !hasControlChars(v), CONTROL_CHARS_MESSAGE),
+  first_name: z.string().trim().max(150, 'Use at most 150 characters.').refine((v) => !hasControlChars(v), CONTROL_CHARS_MESSAGE),
+  last_name: z.string().trim().max(150, 'Use at most 150 characters.').refine((v) => !hasControlChars(v), CONTROL_CHARS_MESSAGE),
+  email: z.string().trim().min(1, 'Enter your email address.').refine((v) => !hasControlChars(v), CONTROL_CHARS_MESSAGE).pipe(z.email('Enter a valid email address.')),
 });
 type Details = z.infer<typeof detailsSchema>;
 const DETAIL_FIELDS = ['display_name', 'first_name', 'last_name', 'email'] as const;

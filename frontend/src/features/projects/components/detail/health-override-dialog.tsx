@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { SelectField, TextareaField } from '@/components/ui/field';
+import { CONTROL_CHARS_MESSAGE, hasControlChars } from '@/lib/control-chars';
 import { toast } from '@/stores/toast-store';
 import type { Health, Project } from '@/types/models';
 
@@ -18,7 +19,18 @@ const HEALTHS = ['on_track', 'at_risk', 'off_track'] as const satisfies readonly
 
 const schema = z.object({
   health_override: z.enum(HEALTHS),
-  health_override_reason: z.string().trim().min(1, 'Say why: the reason is shown with the health and kept in the history.').max(500, 'Use at most 500 characters.'),
+  // One line for the API (it refuses control characters in reasons): line breaks typed in the box become spaces.
+  health_override_reason: z
+    .string()
+    .transform((v) => v.replace(/[\t\r\n]+/g, ' '))
+    .pipe(
+      z
+        .string()
+        .trim()
+        .min(1, 'Say why: the reason is shown with the health and kept in the history.')
+        .max(500, 'Use at most 500 characters.')
+        .refine((v) => !hasControlChars(v), CONTROL_CHARS_MESSAGE),
+    ),
 });
 type Values = z.infer<typeof schema>;
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 
 import { Button } from '@/components/ui/button';
 import { SelectField, TextField } from '@/components/ui/field';
+import { CONTROL_CHARS_MESSAGE, hasControlChars } from '@/lib/control-chars';
 import { humanize } from '@/lib/format';
 import { toast } from '@/stores/toast-store';
 import type { Member, Milestone, MilestoneInput, MilestoneStatus } from '@/types/models';
@@ -26,8 +27,7 @@ const schema = z
       .trim()
       .min(1, 'Give the milestone a title.')
       .max(200, 'Use at most 200 characters.')
-      // eslint-disable-next-line no-control-regex -- the API refuses C0 control characters in titles
-      .refine((v) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(v), 'Remove control characters from the title.'),
+      .refine((v) => !hasControlChars(v), CONTROL_CHARS_MESSAGE),
     status: z.enum(MILESTONE_STATUSES),
     progress: percent('progress').min(0, 'Progress is from 0 to 100.').max(100, 'Progress is from 0 to 100.'),
     start_date: z.string(),

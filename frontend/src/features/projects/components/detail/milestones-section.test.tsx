@@ -91,6 +91,19 @@ describe('Milestones', () => {
     expect(await (await section()).findByRole('button', { name: 'Add milestone' })).toHaveFocus();
   });
 
+  it('refuses a title with a control character, a pasted tab included, as the API does', async () => {
+    signIn();
+    const api = withMilestones();
+    renderDetail();
+    await userEvent.click(await (await section()).findByRole('button', { name: 'Add milestone' }));
+    const form = screen.getByRole('form', { name: 'New milestone' });
+    await userEvent.click(within(form).getByLabelText('Title'));
+    await userEvent.paste('Beta\tlaunch');
+    await userEvent.click(within(form).getByRole('button', { name: 'Add milestone' }));
+    expect(within(form).getByLabelText('Title')).toHaveAccessibleDescription(/Remove the control characters/);
+    expect(api.requests).toHaveLength(0);
+  });
+
   it('puts the server’s field errors on their fields', async () => {
     signIn();
     withMilestones();

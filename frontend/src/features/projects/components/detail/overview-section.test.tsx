@@ -51,6 +51,26 @@ describe('Project overview', () => {
     expect(screen.getByRole('button', { name: 'Change override' })).toHaveFocus(); // the opener, relabelled
   });
 
+  it('sends the reason as one line (the API refuses control characters in it) and refuses other control characters', async () => {
+    signIn();
+    const api = serveProject({ project: makeProject({ health: 'on_track' }) });
+    renderDetail();
+    await userEvent.click((await overview()).getByRole('button', { name: 'Override health' }));
+    const dialog = screen.getByRole('dialog', { name: 'Override health' });
+    const reason = within(dialog).getByLabelText('Reason');
+    await userEvent.selectOptions(within(dialog).getByLabelText('Health'), 'off_track');
+    await userEvent.click(reason);
+    await userEvent.paste('bad\u0007bell');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save override' }));
+    expect(reason).toHaveAccessibleDescription(/Remove the control characters/);
+    expect(api.requests).toHaveLength(0);
+    await userEvent.clear(reason);
+    await userEvent.type(reason, 'Vendor slipped{Enter}two weeks');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save override' }));
+    expect(await screen.findByText('Health set to off track by hand')).toBeInTheDocument();
+    expect(api.requests).toEqual([expect.objectContaining({ body: { health_override: 'off_track', health_override_reason: 'Vendor slipped two weeks' } })]);
+  });
+
   it('puts the server’s field error on the reason', async () => {
     signIn();
     serveProject();
