@@ -31,7 +31,7 @@ run: $(STAMP) frontend/dist/.built
 	$(PY) backend/scripts/serve.py
 
 worker: $(STAMP)
-	cd backend && ../$(VENV)/bin/celery -A config worker -l info --concurrency 2
+	cd backend && ../$(PY) -m pulse.ops.processes worker
 
 beat: $(STAMP)
 	cd backend && ../$(VENV)/bin/celery -A config beat -l info --schedule ../var/celerybeat-schedule

@@ -53,7 +53,7 @@ from urllib.parse import urlencode
 
 import httpx
 import psycopg
-from benchkit import bench_database_url, free_port, log, step
+from benchkit import bench_database_url, free_port, log, running, server_command, step
 from psycopg import sql
 
 BENCH = Path(__file__).resolve().parent
@@ -562,55 +562,21 @@ def capture(path: str, token: str, label: str = "", *, warm: bool = False) -> Va
 # ------------------------------------------------------------------ server
 
 
+def floor_command(port: int) -> list[str]:
+    """`make run`'s server command, serving the floor app (the real application plus ``/floor/...``)."""
+    return server_command("127.0.0.1", port, app="floor_asgi:app", app_dir=BENCH, workers=1)
+
+
 @contextmanager
 def serve(env: dict[str, str], port: int, workdir: Path) -> Iterator[str]:
     log_path = workdir / f"uvicorn-{port}.log"
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "floor_asgi:app",
-        "--app-dir",
-        str(BENCH),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        "1",
-        "--proxy-headers",
-        "--no-server-header",
-        "--no-access-log",
-        "--log-level",
-        "warning",
-    ]
-    with open(log_path, "wb") as log_file:
-        process = subprocess.Popen(command, cwd=BACKEND, env=env, stdout=log_file, stderr=subprocess.STDOUT)  # noqa: S603
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                if process.poll() is not None:
-                    raise SystemExit(f"uvicorn exited:\n{log_path.read_text()[-3000:]}")
-                try:
-                    if httpx.get(f"{base}/floor/ping", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise SystemExit(f"uvicorn did not answer:\n{log_path.read_text()[-3000:]}")
-                time.sleep(0.2)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with running("uvicorn", floor_command(port), env, log_path, f"{base}/floor/ping"):
             yield base
-        except BaseException:
-            log(f"uvicorn log ({log_path}), last lines:\n{log_path.read_text()[-4000:]}")
-            raise
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    except BaseException:
+        log(f"uvicorn log ({log_path}), last lines:\n{log_path.read_text()[-4000:]}")
+        raise
 
 
 # ------------------------------------------------------------------ measurement
@@ -1050,7 +1016,7 @@ def main() -> int:
         },
         "server": {
             "DJANGO_SETTINGS_MODULE": SETTINGS,
-            "command": "uvicorn floor_asgi:app --workers 1 --proxy-headers --no-server-header --no-access-log",
+            "command": " ".join(floor_command(0)[1:]).replace("--port 0", "--port <port>"),
             "client": "httpx, sequential, keep-alive; Django and floor requests interleaved",
         },
         "data": {

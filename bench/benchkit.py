@@ -3,17 +3,53 @@
 from __future__ import annotations
 
 import os
-import socket
+import subprocess
+import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+BACKEND = Path(__file__).resolve().parent.parent / "backend"
+if str(BACKEND) not in sys.path:
+    sys.path.insert(0, str(BACKEND))  # this checkout's backend, also for django.setup() later
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+# The process harness `make run` and the tests use: the bench serves exactly as deployed.
+from pulse.ops.processes import (  # noqa: E402
+    NotReady,
+    free_port,
+    server_command,
+    stop_process,
+    wait_until_ready,
+    worker_command,
+)
+
+__all__ = ["free_port", "server_command", "worker_command"]
+
+
+@contextmanager
+def running(
+    name: str,
+    command: list[str],
+    env: dict[str, str],
+    log_path: Path,
+    ready: str | Callable[[], bool],
+    *,
+    timeout: float = 60.0,
+    stop_timeout: float = 15.0,
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run ``command`` in ``backend/`` (output to ``log_path``) until ``ready``; stop it on leaving."""
+    with open(log_path, "wb") as log_file:
+        process = subprocess.Popen(command, cwd=BACKEND, env=env, stdout=log_file, stderr=subprocess.STDOUT)  # noqa: S603
+    try:
+        try:
+            wait_until_ready(process, ready, timeout=timeout, interval=0.2, what=name)
+        except NotReady as error:
+            raise SystemExit(f"{error}:\n{log_path.read_text(errors='replace')[-3000:]}") from None
+        yield process
+    finally:
+        stop_process(process, timeout=stop_timeout)
 
 
 def log(message: str) -> None:

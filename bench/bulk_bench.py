@@ -59,7 +59,7 @@ from typing import Any
 import httpx
 import psycopg
 import redis
-from benchkit import bench_database_url, free_port, log, step
+from benchkit import bench_database_url, free_port, log, running, server_command, step, worker_command
 from psycopg import sql
 
 BENCH = Path(__file__).resolve().parent
@@ -410,61 +410,16 @@ def process(
     name: str, command: list[str], env: dict[str, str], workdir: Path, ready: Callable[[Path], bool]
 ) -> Iterator[Path]:
     log_path = workdir / f"{name}.log"
-    with open(log_path, "wb") as log_file:
-        proc = subprocess.Popen(command, cwd=BACKEND, env=env, stdout=log_file, stderr=subprocess.STDOUT)  # noqa: S603
-        try:
-            deadline = time.monotonic() + 90
-            while not ready(log_path):
-                if proc.poll() is not None:
-                    raise SystemExit(f"{name} exited:\n{log_path.read_text(errors='replace')[-3000:]}")
-                if time.monotonic() > deadline:
-                    raise SystemExit(f"{name} not ready after 90 s:\n{log_path.read_text(errors='replace')[-3000:]}")
-                time.sleep(0.2)
-            yield log_path
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    with running(name, command, env, log_path, lambda: ready(log_path), timeout=90, stop_timeout=20):
+        yield log_path
 
 
-def worker_command() -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "config",
-        "worker",
-        "--concurrency",
-        "1",
-        "--loglevel",
-        "INFO",
-        "--without-gossip",
-        "--without-mingle",
-        "--hostname",
-        f"bulkbench-{os.getpid()}@%h",
-    ]
+def bench_worker_command() -> list[str]:
+    return worker_command(concurrency=1, name=f"bulkbench-{os.getpid()}@%h", quiet_cluster=True)
 
 
-def server_command(port: int) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "config.asgi:application",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        "1",
-        "--no-access-log",
-        "--log-level",
-        "warning",
-    ]
+def bench_server_command(port: int) -> list[str]:
+    return server_command("127.0.0.1", port, workers=1)
 
 
 TASK_DONE_RE = re.compile(r"bulk_operation_run_task\[[0-9a-f-]+\] (succeeded|raised|failed)[^\n]*?in ([0-9.]+)s")
@@ -562,14 +517,19 @@ def run_end_to_end(client: httpx.Client, body: bytes) -> dict[str, Any]:
 
 
 class PhaseTimer:
-    """Wrap module attributes with timers (calls and total seconds), restoring them afterwards."""
+    """Wrap public functions where a module uses them with timers (calls and total seconds), restoring them after.
+
+    A function is named by itself, never by a string: a renamed one fails here, not silently in the results.
+    """
 
     def __init__(self) -> None:
         self.totals: dict[str, list[float]] = {}
         self._undo: list[tuple[Any, str, Any]] = []
 
-    def wrap(self, owner: Any, attr: str, label: str) -> None:
-        original = getattr(owner, attr)
+    def wrap(self, owner: Any, original: Callable[..., Any], label: str) -> None:
+        attr = original.__name__
+        if attr.startswith("_") or vars(owner).get(attr) is not original:
+            raise SystemExit(f"{owner.__name__} does not use the public function {attr}")
         totals = self.totals.setdefault(label, [0, 0.0])
 
         @functools.wraps(original)
@@ -590,6 +550,15 @@ class PhaseTimer:
         self._undo.clear()
 
 
+# The bulk service's own phases (pulse.bulk.services.bulk_phase_times), as the results have labelled them.
+PHASE_LABELS = {
+    "run": "_run (lock, check, write, activities; in the transaction)",
+    "apply": "  _apply (compute + UPDATE … FROM VALUES)",
+    "notify_transitioned": "  _notify_transitioned (notifications)",
+    "progress": "_progress (cache + websocket event)",
+}
+
+
 def normalize_sql(statement: str) -> str:
     text = re.sub(r"\s+", " ", statement)
     text = re.sub(r"\(VALUES .*\) AS v", "(VALUES …) AS v", text)
@@ -604,14 +573,14 @@ def normalize_sql(statement: str) -> str:
 def create_operation(owner_id: int, action: str, params: dict[str, Any], items: list[dict[str, Any]]) -> int:
     """A queued BulkOperation exactly as bulk_operation_request stores it, but not enqueued (we run it here)."""
     from pulse.bulk.models import BulkOperation
-    from pulse.bulk.services import _request_hash
+    from pulse.bulk.services import bulk_request_hash
 
     op = BulkOperation.objects.create(
         requested_by_id=owner_id,
         action=action,
         params=params,
         items=items,
-        request_hash=_request_hash(action, params, items),
+        request_hash=bulk_request_hash(action, params, items),
         total=len(items),
     )
     return int(op.pk)
@@ -666,22 +635,26 @@ def analyse_phases(owner_id: int, action: str, params: dict[str, Any], items: li
 
     op_id = create_operation(owner_id, action, params, items)
     timer = PhaseTimer()
-    timer.wrap(services, "_run", "_run (lock, check, write, activities; in the transaction)")
-    timer.wrap(services, "_apply", "  _apply (compute + UPDATE … FROM VALUES)")
-    timer.wrap(services, "milestone_facts", "    milestone_facts (SELECT milestones)")
-    timer.wrap(services, "derive", "    derive() per project (health/progress)")
-    timer.wrap(services, "update_from_values", "    update_from_values (the UPDATEs)")
-    timer.wrap(activity_services, "diff", "    diff() per project")
-    timer.wrap(services, "insert_rows", "  insert_rows (COPY the activities)")
-    timer.wrap(services, "_notify_transitioned", "  _notify_transitioned (notifications)")
-    timer.wrap(services, "_progress", "_progress (cache + websocket event)")
+    timer.wrap(services, services.milestone_facts, "    milestone_facts (SELECT milestones)")
+    timer.wrap(services, services.derive, "    derive() per project (health/progress)")
+    timer.wrap(services, services.update_from_values, "    update_from_values (the UPDATEs)")
+    timer.wrap(activity_services, activity_services.diff, "    diff() per project")
+    timer.wrap(services, services.insert_rows, "  insert_rows (COPY the activities)")
     try:
-        with publishing_stubbed(), CaptureQueriesContext(connection) as ctx:
+        with (
+            services.bulk_phase_times() as phases,
+            publishing_stubbed(),
+            CaptureQueriesContext(connection) as ctx,
+        ):
             started = time.perf_counter()
             operation = services.bulk_operation_execute(operation_id=op_id)
             wall = time.perf_counter() - started
     finally:
         timer.restore()
+    phase = {PHASE_LABELS[name]: phases.get(name, [0, 0.0]) for name in PHASE_LABELS}
+    run, apply, notify, progress = PHASE_LABELS.values()
+    fine = timer.totals  # inside apply and run, in the order wrapped
+    timer.totals = {run: phase[run], apply: phase[apply], **fine, notify: phase[notify], progress: phase[progress]}
     assert operation is not None and operation.status == BulkStatus.SUCCEEDED, operation
     groups: dict[str, list[float]] = {}
     for query in ctx.captured_queries:
@@ -822,9 +795,9 @@ def main() -> int:
     with (
         step("start Celery worker and uvicorn; end-to-end and floor runs"),
         process(
-            "worker", worker_command(), worker_env, workdir, lambda p: " ready." in p.read_text(errors="replace")
+            "worker", bench_worker_command(), worker_env, workdir, lambda p: " ready." in p.read_text(errors="replace")
         ) as worker_log,
-        process("uvicorn", server_command(cfg.port), child_env, workdir, lambda p: _healthy(cfg.port)),
+        process("uvicorn", bench_server_command(cfg.port), child_env, workdir, lambda p: _healthy(cfg.port)),
         httpx.Client(
             base_url=f"http://127.0.0.1:{cfg.port}", headers={"Authorization": f"Bearer {token}"}, timeout=120
         ) as client,
@@ -994,8 +967,8 @@ def main() -> int:
             "database": db_name,
             "settings": SETTINGS,
             "redis_url": cfg.redis_url,
-            "worker": " ".join(worker_command()[1:]),
-            "server": " ".join(server_command(cfg.port)[1:]),
+            "worker": " ".join(bench_worker_command()[1:]),
+            "server": " ".join(bench_server_command(cfg.port)[1:]),
             "client": "httpx over loopback; POST then GET every 50 ms",
             "projects": n,
             "other_projects": cfg.other_projects,

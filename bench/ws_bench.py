@@ -58,7 +58,7 @@ import httpx
 import leanws
 import psycopg
 import redis.asyncio as aioredis
-from benchkit import log, step
+from benchkit import log, running, server_command, step
 from psycopg import sql
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
@@ -248,49 +248,11 @@ class Server:
 
 @contextlib.contextmanager
 def serve(env: dict[str, str], port: int, log_path: Path, workers: int) -> Iterator[Server]:
-    # The flags `make run` serves with (backend/scripts/serve.py), plus the process count and quiet logs.
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "config.asgi:application",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--no-access-log",
-        "--no-server-header",
-        "--ws-per-message-deflate",
-        "false",
-        "--log-level",
-        "warning",
-    ]
-    with open(log_path, "wb") as log_file:
-        process = subprocess.Popen(command, cwd=BACKEND, env=env, stdout=log_file, stderr=subprocess.STDOUT)  # noqa: S603
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                if process.poll() is not None:
-                    raise SystemExit(f"uvicorn exited:\n{log_path.read_text()[-3000:]}")
-                try:
-                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise SystemExit(f"uvicorn did not answer:\n{log_path.read_text()[-3000:]}")
-                time.sleep(0.2)
-            yield Server(process, base, log_path)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    # `make run`'s server command (backend/pulse/ops/processes.py), with the process count.
+    command = server_command("127.0.0.1", port, workers=workers)
+    base = f"http://127.0.0.1:{port}"
+    with running("uvicorn", command, env, log_path, f"{base}/healthz", stop_timeout=20) as process:
+        yield Server(process, base, log_path)
 
 
 EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Timeout)\b")

@@ -28,7 +28,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -37,17 +36,14 @@ from pathlib import Path
 from types import FrameType
 from urllib.parse import urlsplit, urlunsplit
 
-from serve import stop_server, uvicorn_command, wait_until_serving
+from serve import stop_server  # also puts this checkout's backend first on sys.path
+
+from pulse.ops.processes import NotReady, free_port, server_command, wait_until_ready
 
 BACKEND = Path(__file__).resolve().parent.parent
+STARTUP_TIMEOUT = 120.0
 PREFIX = "pulse_e2e_"
 LEFTOVER = re.compile(rf"^{PREFIX}(\d+)_[0-9a-f]+$")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def pid_alive(pid: int) -> bool:
@@ -173,7 +169,7 @@ def main() -> int:
         port = args.port or free_port()
         with args.log.open("ab") as out:
             server = subprocess.Popen(
-                uvicorn_command("127.0.0.1", str(port)),
+                server_command("127.0.0.1", port),
                 cwd=BACKEND,
                 env=env,
                 stdout=out,
@@ -181,8 +177,10 @@ def main() -> int:
                 start_new_session=True,  # one SIGINT from stop_server, not a second from the terminal
             )
         base_url = f"http://127.0.0.1:{port}"
-        if not wait_until_serving(f"{base_url}/healthz", server):
-            raise SystemExit(f"the server did not start on port {port}; see {args.log}")
+        try:
+            wait_until_ready(server, f"{base_url}/healthz", timeout=STARTUP_TIMEOUT, what="the server")
+        except NotReady as error:
+            raise SystemExit(f"{error} (port {port}); see {args.log}") from None
         ready = {"base_url": base_url, "database_url": database.url, "database": database.name, "pid": os.getpid()}
         print(json.dumps(ready), flush=True)
         while not stop.wait(0.5):

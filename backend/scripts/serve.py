@@ -18,12 +18,15 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from types import FrameType
 from urllib.parse import quote
 
 BACKEND = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BACKEND))  # this checkout's code, not whichever one is installed
+
+from pulse.ops.processes import NotReady, server_command, stop_process, wait_until_ready  # noqa: E402
+
 REPO = BACKEND.parent
 VAR = Path(os.environ.get("PULSE_VAR_DIR", REPO / "var")).resolve()
 STARTUP_TIMEOUT = 120.0
@@ -90,49 +93,8 @@ def manage(*args: str) -> None:
     subprocess.run([sys.executable, str(BACKEND / "manage.py"), *args], check=True, cwd=BACKEND)
 
 
-def uvicorn_command(host: str, port: str) -> list[str]:
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "config.asgi:application",
-        "--host",
-        host,
-        "--port",
-        port,
-        "--proxy-headers",
-        "--no-server-header",
-        "--log-level",
-        "warning",
-        # Events are small JSON; compressing each frame per client costs more CPU than it saves.
-        "--ws-per-message-deflate",
-        "false",
-    ]
-    if os.environ.get("PULSE_ACCESS_LOG") != "1":
-        command.append("--no-access-log")
-    return command
-
-
-def wait_until_serving(url: str, server: subprocess.Popen[bytes]) -> bool:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            return False
-        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2) as response:
-            if response.status == 200:
-                return True
-        time.sleep(0.2)
-    return False
-
-
 def stop_server(server: subprocess.Popen[bytes]) -> None:
-    if server.poll() is None:
-        server.send_signal(signal.SIGINT)  # uvicorn's graceful shutdown (closes websockets)
-    try:
-        server.wait(STOP_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
+    stop_process(server, sig=signal.SIGINT)  # uvicorn's graceful shutdown (closes websockets)
 
 
 def main() -> int:
@@ -159,9 +121,14 @@ def main() -> int:
         port = os.environ.get("PORT", "8000")
         # Its own session: Ctrl-C reaches only this process, which forwards exactly one SIGINT
         # (uvicorn treats a second one as "exit now", skipping the websocket close).
-        server = subprocess.Popen(uvicorn_command(host, port), cwd=BACKEND, start_new_session=True)
-        if not wait_until_serving(f"http://127.0.0.1:{port}/healthz", server):
-            print(f"  The server did not start on port {port}; see the messages above.", file=sys.stderr)
+        access_log = os.environ.get("PULSE_ACCESS_LOG") == "1"
+        server = subprocess.Popen(
+            server_command(host, port, access_log=access_log), cwd=BACKEND, start_new_session=True
+        )
+        try:
+            wait_until_ready(server, f"http://127.0.0.1:{port}/healthz", timeout=STARTUP_TIMEOUT, what="the server")
+        except NotReady as error:
+            print(f"  {error} on port {port}; see the messages above.", file=sys.stderr)
             return 1
         print(
             f"\n  Pulse is running at http://localhost:{port}/\n"

@@ -12,11 +12,16 @@ simply starts again.
 
 from __future__ import annotations
 
+import contextvars
 import datetime
+import functools
 import hashlib
 import json
 import logging
-from typing import Any, cast
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, ParamSpec, TypeVar, cast
 
 import orjson
 from django.core.cache import cache
@@ -125,7 +130,52 @@ class _Rejected(Exception):
         self.report = report
 
 
-def _request_hash(action: str, params: dict[str, Any], items: list[dict[str, Any]]) -> str:
+P = ParamSpec("P")
+R = TypeVar("R")
+_PHASE_TIMES: contextvars.ContextVar[dict[str, list[float]] | None] = contextvars.ContextVar(
+    "bulk_phase_times", default=None
+)
+
+
+@contextmanager
+def bulk_phase_times() -> Iterator[dict[str, list[float]]]:
+    """``{phase: [calls, seconds]}`` for the bulk runs inside the block (the bulk bench reports them).
+
+    Phases: ``run`` (lock, check, write, activities: in the transaction), ``apply`` (compute and
+    UPDATE), ``notify_transitioned`` (notifications), ``progress`` (cache and websocket event).
+    """
+    times: dict[str, list[float]] = {}
+    token = _PHASE_TIMES.set(times)
+    try:
+        yield times
+    finally:
+        _PHASE_TIMES.reset(token)
+
+
+def _phase(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Count and time calls of the decorated step inside ``bulk_phase_times()``; free otherwise."""
+
+    def decorate(function: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(function)
+        def timed(*args: P.args, **kwargs: P.kwargs) -> R:
+            times = _PHASE_TIMES.get()
+            if times is None:
+                return function(*args, **kwargs)
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                entry = times.setdefault(name, [0, 0.0])
+                entry[0] += 1
+                entry[1] += time.perf_counter() - started
+
+        return timed
+
+    return decorate
+
+
+def bulk_request_hash(action: str, params: dict[str, Any], items: list[dict[str, Any]]) -> str:
+    """What makes two requests the same one (an Idempotency-Key replay must match it)."""
     body = json.dumps({"action": action, "params": params, "items": items}, sort_keys=True, default=str)
     return hashlib.sha256(body.encode()).hexdigest()
 
@@ -163,7 +213,7 @@ def bulk_operation_request(
     ids = [item["id"] for item in items]
     if len(set(ids)) != len(ids):
         raise ValidationFailed(details={"items": ["Each project may appear only once."]})
-    digest = _request_hash(action, params, items)
+    digest = bulk_request_hash(action, params, items)
     if idempotency_key:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"bulk:{actor.pk}:{idempotency_key}"])
@@ -199,6 +249,7 @@ def bulk_operation_request(
 # ---------------------------------------------------------------- execution
 
 
+@_phase("progress")
 def _progress(operation: BulkOperation, processed: int, phase: str) -> None:
     cache.set(f"bulk-progress:{operation.pk}", {"processed": processed, "phase": phase}, timeout=3600)
     try:
@@ -316,6 +367,7 @@ def _item_problem(action: str, params: dict[str, Any], project: _Target, taken_t
     return None
 
 
+@_phase("run")
 def _run(operation: BulkOperation) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     actor = operation.requested_by
     action, params = operation.action, operation.params
@@ -393,6 +445,7 @@ def _run(operation: BulkOperation) -> tuple[list[dict[str, Any]], dict[str, Any]
     return report, {"changed": len(targets), "results": {"ok": len(targets)}}
 
 
+@_phase("notify_transitioned")
 def _notify_transitioned(operation: BulkOperation, actor: User, targets: list[_Target]) -> None:
     """One notification per person concerned (members and owners), summarising their projects."""
     concerned: dict[int, set[int]] = {}
@@ -450,6 +503,7 @@ def _snapshot(p: _Target) -> dict[str, Any]:
     return {f: getattr(p, f) for f in _FIELDS_FOR_DIFF}
 
 
+@_phase("apply")
 def _apply(operation: BulkOperation, actor: User, targets: list[_Target]) -> dict[int, dict[str, Any]]:
     """Write the change with set-based SQL; return each project's ``{field: [before, after]}``."""
     from pulse.activity.services import diff

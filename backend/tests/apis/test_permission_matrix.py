@@ -13,8 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.urls import URLPattern, URLResolver, resolve
 
+from config.urls import api_v1
+from pulse.bulk.models import BulkOperation
+from pulse.bulk.services import bulk_operation_request
 from pulse.projects import services
+from pulse.projects.models import Project
+from pulsekit.versioning import make_etag
 from tests.apis.conftest import World
 from tests.apis.support import (
     API,
@@ -56,6 +62,9 @@ class Endpoint:
     project_scoped: bool = True
     setup: Callable[[World], None] | None = None
     activities: int = 0  # Activity rows a successful call writes
+    # What a signed-in person outside ``allowed`` gets when it is not the default (404 for a
+    # resource that belongs to one person: they cannot tell it exists).
+    refused: int | None = None
 
 
 def _delete_project(w: World) -> None:
@@ -68,6 +77,24 @@ def _new_user_body(w: World) -> dict[str, Any]:
 
 def _new_tag_body(w: World) -> dict[str, Any]:
     return {"tag_ids": [w.tag.pk, make_tag(w.cast.owner, "fresh-tag").pk]}
+
+
+_BULK_OPERATION: dict[str, int] = {}
+
+
+def _request_bulk_operation(w: World) -> None:
+    """An operation the owner requested (in a test's transaction it is never run)."""
+    operation, _ = bulk_operation_request(actor=w.cast.owner, **_bulk_body(w))
+    _BULK_OPERATION["id"] = operation.pk
+
+
+def _bulk_body(w: World) -> dict[str, Any]:
+    project = Project.all_objects.get(pk=w.pid)
+    return {
+        "action": "set_health_override",
+        "params": {"health": "at_risk", "reason": "Supplier is late"},
+        "items": [{"id": project.pk, "etag": make_etag("project", project.pk, project.version)}],
+    }
 
 
 P = lambda w: project_url(w.pid)  # noqa: E731
@@ -207,6 +234,36 @@ ENDPOINTS = [
     Endpoint("dashboard", "GET", lambda w: f"{API}/dashboard/", AUTHENTICATED, 200, project_scoped=False),
     Endpoint("users", "GET", lambda w: f"{API}/users/", AUTHENTICATED, 200, project_scoped=False),
     Endpoint("me-get", "GET", lambda w: ME, AUTHENTICATED, 200, project_scoped=False),
+    Endpoint("ws-ticket", "POST", lambda w: f"{API}/auth/ws-ticket/", AUTHENTICATED, 201, project_scoped=False),
+    Endpoint("notifications-list", "GET", lambda w: f"{API}/notifications/", AUTHENTICATED, 200, project_scoped=False),
+    Endpoint(
+        "notifications-read-all",
+        "POST",
+        lambda w: f"{API}/notifications/read-all/",
+        AUTHENTICATED,
+        200,
+        project_scoped=False,
+    ),
+    # Anyone signed in may ask; whether each project may be changed is the run's per-item report.
+    Endpoint(
+        "bulk-operations-create",
+        "POST",
+        lambda w: f"{API}/bulk-operations/",
+        AUTHENTICATED,
+        202,
+        body=_bulk_body,
+        project_scoped=False,
+    ),
+    Endpoint(
+        "bulk-operation-get",
+        "GET",
+        lambda w: f"{API}/bulk-operations/{_BULK_OPERATION['id']}/",
+        DELETERS,  # the requester (the owner here) and staff
+        200,
+        project_scoped=False,
+        setup=_request_bulk_operation,
+        refused=404,
+    ),
     Endpoint(
         "me-patch",
         "PATCH",
@@ -225,6 +282,8 @@ def expected_status(endpoint: Endpoint, role: str) -> int:
         return 401
     if role in endpoint.allowed:
         return endpoint.ok
+    if endpoint.refused is not None:
+        return endpoint.refused
     if endpoint.project_scoped and role not in VIEWERS:
         return 404
     return 403
@@ -251,6 +310,7 @@ def test_permission_matrix(shared_world: World, db: Any, endpoint: Endpoint, rol
     body = endpoint.body(world) if endpoint.body else None
     headers = _if_match(endpoint, world, role)
     before = state()
+    operations = BulkOperation.objects.count()
 
     call = getattr(world.client(role), endpoint.method.lower())
     response = (
@@ -263,6 +323,7 @@ def test_permission_matrix(shared_world: World, db: Any, endpoint: Endpoint, rol
     if want >= 400:
         assert_error(response, want, ERROR_CODES[want])
         assert state() == before, "a refused request changed data"
+        assert BulkOperation.objects.count() == operations, "a refused request queued work"
         return
     assert response.status_code == want, (role, response.status_code, response.content[:1000])
     after = state()
@@ -291,3 +352,47 @@ def test_users_list_is_scoped_to_shared_projects(shared_world: World, db: Any, r
         assert seen == {me.pk}
     else:
         assert seen == team
+
+
+# Endpoints whose access is not "a role towards the cast project", with the tests that pin it down.
+# Everything else under /api/v1/ must have a row in ENDPOINTS (test below).
+ELSEWHERE = {
+    ("auth-token", "POST"): "public: credentials are the check (tests/apis/test_auth_api.py)",
+    ("auth-refresh", "POST"): "public: the refresh token is the check (tests/apis/test_auth_api.py)",
+    ("auth-logout", "POST"): "the refresh token is the check (tests/apis/test_auth_api.py)",
+    ("notification-read", "POST"): "the recipient's own rows, 404 for others (tests/background/test_notifications.py)",
+    ("webhook-mandrill", "HEAD"): "public: Mandrill's URL check (tests/background/test_mandrill_webhook.py)",
+    ("webhook-mandrill", "POST"): "the signature is the check (tests/background/test_mandrill_webhook.py)",
+}
+NOT_METHODS = {"options", "head"}  # answered for every view by the framework (HEAD: where no view defines it)
+
+
+def _api_routes() -> set[tuple[str, str]]:
+    """(URL name, method) of every view under /api/v1/ in config/urls.py."""
+    routes = set()
+    for pattern in api_v1:
+        assert isinstance(pattern, URLPattern) and not isinstance(pattern, URLResolver), pattern
+        view = getattr(pattern.callback, "view_class", None)
+        if view is None:  # the catch-all that answers 404 in the error shape
+            assert str(pattern.pattern) == "^.*$", f"{pattern.pattern}: every API route is a named class-based view"
+            continue
+        assert pattern.name, f"{pattern.pattern} has no name"
+        methods = {m for m in view.http_method_names if m not in NOT_METHODS and hasattr(view, m)}
+        methods |= {"head"} if "head" in vars(view) else set()
+        routes |= {(pattern.name, m.upper()) for m in methods}
+    return routes
+
+
+def test_every_api_endpoint_has_a_matrix_row(shared_world: World, db: Any) -> None:
+    covered = set()
+    for endpoint in ENDPOINTS:
+        if endpoint.setup:
+            endpoint.setup(shared_world)
+        match = resolve(endpoint.url(shared_world).split("?", 1)[0])
+        covered.add((match.url_name, endpoint.method))
+    routes = _api_routes()
+    assert len(routes) > 30, sorted(routes)  # the enumeration itself works
+    missing = routes - covered - ELSEWHERE.keys()
+    assert not missing, f"add a row to ENDPOINTS (or, with a reason, to ELSEWHERE) for: {sorted(missing)}"
+    assert not (covered | ELSEWHERE.keys()) - routes, "rows for routes config/urls.py no longer has"
+    assert not covered & ELSEWHERE.keys(), "a route both in the matrix and exempted from it"

@@ -20,9 +20,7 @@ import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -31,10 +29,11 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 import redis
+
+from pulse.ops.processes import NotReady, database_url, free_port, wait_until_ready, worker_command
 
 BACKEND_DIR = Path(__file__).resolve().parents[2]
 BROKER_URL = os.environ.get("BACKGROUND_BROKER_URL", "redis://127.0.0.1:6379/14")
@@ -47,21 +46,6 @@ WORKER_SETTINGS = {
     "LOG_LEVEL": "INFO",
     "PYTHONUNBUFFERED": "1",
 }
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def database_url(settings_dict: dict[str, Any]) -> str:
-    user = quote(settings_dict.get("USER") or "postgres", safe="")
-    password = settings_dict.get("PASSWORD") or ""
-    auth = f"{user}:{quote(password, safe='')}" if password else user
-    host = settings_dict.get("HOST") or "127.0.0.1"
-    port = settings_dict.get("PORT") or 5432
-    return f"postgres://{auth}@{host}:{port}/{settings_dict['NAME']}"
 
 
 # ---------------------------------------------------------------- fake Mandrill
@@ -212,24 +196,7 @@ class Workers:
         log_path = self.log_dir / f"worker-{self.started}.log"
         with log_path.open("wb") as log:
             process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "config",
-                    "worker",
-                    "-l",
-                    "info",
-                    "--concurrency",
-                    "1",
-                    "--pool",
-                    "prefork",
-                    "-n",
-                    name,
-                    "--without-mingle",
-                    "--without-gossip",
-                ],
+                worker_command(concurrency=1, name=name, quiet_cluster=True),
                 cwd=BACKEND_DIR,
                 env=self.env,
                 stdout=log,
@@ -238,15 +205,18 @@ class Workers:
             )
         worker = Worker(name=name, process=process, log_path=log_path)
         self.current = worker
-        deadline = time.monotonic() + WORKER_START_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"celery worker exited with {process.returncode}:\n{worker.log_tail()}")
-            if app.control.ping(destination=[name], timeout=0.5):
-                return worker
-            if time.monotonic() > deadline:
-                worker.stop()
-                raise RuntimeError(f"celery worker not ready within {WORKER_START_TIMEOUT}s:\n{worker.log_tail()}")
+        try:
+            wait_until_ready(
+                process,
+                lambda: bool(app.control.ping(destination=[name], timeout=0.5)),
+                timeout=WORKER_START_TIMEOUT,
+                interval=0,
+                what="celery worker",
+            )
+        except NotReady as error:
+            worker.stop()
+            raise RuntimeError(f"{error}:\n{worker.log_tail()}") from None
+        return worker
 
     def ensure(self) -> Worker:
         if self.current is not None and self.current.process.poll() is None:

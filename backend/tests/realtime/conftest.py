@@ -22,6 +22,7 @@ from django.test import override_settings
 
 from config.settings.caches import cache_settings
 from pulse.accounts.models import User
+from pulse.ops.processes import database_url
 from pulse.projects.models import Project, Role, TeamMember
 from tests.factories import add_member, make_project, make_user
 from tests.realtime.support import (
@@ -29,7 +30,6 @@ from tests.realtime.support import (
     Api,
     RedisProcess,
     Server,
-    database_url,
     environ_base,
     launch_server,
     stable_port,

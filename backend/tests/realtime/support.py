@@ -13,13 +13,11 @@ import random
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 import jsonschema
@@ -27,6 +25,7 @@ import redis
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
+from pulse.ops.processes import NotReady, free_port, server_command, stop_process, wait_until_ready
 from tests.factories import PASSWORD
 
 BACKEND_DIR = Path(__file__).resolve().parents[2]
@@ -47,12 +46,6 @@ def is_event(message: dict[str, Any]) -> bool:
     return {"id", "version", "actor", "data"} <= message.keys()
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def stable_port() -> int:
     """A free port below the ephemeral range (32768+), so that while a test keeps its Redis down no
     outgoing connection or other process asking the kernel for "any free port" can take it."""
@@ -66,15 +59,6 @@ def stable_port() -> int:
                 continue
             return port
     raise RuntimeError("no free port in 20000-32000")
-
-
-def database_url(settings_dict: dict[str, Any]) -> str:
-    user = quote(settings_dict.get("USER") or "postgres", safe="")
-    password = settings_dict.get("PASSWORD") or ""
-    auth = f"{user}:{quote(password, safe='')}" if password else user
-    host = settings_dict.get("HOST") or "127.0.0.1"
-    port = settings_dict.get("PORT") or 5432
-    return f"postgres://{auth}@{host}:{port}/{settings_dict['NAME']}"
 
 
 def wait_until(check: Callable[[], Any], timeout: float, interval: float = 0.1, what: str = "condition") -> Any:
@@ -139,55 +123,26 @@ class Server:
         return "\n".join(wanted[-limit:]) or "<no errors logged>"
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+        stop_process(self.process, timeout=10)
 
 
 def launch_server(env: dict[str, str], log_path: Path) -> Server:
-    """Start the process; ``wait_ready`` waits for it to serve."""
+    """Start the process, exactly as `make run` serves; ``wait_ready`` waits for it to serve."""
     port = free_port()
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "config.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--lifespan",
-                "on",
-                "--no-access-log",
-            ],
-            cwd=BACKEND_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+            server_command("127.0.0.1", port), cwd=BACKEND_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
         )
     return Server(url=f"http://127.0.0.1:{port}", process=process, log_path=log_path)
 
 
 def wait_ready(server: Server) -> Server:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while True:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"uvicorn exited with {server.process.returncode}:\n{server.log_tail()}")
-        try:
-            if httpx.get(f"{server.url}/healthz", timeout=2.0, trust_env=False).status_code == 200:
-                return server
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            server.stop()
-            raise RuntimeError(f"uvicorn did not answer /healthz within {STARTUP_TIMEOUT}s:\n{server.log_tail()}")
-        time.sleep(0.1)
+    try:
+        wait_until_ready(server.process, f"{server.url}/healthz", timeout=STARTUP_TIMEOUT, what="uvicorn")
+    except NotReady as error:
+        server.stop()
+        raise RuntimeError(f"{error}:\n{server.log_tail()}") from None
+    return server
 
 
 @dataclass

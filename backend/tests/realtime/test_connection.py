@@ -155,6 +155,14 @@ def test_allowed_host_origins_and_non_browser_clients_get_in(team: Team, session
         assert sock.next() == {"type": "welcome", "user_id": team.owner.pk}, origin
 
 
+def test_the_servers_refuse_per_message_deflate_as_make_run_does(team: Team, sessions: Any, server_a: Server) -> None:
+    # The client offers permessage-deflate (the websockets default, as browsers do); the test servers
+    # run `make run`'s command line, which turns it off, so the handshake accepts no extension.
+    sock = sessions(server_a, team.owner).socket()
+    assert sock.conn.response is not None
+    assert sock.conn.response.headers.get("Sec-WebSocket-Extensions") is None
+
+
 def test_ping_pong(team: Team, sessions: Any, server_a: Server) -> None:
     sock = sessions(server_a, team.owner).socket()
     sock.send({"type": "ping", "ts": 1234.5})

@@ -11,20 +11,17 @@ from __future__ import annotations
 import logging
 import os
 import re
-import socket
 import subprocess
-import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
-import httpx
 import pytest
 from rest_framework_simplejwt.tokens import RefreshToken
+
+from pulse.ops.processes import NotReady, database_url, free_port, server_command, stop_process, wait_until_ready
 
 BACKEND_DIR = Path(__file__).resolve().parents[2]
 
@@ -82,75 +79,26 @@ def server_errors(servers: list[LiveServer], marks: list[int]) -> str:
     return "server logs:\n" + "\n".join(lines) if lines else "server logs: no exceptions"
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _database_url(settings_dict: dict[str, Any]) -> str:
-    user = quote(settings_dict.get("USER") or "postgres", safe="")
-    password = settings_dict.get("PASSWORD") or ""
-    auth = f"{user}:{quote(password, safe='')}" if password else user
-    host = settings_dict.get("HOST") or "127.0.0.1"
-    port = settings_dict.get("PORT") or 5432
-    return f"postgres://{auth}@{host}:{port}/{settings_dict['NAME']}"
-
-
 def _start_server(env: dict[str, str], log_path: Path) -> LiveServer:
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    log = log_path.open("wb")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "config.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            # config.asgi runs the outbox sweep in the ASGI lifespan: serve exactly as deployed.
-            "--lifespan",
-            "on",
-            "--no-access-log",
-            # As behind the production proxy: trust X-Forwarded-For from the loopback peer only.
-            # The throttling test uses it to give each run its own client address.
-            "--proxy-headers",
-            "--forwarded-allow-ips",
-            "127.0.0.1",
-        ],
-        cwd=BACKEND_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    log.close()
+    with log_path.open("wb") as log:
+        # Exactly as `make run` serves; behind the production proxy X-Forwarded-For from the loopback
+        # peer is trusted (uvicorn's default), which the throttling test uses to give each run its own address.
+        process = subprocess.Popen(
+            server_command("127.0.0.1", port), cwd=BACKEND_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
     server = LiveServer(url=url, process=process, log_path=log_path)
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"uvicorn exited with {process.returncode} before serving:\n{server.log_tail()}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=2.0).status_code == 200:
-                return server
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            _stop_server(server)
-            raise RuntimeError(f"uvicorn did not answer /healthz within {STARTUP_TIMEOUT}s:\n{server.log_tail()}")
-        time.sleep(0.2)
+    try:
+        wait_until_ready(process, f"{url}/healthz", timeout=STARTUP_TIMEOUT, what="uvicorn")
+    except NotReady as error:
+        _stop_server(server)
+        raise RuntimeError(f"{error}:\n{server.log_tail()}") from None
+    return server
 
 
 def _stop_server(server: LiveServer) -> None:
-    if server.process.poll() is None:
-        server.process.terminate()
-        try:
-            server.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.process.kill()
-            server.process.wait(timeout=5)
+    stop_process(server.process)
 
 
 @pytest.fixture(scope="session")
@@ -160,7 +108,7 @@ def server_env(django_db_setup: Any) -> dict[str, str]:
     from django.db import connection
 
     env = {**os.environ, **SERVER_ENV}
-    env["DATABASE_URL"] = _database_url(connection.settings_dict)
+    env["DATABASE_URL"] = database_url(connection.settings_dict)
     env["REDIS_URL"] = settings.REDIS_URL
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(BACKEND_DIR), os.environ.get("PYTHONPATH", "")) if p)
     return env

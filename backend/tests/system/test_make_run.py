@@ -12,13 +12,9 @@ from pathlib import Path
 
 import httpx
 
+from pulse.ops.processes import free_port
+
 BACKEND = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def alive(pid: int) -> bool:
