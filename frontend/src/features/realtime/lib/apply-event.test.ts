@@ -1,8 +1,8 @@
 import { QueryClient, type InfiniteData } from '@tanstack/react-query';
 import { beforeEach, describe, expect, it } from 'vitest';
 
-import { dashboardKeys } from '@/features/dashboard';
-import { projectKeys, type ProjectListParams } from '@/features/projects';
+import { dashboardKeys } from '@/features/dashboard/api/keys';
+import { projectKeys, type ProjectListParams } from '@/features/projects/api/keys';
 import { makeProject } from '@/testing/fixtures';
 import { makeActivity, makeMember, makeMilestone } from '@/testing/mocks/project-detail';
 import type { Activity, Member, Milestone, Paginated, Project } from '@/types/models';

@@ -20,9 +20,9 @@
  */
 import type { InfiniteData, QueryClient } from '@tanstack/react-query';
 
-import { dashboardKeys } from '@/features/dashboard';
-import { notificationKeys } from '@/features/notifications';
-import { projectKeys, type ProjectListParams } from '@/features/projects';
+import { dashboardKeys } from '@/features/dashboard/api/keys';
+import { notificationKeys } from '@/features/notifications/api/keys';
+import { projectKeys, type ProjectListParams } from '@/features/projects/api/keys';
 import type { Activity, Member, Milestone, Paginated, Project } from '@/types/models';
 
 import type { LiveEvent } from './types';

@@ -1,9 +1,9 @@
 import { QueryClient } from '@tanstack/react-query';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { dashboardKeys } from '@/features/dashboard';
-import { notificationKeys } from '@/features/notifications';
-import { projectKeys } from '@/features/projects';
+import { dashboardKeys } from '@/features/dashboard/api/keys';
+import { notificationKeys } from '@/features/notifications/api/keys';
+import { projectKeys } from '@/features/projects/api/keys';
 import { makeProject } from '@/testing/fixtures';
 import { useLiveStore } from '@/stores/live-store';
 

@@ -1,6 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
 
-import { notificationKeys } from '@/features/notifications';
+import { notificationKeys } from '@/features/notifications/api/keys';
 import { useLiveStore } from '@/stores/live-store';
 
 import { applyEvent, refetchEverything, refreshDashboard } from './apply-event';
