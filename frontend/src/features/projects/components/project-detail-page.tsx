@@ -79,7 +79,11 @@ export function ProjectDetailPage({ projectId }: { projectId: number }) {
           <DeleteProject project={p} />
         </div>
       </div>
-      {p.description && <p className="max-w-3xl text-sm whitespace-pre-line text-fg-muted">{p.description}</p>}
+      {p.description && (
+        <p className="max-w-3xl text-sm whitespace-pre-line text-fg-muted">
+          <LiveFlash keys={[`project:${p.id}:description`]}>{p.description}</LiveFlash>
+        </p>
+      )}
       <OverviewSection project={p} />
       <div className="grid gap-4 lg:grid-cols-2">
         <MilestonesSection project={p} />
