@@ -4,8 +4,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 
 import { useLiveStore } from '@/stores/live-store';
 import { makeProject, signIn } from '@/testing/fixtures';
-import { serveProject } from '@/testing/mocks/project-detail';
-import type { Project } from '@/types/models';
+import { makeMember, makeMilestone, serveProject } from '@/testing/mocks/project-detail';
+import type { Milestone, Paginated, Project } from '@/types/models';
 
 import { projectKeys } from '../../api/keys';
 import { renderDetail } from './test-utils';
@@ -58,5 +58,32 @@ describe('Project page, live', () => {
     act(() => useLiveStore.getState().markDeleted(1, { actor: 'Sam Lead', at: new Date().toISOString() }));
     expect(screen.getByRole('alert')).toHaveTextContent('deleted');
     expect(screen.queryByRole('button', { name: 'Restore' })).not.toBeInTheDocument();
+  });
+
+  it('a live change to a milestone being edited neither resets the form nor lends it the new ETag', async () => {
+    signIn();
+    const api = serveProject({
+      project: makeProject({ progress_mode: 'milestones' }),
+      members: [makeMember({ id: 21 })],
+      milestones: [makeMilestone({ id: 11, title: 'Design review', progress: 50 })],
+    });
+    const { queryClient } = renderDetail();
+    await userEvent.click(await screen.findByRole('button', { name: 'Edit Design review' }));
+    const form = screen.getByRole('form', { name: 'Edit Design review' });
+    await userEvent.clear(within(form).getByLabelText('Title'));
+    await userEvent.type(within(form).getByLabelText('Title'), 'Design sign-off');
+    // Someone else moves its progress; the live layer patches the cached row (version and ETag too).
+    api.changeMilestoneElsewhere(11, { progress: 70 });
+    act(() =>
+      queryClient.setQueryData<Paginated<Milestone>>(projectKeys.milestones(1), (page) =>
+        page && { ...page, results: page.results.map((m) => (m.id === 11 ? { ...m, progress: 70, version: 3, etag: '"milestone-11-v3"' } : m)) },
+      ),
+    );
+    expect(await screen.findByRole('progressbar', { name: 'Progress of Design review' })).toHaveAttribute('aria-valuenow', '70');
+    expect(within(form).getByLabelText('Title')).toHaveValue('Design sign-off');
+    await userEvent.click(within(form).getByRole('button', { name: 'Save milestone' }));
+    // Sent with the ETag the edit started from: the server says it changed (412) instead of taking it blind.
+    expect(await within(form).findByRole('button', { name: /Reload/ })).toBeInTheDocument();
+    expect(api.requests).toEqual([expect.objectContaining({ method: 'PATCH', ifMatch: '"milestone-11-v2"', body: { title: 'Design sign-off' } })]);
   });
 });
