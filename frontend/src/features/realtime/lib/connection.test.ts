@@ -249,6 +249,19 @@ describe('LiveConnection', () => {
     expect(FakeWebSocket.instances).toHaveLength(2);
   });
 
+  it('refetches after a reconnect when no event had arrived to resume from', async () => {
+    const { conn, opts } = setup();
+    conn.start();
+    await flush();
+    FakeWebSocket.last.accept();
+    expect(opts.onResync).not.toHaveBeenCalled();
+    FakeWebSocket.last.serverClose(1006);
+    await vi.advanceTimersByTimeAsync(1000);
+    FakeWebSocket.last.accept();
+    expect(FakeWebSocket.last.sentOfType('resume')).toEqual([]);
+    expect(opts.onResync).toHaveBeenCalledTimes(1);
+  });
+
   it('asks for a refetch on resync', async () => {
     const { conn, opts } = setup();
     conn.start();

@@ -206,6 +206,7 @@ export class LiveConnection {
 
   private welcomed = false;
   private ticketPending = false;
+  private everLive = false;
 
   private connect() {
     clearTimeout(this.timer);
@@ -272,8 +273,12 @@ export class LiveConnection {
       this.allowance = SEND_BURST;
       this.allowanceAt = Date.now();
       this.resumePending = this.lastId > 0;
-      this.sync();
       this.startPing();
+      this.sync();
+      // Back after a loss with no event seen yet: there is no id to resume from, so whatever happened
+      // meanwhile is fetched instead.
+      if (this.everLive && this.lastId === 0) this.opts.onResync();
+      this.everLive = true;
       this.setStatus('live');
       // Only a session that worked clears the auth strike: a 4401 right after a refresh still counts.
       this.authFailures = 0;
