@@ -10,13 +10,14 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pulse
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help install run worker beat test lint typecheck test-backend test-packages test-deploy services bench clean \
+.PHONY: help install run worker beat test lint typecheck test-backend test-packages test-deploy services bench bench-web clean \
 	node-install chromium types check-types frontend-build test-frontend test-e2e dev
 
 help:
 	@echo "make run    - install, migrate, load demo data and serve on http://localhost:8000"
 	@echo "make test   - start PostgreSQL/Redis if needed, then lint, type-check and run every test"
 	@echo "make bench  - benchmarks in bench/ (writes bench/results/*.json)"
+	@echo "make bench-web - SPA bundle sizes and time to a usable projects page in Chromium (bench/spa_*.py)"
 
 $(STAMP): backend/pyproject.toml packages/pulsekit/pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -123,6 +124,12 @@ test: lint typecheck test-packages test-backend test-frontend test-deploy
 
 bench: $(STAMP) services
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) bench/api_bench.py
+
+# The web app's budgets (not part of make test): initial JavaScript from the build's manifest, then
+# /projects with 2,000 projects in Chromium against a scratch stack, beside the API's list latency.
+bench-web: $(STAMP) services chromium frontend/dist/.built
+	$(PY) bench/spa_bundle.py
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/spa_ttu.py
 
 clean:
 	rm -rf $(VENV) var backend/.pytest_cache

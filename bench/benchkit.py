@@ -38,3 +38,41 @@ def bench_database_url(url: str, *, env_var: str, suffix: str) -> tuple[str, str
     bench = urlunsplit(parts._replace(path=f"/{bench_name}"))
     maintenance = urlunsplit(parts._replace(path="/postgres"))
     return bench, bench_name, maintenance
+
+
+def load_average() -> list[float]:
+    try:
+        return [round(v, 2) for v in os.getloadavg()]
+    except OSError:
+        return []
+
+
+def git_revision(repo: str | os.PathLike[str]) -> str:
+    """Short commit, with ``+dirty`` when the work tree has changes."""
+    import subprocess
+
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=repo, capture_output=True, text=True)  # noqa: S607
+        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True)  # noqa: S607
+        return out.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+    except OSError:
+        return "unknown"
+
+
+def utc_stamp() -> str:
+    import datetime
+
+    return datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def write_results(results_dir: str | os.PathLike[str], name: str, stamp: str, result: object) -> str:
+    """Writes ``<name>-<stamp>.json`` and ``<name>-latest.json``; returns what it wrote, for the log."""
+    import json
+    from pathlib import Path
+
+    directory = Path(results_dir)
+    directory.mkdir(exist_ok=True)
+    text = json.dumps(result, indent=2, default=str)
+    (directory / f"{name}-{stamp}.json").write_text(text)
+    (directory / f"{name}-latest.json").write_text(text)
+    return f"bench/results/{name}-{stamp}.json and {name}-latest.json"

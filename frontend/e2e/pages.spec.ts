@@ -7,6 +7,7 @@ import type { Page } from '@playwright/test';
 
 import { expect, expectNoAxeViolations, test } from './support/fixtures';
 import { signedInPages, signInPage, type SpaPage } from './support/pages';
+import { rita } from './support/seed';
 import { settled } from './support/ui';
 
 async function expectNoSidewaysScroll(page: Page, label: string) {
@@ -64,8 +65,11 @@ test.describe('on a phone', () => {
     await expect(nav).toBeHidden();
     const menu = page.getByRole('button', { name: /^Menu/ });
     await expect(menu).toHaveAttribute('aria-expanded', 'false');
+    // Closed, the menu button carries the unread badge and says so (no space before the comma).
+    await expect(menu).toHaveAccessibleName(`Menu, ${rita.unread} unread notifications`);
     await menu.click();
     await expect(menu).toHaveAttribute('aria-expanded', 'true');
+    await expect(menu).toHaveAccessibleName('Menu');
     await nav.getByRole('link', { name: 'Trash' }).click();
     await settled(page, 'Trash');
     await expect(nav).toBeHidden();

@@ -22,11 +22,11 @@ test('a project page shows its overview, milestones, team with allocation and ac
   const team = panel(page, 'Team');
   const tess = team.getByRole('listitem').filter({ hasText: 'Tess Teammate' });
   await expect(tess).toContainText('Manager');
-  await expect(tess).toContainText('60% here · 110% in total · over-allocated');
+  await expect(tess).toContainText('60% here · 110% across open projects · over-allocated');
 
   await expect(panel(page, 'Activity').getByRole('listitem').first()).toBeVisible();
-  await expect(panel(page, 'Activity')).toContainText('Milestone created');
-  await expect(page.getByRole('group', { name: 'Lifecycle' }).getByRole('button')).toHaveText(['Put on hold', 'Complete', 'Cancel']);
+  await expect(panel(page, 'Activity')).toContainText('added milestone');
+  await expect(page.getByRole('group', { name: 'Lifecycle' }).getByRole('button')).toHaveText(['Put on hold', 'Complete', 'Cancel project']);
   await shot(page, 'project-detail');
 });
 
@@ -49,19 +49,19 @@ test.describe('as the owner of the project', () => {
     await page.goto(`/projects/${id}`);
     await settled(page, eddie.toStart);
     const lifecycle = page.getByRole('group', { name: 'Lifecycle' });
-    await expect(lifecycle.getByRole('button')).toHaveText(['Start', 'Cancel']);
+    await expect(lifecycle.getByRole('button')).toHaveText(['Start', 'Cancel project']);
 
     await lifecycle.getByRole('button', { name: 'Start' }).click();
     await expect(page.getByText('Now active')).toBeVisible();
-    await expect(lifecycle.getByRole('button')).toHaveText(['Put on hold', 'Complete', 'Cancel']);
+    await expect(lifecycle.getByRole('button')).toHaveText(['Put on hold', 'Complete', 'Cancel project']);
     const history = panel(page, 'Activity');
     await expect(history.getByRole('listitem').first()).toContainText('Eddie Editor');
-    await expect(history.getByRole('listitem').first()).toContainText('Project transitioned');
-    await expect(history.getByRole('listitem').first()).toContainText('status: Planning → Active');
+    await expect(history.getByRole('listitem').first()).toContainText('started the project');
+    await expect(history.getByRole('listitem').first()).toContainText(/Status: Planning →.*Active/);
 
     await page.reload();
     await settled(page, eddie.toStart);
-    await expect(lifecycle.getByRole('button')).toHaveText(['Put on hold', 'Complete', 'Cancel']);
+    await expect(lifecycle.getByRole('button')).toHaveText(['Put on hold', 'Complete', 'Cancel project']);
     const response = await api.get(`/api/v1/projects/${id}/`);
     expect(((await response.json()) as { status: string }).status).toBe('active');
   });

@@ -111,6 +111,6 @@ class UserListApi(APIView):
         reject_unknown_params(request, ["q"])
         paginator = PageNumber()
         page = paginator.paginate_queryset(
-            selectors.user_list(q=request.query_params.get("q", "")[:100]), request, view=self
+            selectors.user_list(user=request.user, q=request.query_params.get("q", "")[:100]), request, view=self
         )
         return paginator.get_paginated_response(UserOutputSerializer(page, many=True).data)

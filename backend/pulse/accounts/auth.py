@@ -17,6 +17,7 @@ from rest_framework_simplejwt.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.tokens import Token
 
 from pulse.accounts.models import User
+from pulsekit.fields import has_control_chars
 
 LOGIN_NAME_MAX_LENGTH = 254  # the longest email address; usernames are at most 150
 # Longer passwords are refused before hashing (login, password change, admin forms): hashing a
@@ -29,7 +30,7 @@ def login_account(name: str) -> User | None:
 
     Login and the per-account throttle both resolve names here, so ``Alice`` and
     ``alice@example.com`` are one account to both."""
-    if not name or len(name) > LOGIN_NAME_MAX_LENGTH or "\x00" in name:
+    if not name or len(name) > LOGIN_NAME_MAX_LENGTH or has_control_chars(name):
         return None
     return User.objects.filter(Q(username__iexact=name) | Q(email__iexact=name)).order_by("pk").first()
 

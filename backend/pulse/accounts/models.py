@@ -2,12 +2,18 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
 
+from pulsekit.fields import NoControlCharsValidator
 from pulsekit.models import VersionedModel
+
+one_line = NoControlCharsValidator()
 
 
 class User(VersionedModel, AbstractUser):
-    display_name = models.CharField(max_length=150, blank=True)
-    email = models.EmailField(max_length=254)
+    # AbstractUser's name fields again, with the one text rule (the admin and user_create full_clean them).
+    first_name = models.CharField("first name", max_length=150, blank=True, validators=[one_line])
+    last_name = models.CharField("last name", max_length=150, blank=True, validators=[one_line])
+    display_name = models.CharField(max_length=150, blank=True, validators=[one_line])
+    email = models.EmailField(max_length=254, validators=[one_line])
     # Access tokens issued before this instant are refused (password change, forced logout).
     tokens_valid_after = models.DateTimeField(null=True, blank=True, editable=False)
     # Notification kinds this person does not want by email (in-app delivery is always on).

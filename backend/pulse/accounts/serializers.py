@@ -7,7 +7,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from pulse.accounts.auth import LOGIN_NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH, token_is_revoked
 from pulse.accounts.models import User
 from pulse.notifications.models import NotificationKind
-from pulsekit.fields import BoundedListField
+from pulsekit.fields import BoundedListField, PlainEmailField, PlainTextField
 from pulsekit.versioning import make_etag
 
 
@@ -82,10 +82,10 @@ class MeOutputSerializer(serializers.Serializer):
 
 
 class MeInputSerializer(serializers.Serializer):
-    display_name = serializers.CharField(max_length=150, allow_blank=True, required=False)
-    first_name = serializers.CharField(max_length=150, allow_blank=True, required=False)
-    last_name = serializers.CharField(max_length=150, allow_blank=True, required=False)
-    email = serializers.EmailField(max_length=254, required=False)
+    display_name = PlainTextField(max_length=150, allow_blank=True, required=False)
+    first_name = PlainTextField(max_length=150, allow_blank=True, required=False)
+    last_name = PlainTextField(max_length=150, allow_blank=True, required=False)
+    email = PlainEmailField(max_length=254, required=False)
     email_opt_out = BoundedListField(
         child=serializers.ChoiceField(choices=NotificationKind.choices), max_length=20, required=False
     )

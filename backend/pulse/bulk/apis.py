@@ -14,7 +14,7 @@ from pulse.bulk.services import MAX_ITEMS, bulk_operation_request, live_progress
 from pulse.common.apis import ETAG, IF_NONE_MATCH, AuthedRequest, errors
 from pulse.projects.models import Health
 from pulse.projects.services import TRANSITIONS
-from pulsekit.fields import BoundedListField
+from pulsekit.fields import BoundedListField, PlainTextField, has_control_chars
 from pulsekit.versioning import not_modified_or
 
 MAX_ID = 2**63 - 1
@@ -86,7 +86,7 @@ def _item_problems(item: Any) -> dict[str, list[str]]:
         problems["etag"] = ["This field may not be blank."]
     elif len(etag.strip()) > 100:
         problems["etag"] = ["Ensure this field has no more than 100 characters."]
-    elif any(ord(c) < 0x20 or ord(c) == 0x7F for c in etag.strip()):
+    elif has_control_chars(etag.strip()):
         # An entity tag is visible characters only (RFC 9110 etagc); a NUL would also fail in jsonb.
         problems["etag"] = ["Not a valid ETag: control characters are not allowed."]
     return problems
@@ -95,7 +95,7 @@ def _item_problems(item: Any) -> dict[str, list[str]]:
 class ParamsSerializer(serializers.Serializer):
     name = serializers.ChoiceField(choices=list(TRANSITIONS), required=False, help_text="transition")
     health = serializers.ChoiceField(choices=Health.choices, required=False, help_text="set_health_override")
-    reason = serializers.CharField(max_length=500, required=False, help_text="set_health_override")
+    reason = PlainTextField(max_length=500, required=False, help_text="set_health_override")
     tag_ids = BoundedListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID), max_length=50, required=False
     )

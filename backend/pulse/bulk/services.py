@@ -40,6 +40,7 @@ from pulse.projects.services import TRANSITIONS, derive, milestone_facts, search
 from pulse.realtime.outbox import publish_after_commit, send_to_user
 from pulsekit.bulk import insert_rows, update_from_values
 from pulsekit.errors import Unprocessable, ValidationFailed
+from pulsekit.fields import CONTROL_CHARS_MESSAGE, has_control_chars
 from pulsekit.versioning import make_etag, parse_etag
 
 logger = logging.getLogger(__name__)
@@ -139,6 +140,17 @@ def _check_params(action: str, params: dict[str, Any]) -> None:
             raise ValidationFailed(details={"params": {"tag_ids": [f"Unknown tag id(s): {sorted(missing)}."]}})
     if action == BulkAction.CHANGE_OWNER and not User.objects.filter(pk=params["owner_id"], is_active=True).exists():
         raise ValidationFailed(details={"params": {"owner_id": ["No active user with this id."]}})
+    if action == BulkAction.SET_HEALTH_OVERRIDE:
+        # The reason is written by raw SQL, past the model's validators: the text rule is applied here.
+        reason = params.get("reason")
+        if not isinstance(reason, str) or not reason.strip():
+            raise ValidationFailed(details={"params": {"reason": ["A reason is required to override health."]}})
+        if len(reason) > 500:
+            raise ValidationFailed(
+                details={"params": {"reason": ["Ensure this field has no more than 500 characters."]}}
+            )
+        if has_control_chars(reason):
+            raise ValidationFailed(details={"params": {"reason": [CONTROL_CHARS_MESSAGE]}})
 
 
 @transaction.atomic

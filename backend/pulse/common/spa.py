@@ -2,11 +2,14 @@
 
 `frontend/dist` is Vite's build (`make frontend-build`; `make run` builds it when sources change).
 Hashed files under /assets/ never change, so they are cached for a year as immutable; index.html is
-`no-cache` so a deploy is picked up on the next navigation.
+`no-cache` so a deploy is picked up on the next navigation. ServeStatic sends only precompressed files,
+so the server writes a gzip copy beside each built file once per build (`precompress`).
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +21,11 @@ from django.shortcuts import redirect
 
 # Vite names hashed files `<name>-<8+ url-safe chars>.<ext>`.
 _HASHED = re.compile(r"^/assets/.+-[0-9A-Za-z_-]{8,}\.[0-9a-z]+$")
+
+logger = logging.getLogger(__name__)
+
+# Not worth a compressed copy: source maps (fetched by developer tools only) and what is compressed already.
+_NOT_COMPRESSED = re.compile(r"\.(map|gz|br|zstd|png|jpe?g|gif|webp|avif|woff2?)$", re.IGNORECASE)
 
 # Paths the server owns; everything else under / is a client route of the SPA.
 SERVER_PREFIXES = ("api/", "ws/", "static/", "admin/", "assets/", "healthz", "readyz", "metrics")
@@ -36,6 +44,38 @@ def _no_cache_index(headers: Any, _path: str, url: str) -> None:
         headers["Cache-Control"] = "no-cache"
 
 
+def precompress(dist: Path) -> int:
+    """Writes ``<file>.gz`` beside each compressible built file that has no up-to-date one; returns how many.
+
+    ServeStatic serves a precompressed sibling to clients that accept it and never compresses on the fly,
+    and the Vite build writes none: without this the SPA's JavaScript goes over the wire at its raw size.
+    Up to date means the copy carries its source's mtime (as ServeStatic's own compressor leaves it), so a
+    restart on the same build writes nothing. The copy is written to a temporary name and renamed, so
+    server processes starting together never serve a half-written file (they write the same bytes).
+    """
+    from servestatic.compress import Compressor
+
+    written = 0
+    for path in sorted(dist.rglob("*")):
+        hidden = any(part.startswith(".") for part in path.relative_to(dist).parts)  # .vite/, .built, partials
+        if hidden or not path.is_file() or _NOT_COMPRESSED.search(path.name):
+            continue
+        target = path.with_name(path.name + ".gz")
+        source = path.stat()
+        if target.is_file() and target.stat().st_mtime_ns == source.st_mtime_ns:
+            continue
+        data = path.read_bytes()
+        compressed = Compressor.compress_gzip(data)
+        if len(compressed) > 0.95 * len(data):  # ServeStatic's own threshold
+            continue
+        partial = path.with_name(f".{target.name}.{os.getpid()}.tmp")
+        partial.write_bytes(compressed)
+        os.utime(partial, ns=(source.st_atime_ns, source.st_mtime_ns))
+        os.replace(partial, target)
+        written += 1
+    return written
+
+
 def with_spa_assets(application: Callable[..., Any]) -> Callable[..., Any]:
     """Wraps the HTTP application so the SPA's built files are served before Django sees the request."""
     from servestatic import ServeStaticASGI
@@ -43,6 +83,10 @@ def with_spa_assets(application: Callable[..., Any]) -> Callable[..., Any]:
     dist = spa_dist()
     if not dist.is_dir():
         return application
+    try:
+        precompress(dist)
+    except OSError as error:  # a read-only build: served uncompressed (behind nginx, which compresses)
+        logger.warning("no compressed copies of the web app's files in %s: %s", dist, error)
     return ServeStaticASGI(
         application,
         root=dist,

@@ -83,10 +83,32 @@ def search_condition(q: str, *, vector: str = "search_vector", title: str = "tit
     return condition, rank
 
 
+class _PresentMeansGiven:
+    """A parameter that is sent must hold a value: ``?due_after=`` used to read as no filter at all, so a
+    client's empty field looked like a match on everything. Without a filter, leave the parameter out."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            raise forms.ValidationError("Give a value, or leave the parameter out.", code="blank")
+        return super().to_python(value)  # type: ignore[misc]
+
+
+class WholeNumberField(_PresentMeansGiven, forms.IntegerField):
+    pass
+
+
+class DayField(_PresentMeansGiven, forms.DateField):
+    pass
+
+
 class IdFilter(django_filters.NumberFilter):
     """Whole numbers only: NumberFilter's decimal field would quietly truncate ``1.5`` to 1."""
 
-    field_class = forms.IntegerField
+    field_class = WholeNumberField
+
+
+class DayFilter(django_filters.DateFilter):
+    field_class = DayField
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -97,8 +119,8 @@ class ProjectFilter(django_filters.FilterSet):
     member = IdFilter(method="filter_member", min_value=1, max_value=2**63 - 1)
     progress_min = IdFilter(field_name="progress", lookup_expr="gte", min_value=0, max_value=100)
     progress_max = IdFilter(field_name="progress", lookup_expr="lte", min_value=0, max_value=100)
-    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
-    due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
+    due_before = DayFilter(field_name="due_date", lookup_expr="lte")
+    due_after = DayFilter(field_name="due_date", lookup_expr="gte")
     overdue = django_filters.TypedChoiceFilter(
         choices=[("true", "true"), ("false", "false")], coerce=lambda v: v == "true", method="filter_overdue"
     )

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 
+from pulsekit.fields import NoControlCharsValidator
 from pulsekit.models import SoftDeleteModel, VersionedModel
 
 
@@ -43,7 +44,9 @@ class MilestoneStatus(models.TextChoices):
 
 
 percent = [MinValueValidator(0), MaxValueValidator(100)]
-no_nul = RegexValidator(r"^[^\x00]*$", "NUL characters are not allowed.")
+# The one rule for text (pulsekit.fields): no control characters on one line, tab/LF/CR in descriptions.
+one_line = NoControlCharsValidator()
+multi_line = NoControlCharsValidator(multiline=True)
 
 
 class TimeStamped(models.Model):
@@ -55,7 +58,7 @@ class TimeStamped(models.Model):
 
 
 class Tag(SoftDeleteModel, VersionedModel, TimeStamped):
-    name = models.CharField(max_length=50, validators=[no_nul])
+    name = models.CharField(max_length=50, validators=[one_line])
     colour = models.CharField(
         max_length=7,
         default="#64748b",
@@ -81,13 +84,13 @@ class Tag(SoftDeleteModel, VersionedModel, TimeStamped):
 
 
 class Project(SoftDeleteModel, VersionedModel, TimeStamped):
-    title = models.CharField(max_length=200, validators=[no_nul])
-    description = models.TextField(blank=True, max_length=20000, validators=[no_nul])
+    title = models.CharField(max_length=200, validators=[one_line])
+    description = models.TextField(blank=True, max_length=20000, validators=[multi_line])
     status = models.CharField(max_length=16, choices=ProjectStatus.choices, default=ProjectStatus.PLANNING)
     health = models.CharField(max_length=16, choices=Health.choices, default=Health.ON_TRACK)
     health_reasons = models.JSONField(default=list, blank=True)
     health_override = models.CharField(max_length=16, choices=Health.choices, null=True, blank=True)
-    health_override_reason = models.CharField(max_length=500, blank=True, validators=[no_nul])
+    health_override_reason = models.CharField(max_length=500, blank=True, validators=[one_line])
     progress = models.PositiveSmallIntegerField(default=0, validators=percent)
     start_date = models.DateField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True)
@@ -154,8 +157,8 @@ class TeamMember(VersionedModel, TimeStamped):
 
 class Milestone(SoftDeleteModel, VersionedModel, TimeStamped):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
-    title = models.CharField(max_length=200, validators=[no_nul])
-    description = models.TextField(blank=True, max_length=20000, validators=[no_nul])
+    title = models.CharField(max_length=200, validators=[one_line])
+    description = models.TextField(blank=True, max_length=20000, validators=[multi_line])
     status = models.CharField(max_length=16, choices=MilestoneStatus.choices, default=MilestoneStatus.PENDING)
     start_date = models.DateField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True)

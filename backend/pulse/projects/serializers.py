@@ -16,7 +16,7 @@ from rest_framework import serializers
 from pulse.projects import permissions
 from pulse.projects.models import OPEN_STATUSES, Health, MilestoneStatus, Project, ProjectStatus, Role
 from pulse.projects.services import allowed_transitions
-from pulsekit.fields import BoundedListField
+from pulsekit.fields import BoundedListField, PlainTextField
 from pulsekit.versioning import make_etag
 
 MAX_ID = 2**63 - 1
@@ -173,8 +173,10 @@ def _check_dates(attrs: dict[str, Any], instance_dates: tuple[Any, Any] = (None,
 
 
 class ProjectCreateInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(max_length=20000, allow_blank=True, required=False, trim_whitespace=False)
+    title = PlainTextField(max_length=200)
+    description = PlainTextField(
+        multiline=True, max_length=20000, allow_blank=True, required=False, trim_whitespace=False
+    )
     start_date = serializers.DateField(allow_null=True, required=False)
     due_date = serializers.DateField(allow_null=True, required=False)
     progress = serializers.IntegerField(min_value=0, max_value=100, required=False)
@@ -182,7 +184,7 @@ class ProjectCreateInputSerializer(serializers.Serializer):
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID), max_length=50, required=False
     )
     health_override = serializers.ChoiceField(choices=Health.choices, allow_null=True, required=False)
-    health_override_reason = serializers.CharField(max_length=500, allow_blank=True, required=False)
+    health_override_reason = PlainTextField(max_length=500, allow_blank=True, required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         _check_dates(attrs, self.context.get("dates", (None, None)))
@@ -284,8 +286,10 @@ class MilestoneOutputSerializer(serializers.Serializer):
 
 
 class MilestoneInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(max_length=20000, allow_blank=True, required=False, trim_whitespace=False)
+    title = PlainTextField(max_length=200)
+    description = PlainTextField(
+        multiline=True, max_length=20000, allow_blank=True, required=False, trim_whitespace=False
+    )
     status = serializers.ChoiceField(choices=MilestoneStatus.choices, required=False)
     start_date = serializers.DateField(allow_null=True, required=False)
     due_date = serializers.DateField(allow_null=True, required=False)
@@ -320,5 +324,5 @@ class TagOutputSerializer(serializers.Serializer):
 
 
 class TagInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=50)
+    name = PlainTextField(max_length=50)
     colour = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False, max_length=7)

@@ -6,6 +6,7 @@ from rest_framework.views import APIView
 from pulse.common.apis import AuthedRequest, errors
 from pulse.search.selectors import search
 from pulsekit.errors import ValidationFailed
+from pulsekit.fields import PlainTextField
 from pulsekit.params import reject_unknown_params
 
 
@@ -30,7 +31,7 @@ class SearchOutputSerializer(serializers.Serializer):
 
 class SearchApi(APIView):
     class SearchInputSerializer(serializers.Serializer):
-        q = serializers.CharField(max_length=200)
+        q = PlainTextField(max_length=200)
         type = serializers.MultipleChoiceField(choices=["project", "milestone"], required=False)
         limit = serializers.IntegerField(min_value=1, max_value=50, default=20)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
+import secrets
+from typing import Any, NamedTuple
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramSimilarity
 from django.db.models import F, QuerySet, Value
@@ -14,29 +15,45 @@ from pulse.projects.models import Milestone, Project
 from pulse.projects.selectors import visible_project_ids, visible_to
 from pulse.search.models import SearchWord
 
-# Sentinels survive HTML escaping; they become <mark> afterwards, so titles can never inject markup.
-_START, _STOP = "\x02", "\x03"
+
+class Markers(NamedTuple):
+    """What ``ts_headline`` puts around a match, fresh for every search.
+
+    Letters and digits only, so HTML escaping leaves them intact and they can be turned into
+    ``<mark>`` after it; 128 random bits, so no stored text can contain them. Fixed markers (the
+    ``\\x02``/``\\x03`` once used here) made any title holding those characters render as a highlight.
+    """
+
+    start: str
+    stop: str
+
+    @classmethod
+    def fresh(cls) -> Markers:
+        token = secrets.token_hex(16)
+        return cls(f"hlstart{token}", f"hlstop{token}")
 
 
-def _highlight(text: str | None) -> str:
+def _highlight(text: str | None, markers: Markers) -> str:
     escaped = html.escape(text or "")
-    return escaped.replace(_START, "<mark>").replace(_STOP, "</mark>")
+    return escaped.replace(markers.start, "<mark>").replace(markers.stop, "</mark>")
 
 
-def _headline(field: str, query: SearchQuery, *, fragments: bool) -> SearchHeadline:
-    options: dict[str, Any] = {"start_sel": _START, "stop_sel": _STOP, "highlight_all": not fragments}
+def _headline(field: str, query: SearchQuery, *, fragments: bool, markers: Markers) -> SearchHeadline:
+    options: dict[str, Any] = {"start_sel": markers.start, "stop_sel": markers.stop, "highlight_all": not fragments}
     if fragments:
         options.update(max_words=30, min_words=10, max_fragments=2, fragment_delimiter=" … ")
     return SearchHeadline(field, query, config=SEARCH_CONFIG, **options)
 
 
-def _matches(base: QuerySet[Any], q: str, query: SearchQuery, limit: int, fields: tuple[str, ...]) -> list[Any]:
+def _matches(
+    base: QuerySet[Any], q: str, query: SearchQuery, limit: int, fields: tuple[str, ...], markers: Markers
+) -> list[Any]:
     """Best ``limit`` rows: full-text matches by rank; only if there are too few, typo-tolerant title
     matches after them. Ranking a trigram similarity over every full-text match is what made common
     words slow, and OR-ing the typo branch into every query inflated the matches."""
     headline = {
-        "title_hl": _headline("title", query, fragments=False),
-        "snippet_hl": _headline("description", query, fragments=True),
+        "title_hl": _headline("title", query, fragments=False, markers=markers),
+        "snippet_hl": _headline("description", query, fragments=True, markers=markers),
     }
     exact = list(
         base.filter(search_vector=query)
@@ -55,8 +72,8 @@ def _matches(base: QuerySet[Any], q: str, query: SearchQuery, limit: int, fields
         .exclude(pk__in=[row["id"] for row in exact])
         .annotate(
             rank=SearchRank(F("search_vector"), fixed) * Value(0.5),  # below every exact match
-            title_hl=_headline("title", fixed, fragments=False),
-            snippet_hl=_headline("description", fixed, fragments=True),
+            title_hl=_headline("title", fixed, fragments=False, markers=markers),
+            snippet_hl=_headline("description", fixed, fragments=True, markers=markers),
         )
         .order_by("-rank", "-id")
         .values(*fields, "rank", "title_hl", "snippet_hl")[: limit - len(exact)]
@@ -92,18 +109,19 @@ def search(
 ) -> list[dict[str, Any]]:
     """Top matches across kinds, best first, each with highlighted title and snippet."""
     query = search_query(q)
+    markers = Markers.fresh()
     results: list[dict[str, Any]] = []
 
     if "project" in kinds:
-        for p in _matches(visible_to(user), q, query, limit, ("id", "title", "status", "health")):
+        for p in _matches(visible_to(user), q, query, limit, ("id", "title", "status", "health"), markers):
             results.append(
                 {
                     "type": "project",
                     "id": p["id"],
                     "project_id": p["id"],
                     "title": p["title"],
-                    "title_highlighted": _highlight(p["title_hl"]),
-                    "snippet": _highlight(p["snippet_hl"]),
+                    "title_highlighted": _highlight(p["title_hl"], markers),
+                    "snippet": _highlight(p["snippet_hl"], markers),
                     "status": p["status"],
                     "health": p["health"],
                     "rank": round(float(p["rank"]), 6),
@@ -114,7 +132,9 @@ def search(
         milestones = Milestone.objects.filter(project_id__in=visible_project_ids(user)).annotate(
             project_title=F("project__title")
         )
-        for m in _matches(milestones, q, query, limit, ("id", "project_id", "title", "status", "project_title")):
+        for m in _matches(
+            milestones, q, query, limit, ("id", "project_id", "title", "status", "project_title"), markers
+        ):
             results.append(
                 {
                     "type": "milestone",
@@ -122,8 +142,8 @@ def search(
                     "project_id": m["project_id"],
                     "project_title": m["project_title"],
                     "title": m["title"],
-                    "title_highlighted": _highlight(m["title_hl"]),
-                    "snippet": _highlight(m["snippet_hl"]),
+                    "title_highlighted": _highlight(m["title_hl"], markers),
+                    "snippet": _highlight(m["snippet_hl"], markers),
                     "status": m["status"],
                     "rank": round(float(m["rank"]), 6),
                 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import logging
 from typing import Any
 
 import pytest
@@ -155,3 +157,67 @@ def test_transition_activity_changes() -> None:
     assert newest["changes"]["status"] == ["planning", "active"]
     for before_after in newest["changes"].values():
         assert isinstance(before_after, list) and len(before_after) == 2
+
+
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+TAMPERED_CURSORS = {
+    "position-not-a-number": "cD1hYmM=",  # p=abc
+    "garbage-base64": base64.b64encode(bytes(range(200))).decode(),
+    "huge-position": _b64("p=" + "9" * 40),
+    "negative-position": _b64("p=-1"),
+    "huge-offset": _b64("o=" + "9" * 40 + "&p=5"),
+    "negative-offset": _b64("o=-3"),
+    "float-position": _b64("p=2.5"),
+    "reverse-flag-not-a-flag": _b64("r=x"),
+    "another-orderings-position": _b64("p=2026-12-03+18%3A00%3A00%2B00%3A00"),
+    "nul-in-position": _b64("p=5%00"),
+    "not-base64": "garbage!",
+    "a-nul-byte": "\x00",
+    "ten-kilobytes": _b64("p=" + "7" * 10_240),
+}
+
+
+@pytest.mark.parametrize("cursor", TAMPERED_CURSORS.values(), ids=TAMPERED_CURSORS.keys())
+@pytest.mark.parametrize("feed", ["global", "project"])
+def test_a_tampered_cursor_is_a_400_on_cursor_and_logs_no_error(
+    caplog: pytest.LogCaptureFixture, feed: str, cursor: str
+) -> None:
+    owner = make_user("owner")
+    project = make_project(owner, title="Feed")
+    url = f"{API}/activity/" if feed == "global" else activity_url(project.pk)
+    with caplog.at_level(logging.WARNING):
+        response = client_for(owner).get(url, {"cursor": cursor})
+    if cursor == "\x00":  # refused with the other NUL-bearing query parameters, before pagination
+        assert_error(response, 400, "validation_error")
+        return
+    error = assert_error(response, 400, "invalid_cursor")
+    assert set(error["details"]) == {"cursor"}
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+def test_every_cursor_paginated_endpoint_shares_the_cursor_guard() -> None:
+    """The class, not the instances: a list added later with DRF's own CursorPagination would again pass
+    an unchecked position to the database."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+    from rest_framework.pagination import CursorPagination
+
+    from pulsekit.pagination import GuardedCursor
+
+    def views(patterns: Any) -> Any:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                yield from views(entry.url_patterns)
+            elif isinstance(entry, URLPattern) and hasattr(entry.callback, "view_class"):
+                yield entry.callback.view_class
+
+    cursor_views = [
+        view
+        for view in views(get_resolver().url_patterns)
+        if isinstance(getattr(view, "pagination_class", None), type)
+        and issubclass(view.pagination_class, CursorPagination)
+    ]
+    assert {v.__name__ for v in cursor_views} >= {"ActivityFeedApi", "ProjectActivityApi"}
+    assert [v.__name__ for v in cursor_views if not issubclass(v.pagination_class, GuardedCursor)] == []

@@ -21,6 +21,7 @@ from tests.apis.support import (
     AUTHENTICATED,
     DELETERS,
     EDITORS,
+    MEMBER_ROLES,
     ROLES,
     VIEWERS,
     activity_url,
@@ -272,3 +273,21 @@ def test_permission_matrix(shared_world: World, db: Any, endpoint: Endpoint, rol
         assert after["activity"] == before["activity"] + endpoint.activities
     if want == 204:
         assert response.content == b""
+
+
+@pytest.mark.parametrize("role", sorted(AUTHENTICATED))
+def test_users_list_is_scoped_to_shared_projects(shared_world: World, db: Any, role: str) -> None:
+    """``/users/`` lists the owner and team of a project to those who may see it, the outsider only
+    themself, and staff everyone: nobody enumerates the emails of people they share nothing with."""
+    world = shared_world
+    team = {world.cast.owner.pk, world.extra.pk} | {getattr(world.user(r), "pk", None) for r in MEMBER_ROLES}
+    body = body_of(world.client(role).get(f"{API}/users/", {"page_size": 100}))
+    seen = {u["id"] for u in body["results"]}
+    me = world.user(role)
+    assert me is not None
+    if role == "staff":
+        assert team | {me.pk, world.cast.outsider.pk} <= seen
+    elif role == "outsider":
+        assert seen == {me.pk}
+    else:
+        assert seen == team

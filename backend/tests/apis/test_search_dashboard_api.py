@@ -1,4 +1,4 @@
-"""Search (ranked, typo-tolerant, highlighted, escaped), the dashboard, and the people picker."""
+"""Search (ranked, typo-tolerant, highlighted, escaped) and the dashboard (people picker: test_users_api)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from pulse.accounts.models import User
 from pulse.projects import services
 from pulse.projects.models import Project
 from tests.apis.support import API, assert_error, body_of, result_ids
@@ -205,51 +204,6 @@ def test_completing_a_project_releases_the_allocation(board: Board) -> None:
         assert client.post(f"{url}transitions/{name}/", HTTP_IF_MATCH=etag).status_code == 200
     body = body_of(client.get(f"{API}/dashboard/"))
     assert body["over_allocated_people"] == []
-
-
-# ------------------------------------------------------------------ people picker
-
-
-def _named(username: str, display_name: str, **extra: Any) -> Any:
-    user = make_user(username, **extra)
-    User.objects.filter(pk=user.pk).update(display_name=display_name)
-    user.refresh_from_db()
-    return user
-
-
-def test_users_search_by_name_and_email_excludes_inactive() -> None:
-    searcher = make_user("searcher")
-    ada = _named("ada", "Ada Lovelace")
-    _named("grace", "Grace Hopper")
-    _named("ghost", "Ada Ghost", is_active=False)
-    client = client_for(searcher)
-
-    by_name = body_of(client.get(f"{API}/users/", {"q": "lovelace"}))
-    assert [u["id"] for u in by_name["results"]] == [ada.pk]
-    assert set(by_name["results"][0]) == {"id", "name", "email", "username"}
-    assert by_name["results"][0]["name"] == "Ada Lovelace"
-
-    by_email = body_of(client.get(f"{API}/users/", {"q": ada.email.upper()}))
-    assert [u["id"] for u in by_email["results"]] == [ada.pk]
-
-    ada_all = [u["id"] for u in body_of(client.get(f"{API}/users/", {"q": "ada"}))["results"]]
-    assert ada_all == [ada.pk]
-
-    two_words = body_of(client.get(f"{API}/users/", {"q": "ada lovelace"}))
-    assert [u["id"] for u in two_words["results"]] == [ada.pk]
-    assert body_of(client.get(f"{API}/users/", {"q": "nobody-has-this"}))["count"] == 0
-
-
-def test_users_list_is_paginated_and_never_leaks_secrets() -> None:
-    client = client_for(make_user("searcher"))
-    for n in range(3):
-        make_user(f"person{n}")
-    body = body_of(client.get(f"{API}/users/", {"page_size": 2}))
-    assert body["count"] >= 4
-    assert len(body["results"]) == 2
-    assert body["next"]
-    raw = client.get(f"{API}/users/").content.decode()
-    assert "password" not in raw and "md5$" not in raw
 
 
 def test_search_requires_authentication() -> None:

@@ -73,3 +73,33 @@ async def _check_assets() -> None:
         assert "immutable" not in icon.headers["cache-control"]
         missing = await client.get("/assets/nope-12345678.js")
         assert missing.status_code == 404
+
+
+def test_built_files_go_gzip_compressed_to_browsers_that_accept_it(dist: Path) -> None:
+    """ServeStatic sends only precompressed files; the server writes them for the build once, source maps aside."""
+    script = "export const pulse = () => console.log('pulse');\n" * 400
+    (dist / "assets" / "app-CQ9ifXwZ.js").write_text(script)
+    (dist / "assets" / "app-CQ9ifXwZ.js.map").write_text('{"version": 3, "sources": []}' * 100)
+    asyncio.run(_check_compressed(dist, script))
+    assert (dist / "assets" / "app-CQ9ifXwZ.js.gz").is_file()
+    assert not (dist / "assets" / "app-CQ9ifXwZ.js.map.gz").exists()
+    # Written once per build: a second server start finds them up to date and leaves them alone.
+    before = (dist / "assets" / "app-CQ9ifXwZ.js.gz").stat().st_mtime_ns
+    with_spa_assets(get_asgi_application())
+    assert (dist / "assets" / "app-CQ9ifXwZ.js.gz").stat().st_mtime_ns == before
+
+
+async def _check_compressed(dist: Path, script: str) -> None:
+    app = with_spa_assets(get_asgi_application())
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
+        gzipped = await client.get("/assets/app-CQ9ifXwZ.js", headers={"Accept-Encoding": "gzip"})
+        assert gzipped.status_code == 200
+        assert gzipped.headers["content-encoding"] == "gzip"
+        assert int(gzipped.headers["content-length"]) < len(script) / 10
+        assert gzipped.text == script
+        assert "immutable" in gzipped.headers["cache-control"]
+        assert "Accept-Encoding" in gzipped.headers["vary"]
+        plain = await client.get("/assets/app-CQ9ifXwZ.js", headers={"Accept-Encoding": "identity"})
+        assert "content-encoding" not in plain.headers
+        assert plain.text == script

@@ -9,7 +9,12 @@ export const users = {
   rita: { username: 'rita', name: 'Rita Reader' },
   /** Owns what the write flows change; has 4 unread notifications. */
   eddie: { username: 'eddie', name: 'Eddie Editor' },
+  /** Makes her own projects in the editing tests (nobody else sees them). */
+  wendy: { username: 'wendy', name: 'Wendy Writer' },
 } as const;
+
+/** On no project: the editing tests add her to a team by her whole email address. */
+export const nina = { name: 'Nina Newcomer', email: 'nina@pulse.example' } as const;
 export type SeedUser = keyof typeof users;
 
 export const rita = {

@@ -7,18 +7,32 @@ function parseDay(iso: string): Date {
   return new Date(y ?? 1970, (m ?? 1) - 1, d ?? 1);
 }
 
+function toDate(iso: string): Date {
+  return iso.length <= 10 ? parseDay(iso) : new Date(iso);
+}
+
 export function formatDate(iso: string | null | undefined, opts: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', year: 'numeric' }): string {
   if (!iso) return '—';
-  const date = iso.length <= 10 ? parseDay(iso) : new Date(iso);
+  const date = toDate(iso);
   return Number.isNaN(date.getTime()) ? iso : new Intl.DateTimeFormat(locale(), opts).format(date);
 }
 
-export function formatShortDate(iso: string | null | undefined): string {
-  return formatDate(iso, { day: 'numeric', month: 'short' });
+/** The year, only when the date's (local) year is not the current one: "15 Dec", "15 Dec 2025". */
+function yearUnlessCurrent(iso: string, now: Date): Intl.DateTimeFormatOptions {
+  const date = toDate(iso);
+  return Number.isNaN(date.getTime()) || date.getFullYear() === now.getFullYear() ? {} : { year: 'numeric' };
 }
 
-export function formatDateTime(iso: string | null | undefined): string {
-  return formatDate(iso, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+/** A day, short: "15 Dec" this year, "15 Dec 2025" in another. */
+export function formatShortDate(iso: string | null | undefined, now: Date = new Date()): string {
+  if (!iso) return '—';
+  return formatDate(iso, { day: 'numeric', month: 'short', ...yearUnlessCurrent(iso, now) });
+}
+
+/** A moment: "2 Nov, 10:00" this year, "2 Nov 2025, 10:00" in another. */
+export function formatDateTime(iso: string | null | undefined, now: Date = new Date()): string {
+  if (!iso) return '—';
+  return formatDate(iso, { day: 'numeric', month: 'short', ...yearUnlessCurrent(iso, now), hour: '2-digit', minute: '2-digit' });
 }
 
 export function formatNumber(n: number, opts?: Intl.NumberFormatOptions): string {

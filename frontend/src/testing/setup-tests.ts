@@ -7,7 +7,7 @@ import { server } from './mocks/server';
 
 // findBy*/waitFor give up after 1 s by default: too short for a lazy chunk or a debounced search on a
 // loaded CI machine. A real failure still fails, only later.
-configure({ asyncUtilTimeout: 4000 });
+configure({ asyncUtilTimeout: 8000 });
 
 // jsdom has no <dialog> methods; give it the behaviour the app relies on.
 if (typeof HTMLDialogElement !== 'undefined' && !HTMLDialogElement.prototype.showModal) {

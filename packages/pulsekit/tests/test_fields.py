@@ -7,7 +7,15 @@ from typing import Any
 import pytest
 from rest_framework import serializers
 
-from pulsekit.fields import BoundedListField
+from pulsekit.fields import (
+    CONTROL_CHARS_MESSAGE,
+    MULTI_LINE_CONTROL_CHARS_MESSAGE,
+    BoundedListField,
+    NoControlCharsValidator,
+    PlainEmailField,
+    PlainTextField,
+    has_control_chars,
+)
 
 
 class CountingInteger(serializers.IntegerField):
@@ -62,3 +70,53 @@ def test_other_refusals_match_listfield(value: Any, message: str) -> None:
 def test_max_length_is_required() -> None:
     with pytest.raises(TypeError):
         BoundedListField(child=serializers.IntegerField())  # type: ignore[call-arg]
+
+
+# ------------------------------------------------------------------ control characters
+
+
+class Texts(serializers.Serializer):
+    title = PlainTextField(max_length=20)
+    notes = PlainTextField(multiline=True, allow_blank=True, required=False, trim_whitespace=False)
+    email = PlainEmailField(required=False)
+
+
+def text_errors(**data: Any) -> Any:
+    serializer = Texts(data={"title": "ok", **data})
+    serializer.is_valid()
+    return serializer.errors
+
+
+@pytest.mark.parametrize("code", [*range(0x20), 0x7F])
+def test_one_line_text_refuses_every_control_even_where_trimming_would_drop_it(code: int) -> None:
+    for value in (f"a{chr(code)}b", chr(code), f"{chr(code)}ab", f"ab{chr(code)}"):
+        assert text_errors(title=value) == {"title": [CONTROL_CHARS_MESSAGE]}, repr(value)
+
+
+@pytest.mark.parametrize("code", [*range(0x20), 0x7F])
+def test_multi_line_text_keeps_only_tab_and_line_breaks(code: int) -> None:
+    errors = text_errors(notes=f"a{chr(code)}b")
+    if code in (0x09, 0x0A, 0x0D):
+        assert errors == {}
+    else:
+        assert errors == {"notes": [MULTI_LINE_CONTROL_CHARS_MESSAGE]}
+
+
+def test_nul_has_one_message_not_drf_s_own() -> None:
+    assert text_errors(title="a\x00") == {"title": [CONTROL_CHARS_MESSAGE]}
+    assert text_errors(email='"a\x00b"@example.com') == {"email": [CONTROL_CHARS_MESSAGE]}
+    assert text_errors(email='"a\x07b"@example.com') == {"email": [CONTROL_CHARS_MESSAGE]}
+
+
+def test_model_validator_applies_the_same_rule() -> None:
+    from django.core.exceptions import ValidationError
+
+    NoControlCharsValidator()("plain text ✓")
+    NoControlCharsValidator(multiline=True)("two\r\nlines\t")
+    for validator, value in ((NoControlCharsValidator(), "a\nb"), (NoControlCharsValidator(multiline=True), "a\x1bb")):
+        with pytest.raises(ValidationError) as raised:
+            validator(value)
+        assert raised.value.code == "control_characters"
+    assert NoControlCharsValidator(multiline=True) == NoControlCharsValidator(multiline=True)
+    assert NoControlCharsValidator() != NoControlCharsValidator(multiline=True)
+    assert not has_control_chars("naïve — ✓\u00a0")

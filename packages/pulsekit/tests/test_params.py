@@ -9,6 +9,7 @@ from django.test import RequestFactory
 from rest_framework.request import Request
 
 from pulsekit.errors import ValidationFailed
+from pulsekit.fields import CONTROL_CHARS_MESSAGE
 from pulsekit.params import COMMON_PARAMS, reject_unknown_params
 from tests.conftest import assert_error_shape
 
@@ -56,12 +57,12 @@ def test_a_view_allowing_nothing_still_accepts_the_common_params(api_client: Any
     assert response.json()["error"]["details"]["allowed"] == sorted(COMMON_PARAMS)
 
 
-@pytest.mark.parametrize("values", [["a\x00b"], ["fine", "\x00"]])
-def test_nul_byte_in_a_value_is_400(api_client: Any, values: list[str]) -> None:
+@pytest.mark.parametrize("values", [["a\x00b"], ["fine", "\x00"], ["\x02x\x03"], ["tab\there"], ["del\x7f"]])
+def test_control_character_in_a_value_is_400(api_client: Any, values: list[str]) -> None:
     response = api_client.get("/widgets/", {"name": values})
     assert response.status_code == 400
     error = assert_error_shape(response.json(), "validation_error")
-    assert error["details"] == {"name": ["NUL byte not allowed."]}
+    assert error["details"] == {"name": [CONTROL_CHARS_MESSAGE]}
 
 
 def test_nul_byte_in_an_unknown_name_is_still_a_400() -> None:

@@ -4,7 +4,7 @@ import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { Spinner } from '@/components/ui/states';
 import { env } from '@/config/env';
 import { useLogout, useMe } from '@/features/auth';
-import { UnreadBadge } from '@/features/notifications';
+import { UnreadBadge, useUnreadName } from '@/features/notifications';
 import { ConnectionAnnouncer, ConnectionIndicator, LiveUpdates } from '@/features/realtime';
 import { cn } from '@/lib/cn';
 import { useHotkeys } from '@/lib/hotkeys';
@@ -55,6 +55,8 @@ export function AppShell() {
   // The phone menu closes on navigation: it is open only for the page it was opened on.
   const [menuOpenOn, setMenuOpenOn] = useState<string | null>(null);
   const menuOpen = menuOpenOn === pathname;
+  const notificationsName = useUnreadName('Notifications');
+  const menuName = useUnreadName('Menu');
   useFocusMainOnNavigate(mainRef);
   useHotkeys([
     { keys: 'g d', description: 'Dashboard', handler: () => navigate('/') },
@@ -85,6 +87,7 @@ export function AppShell() {
           type="button"
           aria-expanded={menuOpen}
           aria-controls="primary-nav"
+          aria-label={menuOpen ? undefined : menuName}
           className="flex items-center gap-1.5 rounded-md px-2 py-1 text-sm hover:bg-subtle"
           onClick={() => setMenuOpenOn(menuOpen ? null : pathname)}
         >
@@ -110,6 +113,7 @@ export function AppShell() {
               key={item.to}
               to={item.to}
               end={item.end}
+              aria-label={item.to === '/notifications' ? notificationsName : undefined}
               className={({ isActive }) =>
                 cn(
                   'flex items-center justify-between rounded-md px-2 py-1.5 text-sm',

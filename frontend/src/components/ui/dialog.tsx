@@ -7,7 +7,7 @@ type DialogProps = {
   onClose: () => void;
   title: string;
   description?: ReactNode;
-  children: ReactNode;
+  children?: ReactNode;
   footer?: ReactNode;
   className?: string;
 };

@@ -1,3 +1,3 @@
 export { notificationKeys } from './api/keys';
 export { NotificationsPage } from './components/notifications-page';
-export { UnreadBadge } from './components/unread-badge';
+export { UnreadBadge, unreadPhrase, useUnreadName } from './components/unread-badge';

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from rest_framework.request import Request
 
 from pulsekit.errors import ValidationFailed
+from pulsekit.fields import CONTROL_CHARS_MESSAGE, has_control_chars
 
 COMMON_PARAMS = frozenset({"page", "page_size", "cursor", "ordering", "format"})
 
@@ -25,7 +26,7 @@ def reject_unknown_params(request: Request, allowed: Iterable[str]) -> None:
             details={name: ["Unknown query parameter."] for name in unknown} | {"allowed": sorted(known)},
         )
     for name, values in request.query_params.lists():
-        if any("\x00" in v for v in values):
+        if any(has_control_chars(v) for v in values):
             raise ValidationFailed(
-                "Query parameters must not contain NUL bytes.", details={name: ["NUL byte not allowed."]}
+                "Query parameters must not contain control characters.", details={name: [CONTROL_CHARS_MESSAGE]}
             )

@@ -5,6 +5,7 @@ from tests.testapp import views
 urlpatterns = [
     path("widgets/", views.WidgetListApi.as_view()),
     path("widgets/feed/", views.WidgetFeedApi.as_view()),
+    path("widgets/by-name/", views.WidgetByNameApi.as_view()),
     path("widgets/<int:pk>/", views.WidgetDetailApi.as_view()),
     path("boom/<str:name>/", views.BoomApi.as_view()),
     path("private/", views.PrivateApi.as_view()),

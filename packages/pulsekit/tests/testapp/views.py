@@ -18,7 +18,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from pulsekit.errors import Conflict, Forbidden, NotFound, PreconditionRequired, ValidationFailed
-from pulsekit.pagination import IdCursor, PageNumber
+from pulsekit.pagination import GuardedCursor, IdCursor, PageNumber
 from pulsekit.params import reject_unknown_params
 from pulsekit.versioning import StaleVersion, expected_version, make_etag, not_modified_or, precondition_failed
 from tests.testapp import services
@@ -46,6 +46,21 @@ class WidgetFeedApi(APIView):
     def get(self, request: Request) -> Response:
         reject_unknown_params(request, ())
         paginator = IdCursor()
+        page = paginator.paginate_queryset(Widget.objects.all(), request, view=self)
+        return paginator.get_paginated_response([widget_out(w) for w in page or []])
+
+
+class NameCursor(GuardedCursor):
+    ordering = "name"
+    page_size = 2
+
+
+class WidgetByNameApi(APIView):
+    """A cursor over a text column: the guard is the same whatever the ordering field."""
+
+    def get(self, request: Request) -> Response:
+        reject_unknown_params(request, ())
+        paginator = NameCursor()
         page = paginator.paginate_queryset(Widget.objects.all(), request, view=self)
         return paginator.get_paginated_response([widget_out(w) for w in page or []])
 

@@ -13,6 +13,9 @@ People (password ``pulse-e2e-2026`` for all):
 - ``tess`` (Tess Teammate): a manager on some of Rita's projects and owner of one of Eddie's; she runs
   the transitions that notify the other two. Booked 60 % + 50 % on two open projects: over-allocated.
 - ``otto`` (Otto Outsider): owns a project nobody else may see.
+- ``wendy`` (Wendy Writer): owns nothing at first; the form and editing tests sign in as her and make
+  their own projects, which nobody else sees, so no other test's numbers move.
+- ``nina`` (Nina Newcomer): on no project; those tests add her to a team (found by her whole email).
 
 Rita's portfolio (12 live projects, 1 in the trash), ``today`` = the server's local date:
 
@@ -69,6 +72,8 @@ PEOPLE = [
     ("eddie", "Eddie Editor"),
     ("tess", "Tess Teammate"),
     ("otto", "Otto Outsider"),
+    ("wendy", "Wendy Writer"),
+    ("nina", "Nina Newcomer"),
 ]
 
 TAGS = [("frontend", "#3b82f6"), ("backend", "#10b981"), ("data", "#06b6d4"), ("security", "#ef4444")]

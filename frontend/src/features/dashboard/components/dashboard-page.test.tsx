@@ -1,8 +1,9 @@
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 
 import { signIn } from '@/testing/fixtures';
+import { makeActivity } from '@/testing/mocks/project-detail';
 import { server } from '@/testing/mocks/server';
 import { renderWithProviders } from '@/testing/render';
 import type { Dashboard } from '@/types/models';
@@ -56,6 +57,24 @@ describe('DashboardPage', () => {
     expect(screen.getByRole('link', { name: /Active\s*6/ })).toHaveAttribute('href', '/projects?status=active');
     expect(screen.getByText('Project was due 2026-11-30 and is not complete.')).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Farah Haddad' })).toHaveAttribute('href', '/projects?member=7');
+  });
+
+  it('reads recent activity as sentences, each linking the project it happened in', async () => {
+    signIn();
+    const recent_activity = [
+      makeActivity({ id: 2, verb: 'milestone.created', project_id: 4, metadata: { title: 'Launch', project_title: 'Billing' } }),
+      makeActivity({ id: 1, verb: 'project.transitioned', project_id: 4, metadata: { title: 'Billing', transition: 'start' } }),
+    ];
+    server.use(http.get('/api/v1/dashboard/', () => HttpResponse.json({ ...dashboard, recent_activity })));
+    renderWithProviders(<DashboardPage />);
+    const panel = within(await screen.findByRole('region', { name: 'Recent activity' }));
+    const [first, second] = panel.getAllByRole('listitem') as [HTMLElement, HTMLElement];
+    expect(first).toHaveTextContent('added milestone “Launch”');
+    expect(second).toHaveTextContent('started the project');
+    // The milestone row links its project by the project's name, not the milestone's.
+    expect(within(first).getByRole('link')).toHaveTextContent('Billing');
+    expect(within(first).getByRole('link')).toHaveAttribute('href', '/projects/4');
+    expect(within(second).getByRole('link')).toHaveTextContent('Billing');
   });
 
   it('invites to create a project when the portfolio is empty', async () => {

@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 
 import { Panel } from '@/components/ui/panel';
 import { EmptyState, ErrorState, Skeleton } from '@/components/ui/states';
+import { activityProjectTitle, activitySentence } from '@/lib/activity-format';
 import { cn } from '@/lib/cn';
 import { formatDate, formatNumber, formatPercent, formatRelative, humanize } from '@/lib/format';
 import { useDocumentTitle } from '@/lib/use-document-title';
@@ -199,16 +200,19 @@ function Content({ data }: { data: Dashboard }) {
             {data.recent_activity.map((a) => (
               <li key={a.id} className="flex flex-col">
                 <span>
-                  <span className="font-medium">{a.actor?.name ?? 'Pulse'}</span> <span className="text-fg-muted">{humanize(a.verb.replace('.', ' '))}</span>{' '}
+                  <span className="font-medium">{a.actor?.name ?? 'Pulse'}</span> <span className="text-fg-muted">{activitySentence(a)}</span>
+                </span>
+                <span className="flex min-w-0 gap-1.5 text-xs text-fg-subtle">
                   {a.project_id ? (
-                    <Link to={`/projects/${a.project_id}`} className="hover:text-accent hover:underline">
-                      {String((a.metadata as { title?: string }).title ?? `#${a.project_id}`)}
+                    <Link to={`/projects/${a.project_id}`} className="min-w-0 truncate text-fg-muted hover:text-accent hover:underline">
+                      {activityProjectTitle(a) ?? `Project #${a.project_id}`}
                     </Link>
                   ) : null}
+                  {a.project_id ? <span aria-hidden>·</span> : null}
+                  <time dateTime={a.created_at} title={formatDate(a.created_at)} className="shrink-0">
+                    {formatRelative(a.created_at)}
+                  </time>
                 </span>
-                <time dateTime={a.created_at} title={formatDate(a.created_at)} className="text-xs text-fg-subtle">
-                  {formatRelative(a.created_at)}
-                </time>
               </li>
             ))}
           </ul>

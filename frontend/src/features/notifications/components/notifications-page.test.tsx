@@ -12,7 +12,7 @@ import type { Notification } from '@/types/models';
 
 import { notificationKeys } from '../api/keys';
 import { NotificationsPage } from './notifications-page';
-import { UnreadBadge } from './unread-badge';
+import { UnreadBadge, useUnreadName } from './unread-badge';
 
 function note(overrides: Partial<Notification> = {}): Notification {
   const id = overrides.id ?? 1;
@@ -53,13 +53,20 @@ function serveNotifications(initial: Notification[]) {
   return requests;
 }
 
+// As the app shell's navigation link: a flex row of the label and the badge, named by useUnreadName.
+function NavLinkWithBadge() {
+  return (
+    <a href="/notifications" className="flex items-center justify-between" aria-label={useUnreadName('Notifications')}>
+      <span>Notifications</span>
+      <UnreadBadge />
+    </a>
+  );
+}
+
 const pageWithBadge = () => (
   <>
     <nav aria-label="Primary">
-      <a href="/notifications">
-        <span>Notifications</span>
-        <UnreadBadge />
-      </a>
+      <NavLinkWithBadge />
     </nav>
     <NotificationsPage />
     <ToastRegion />
@@ -178,9 +185,14 @@ describe('UnreadBadge', () => {
         return HttpResponse.json({ count: 1, next: null, previous: null, results: [note()], unread_count: 130 });
       }),
     );
-    renderWithProviders(<UnreadBadge />);
+    renderWithProviders(
+      <nav aria-label="Primary">
+        <NavLinkWithBadge />
+      </nav>,
+    );
     expect(await screen.findByText('99+')).toHaveAttribute('aria-hidden', 'true');
-    expect(screen.getByText(', 130 unread notifications')).toHaveClass('sr-only');
+    // The whole count, not the capped one, and no stray space before the comma.
+    await waitFor(() => expect(badgeLink()).toHaveAccessibleName('Notifications, 130 unread notifications'));
     expect(urls[0]?.searchParams.get('page_size')).toBe('1');
   });
 

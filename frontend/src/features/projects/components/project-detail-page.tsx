@@ -71,7 +71,7 @@ export function ProjectDetailPage({ projectId }: { projectId: number }) {
           {p.capabilities.can_edit && (
             <Link
               to={`/projects/${p.id}/edit`}
-              className="inline-flex h-9 items-center rounded-md border border-line bg-surface px-3.5 text-sm font-medium text-fg hover:bg-subtle focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent"
+              className="inline-flex h-7 items-center rounded-md border border-line bg-surface px-2.5 text-xs font-medium text-fg hover:bg-subtle focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent"
             >
               Edit
             </Link>

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 
-import { formatDateTime, formatShortDate, formatDate } from '@/lib/format';
+import { formatDateTime, formatShortDate } from '@/lib/format';
 import { signIn } from '@/testing/fixtures';
 import { makeActivity, makeMember, serveProject } from '@/testing/mocks/project-detail';
 import { server } from '@/testing/mocks/server';
@@ -11,7 +11,6 @@ import { server } from '@/testing/mocks/server';
 import { renderDetail } from './test-utils';
 
 const section = async () => within(await screen.findByRole('region', { name: 'Activity' }));
-const day = (iso: string) => (Number(iso.slice(0, 4)) === new Date().getFullYear() ? formatShortDate(iso) : formatDate(iso));
 
 describe('Activity', () => {
   it('shows who did what, field by field, with relative time and the exact time on hover', async () => {
@@ -28,13 +27,31 @@ describe('Activity', () => {
     const list = await (await section()).findByRole('list', { name: 'Activity' });
     const [first, second] = within(list).getAllByRole('listitem').filter((li) => li.parentElement === list) as [HTMLElement, HTMLElement];
     expect(first).toHaveTextContent('Sam Lead updated milestone “Beta”');
-    expect(first).toHaveTextContent(`Due date: ${day('2026-12-01')} → changed to ${day('2026-12-15')}`);
+    expect(first).toHaveTextContent(`Due date: ${formatShortDate('2026-12-01')} → changed to ${formatShortDate('2026-12-15')}`);
     expect(first).toHaveTextContent('Assignee: — → changed to Lee Dev');
     const time = within(first).getByText('3 hours ago');
     expect(time).toHaveAttribute('dateTime', at);
     expect(time).toHaveAttribute('title', formatDateTime(at));
     expect(second).toHaveTextContent('Pulse started the project');
     expect(second).toHaveTextContent('Status: Planning → changed to Active');
+  });
+
+  it('gives dates and times of another year their year', async () => {
+    signIn();
+    const year = new Date().getFullYear();
+    const lastYear = new Date(year - 1, 11, 20, 9, 30).toISOString();
+    serveProject({
+      activity: [
+        makeActivity({ id: 4, verb: 'project.updated', changes: { start_date: [`${year - 1}-12-15`, `${year}-01-10`] }, created_at: lastYear }),
+      ],
+    });
+    renderDetail();
+    const list = await (await section()).findByRole('list', { name: 'Activity' });
+    const entry = within(list).getAllByRole('listitem')[0] as HTMLElement;
+    // jsdom's locale is en-US.
+    expect(entry).toHaveTextContent(`Start date: Dec 15, ${year - 1} → changed to Jan 10`);
+    expect(entry).not.toHaveTextContent(`Jan 10, ${year}`);
+    expect(entry.querySelector('time')).toHaveAttribute('title', expect.stringContaining(String(year - 1)));
   });
 
   it('loads older entries with Load more over the cursor', async () => {

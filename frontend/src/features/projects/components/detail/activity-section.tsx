@@ -3,12 +3,12 @@ import { useMemo } from 'react';
 import { Button } from '@/components/ui/button';
 import { Panel } from '@/components/ui/panel';
 import { ErrorState, LoadingRows } from '@/components/ui/states';
+import { activitySentence, changeLines, type PeopleById } from '@/lib/activity-format';
 import { errorMessage } from '@/lib/api-error';
 import { formatDateTime, formatRelative } from '@/lib/format';
 import type { Activity, Project } from '@/types/models';
 
 import { useMembers, useProjectActivity } from '../../api/get-project';
-import { activitySentence, changeLines, type PeopleById } from './activity-format';
 
 function ActivityItem({ a, people }: { a: Activity; people: PeopleById }) {
   const lines = changeLines(a, people);

@@ -10,9 +10,13 @@ const people = new Map([[5, 'Lee Dev']]);
 
 describe('formatValue', () => {
   it('reads dates short within this year and with the year otherwise', () => {
-    expect(formatValue('due_date', '2026-12-01', people, now)).toBe(formatShortDate('2026-12-01'));
+    expect(formatValue('due_date', '2026-12-01', people, now)).toBe(formatShortDate('2026-12-01', now));
     expect(formatValue('due_date', '2027-01-15', people, now)).toBe(formatDate('2027-01-15'));
-    expect(formatValue('deleted_at', '2026-11-02T10:00:00Z', people, now)).toBe(formatDateTime('2026-11-02T10:00:00Z'));
+    expect(formatValue('deleted_at', '2026-11-02T10:00:00Z', people, now)).toBe(formatDateTime('2026-11-02T10:00:00Z', now));
+    // jsdom's locale is en-US.
+    expect(formatValue('start_date', '2025-12-15', people, now)).toBe('Dec 15, 2025');
+    expect(formatValue('start_date', '2026-12-15', people, now)).toBe('Dec 15');
+    expect(formatValue('deleted_at', new Date(2025, 10, 2, 10).toISOString(), people, now)).toMatch(/^Nov 2, 2025/);
   });
 
   it('reads percentages, people, statuses, health and empty values', () => {
@@ -48,7 +52,7 @@ describe('changeLines', () => {
       metadata: { title: 'Beta', project_changes: { progress: [40, 55] } },
     });
     expect(changeLines(a, people, now)).toEqual([
-      { field: 'due_date', label: 'Due date', before: formatShortDate('2026-12-01'), after: formatShortDate('2026-12-15') },
+      { field: 'due_date', label: 'Due date', before: formatShortDate('2026-12-01', now), after: formatShortDate('2026-12-15', now) },
       { field: 'assignee_id', label: 'Assignee', before: '—', after: 'Lee Dev' },
       { field: 'project.progress', label: 'Project progress', before: formatPercent(40), after: formatPercent(55) },
     ]);

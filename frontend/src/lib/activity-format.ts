@@ -1,7 +1,7 @@
 // How an activity row reads: a sentence for its verb and one line per changed field.
 import { HEALTH_LABELS } from '@pulse-ui/project-card';
 
-import { formatDate, formatDateTime, formatPercent, formatShortDate, humanize } from '@/lib/format';
+import { formatDateTime, formatPercent, formatShortDate, humanize } from '@/lib/format';
 import type { Activity } from '@/types/models';
 
 const FIELD_LABEL: Record<string, string> = {
@@ -35,11 +35,6 @@ export type PeopleById = ReadonlyMap<number, string>;
 
 export const fieldLabel = (field: string) => FIELD_LABEL[field] ?? humanize(field);
 
-/** A date in this year reads "1 Dec"; other years keep theirs. */
-function day(iso: string, now: Date): string {
-  return Number(iso.slice(0, 4)) === now.getFullYear() ? formatShortDate(iso) : formatDate(iso);
-}
-
 export function formatValue(field: string, value: unknown, people: PeopleById, now = new Date()): string {
   if (value === null || value === undefined || value === '') return '—';
   if (Array.isArray(value)) return value.length ? value.map((v) => formatValue(field, v, people, now)).join(', ') : '—';
@@ -50,8 +45,9 @@ export function formatValue(field: string, value: unknown, people: PeopleById, n
     return String(value);
   }
   if (typeof value === 'string') {
-    if (DAY.test(value)) return day(value, now);
-    if (INSTANT.test(value)) return formatDateTime(value);
+    // Days and moments read without the year in the current one, with it otherwise.
+    if (DAY.test(value)) return formatShortDate(value, now);
+    if (INSTANT.test(value)) return formatDateTime(value, now);
     if (HEALTH_FIELDS.has(field)) return HEALTH_LABELS[value as keyof typeof HEALTH_LABELS] ?? humanize(value);
     if (ENUM_FIELDS.has(field)) return value === 'qa' ? 'QA' : humanize(value);
     return value.length > 80 ? `${value.slice(0, 79)}…` : value;
@@ -60,6 +56,12 @@ export function formatValue(field: string, value: unknown, people: PeopleById, n
 }
 
 const text = (v: unknown) => (typeof v === 'string' && v ? v : null);
+
+/** The project an activity row belongs to, by name (milestone rows carry it beside their own title). */
+export function activityProjectTitle(a: Activity): string | null {
+  const meta = a.metadata ?? {};
+  return text(meta.project_title) ?? (a.verb.startsWith('project.') || a.verb.startsWith('member.') ? text(meta.title) : null);
+}
 
 /** What the actor did, after their name: "moved the due date", "added milestone “Beta”". */
 export function activitySentence(a: Activity): string {
