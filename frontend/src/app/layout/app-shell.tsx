@@ -145,7 +145,9 @@ export function AppShell() {
         <ConnectionAnnouncer />
       </main>
       <ShortcutHelp />
-      <LiveUpdates />
+      <Suspense fallback={null}>
+        <LiveUpdates />
+      </Suspense>
     </div>
   );
 }
