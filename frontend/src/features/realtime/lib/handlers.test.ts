@@ -76,6 +76,14 @@ describe('createLiveHandlers', () => {
     expect(useLiveStore.getState().bulk[7]).toEqual({ operationId: 7, phase: 'completed', processed: 200, total: 200, result: { succeeded: 200 } });
   });
 
+  it('a revoked subscription refetches what the cache holds of that project', () => {
+    qc.setQueryData(projectKeys.detail(1), makeProject({ id: 1 }));
+    qc.setQueryData(projectKeys.detail(2), makeProject({ id: 2 }));
+    createLiveHandlers(qc).onMessage({ type: 'unsubscribed', topic: 'project:1', reason: 'access_revoked' });
+    expect(qc.getQueryState(projectKeys.detail(1))?.isInvalidated).toBe(true);
+    expect(qc.getQueryState(projectKeys.detail(2))?.isInvalidated).toBe(false);
+  });
+
   it('resync marks every query stale', () => {
     qc.setQueryData(projectKeys.detail(1), makeProject({ id: 1 }));
     qc.setQueryData(notificationKeys.unreadCount(), 1);
