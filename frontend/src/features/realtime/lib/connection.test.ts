@@ -250,7 +250,8 @@ describe('LiveConnection', () => {
   });
 
   it('refetches after a reconnect when no event had arrived to resume from', async () => {
-    const { conn, opts } = setup();
+    const onWelcome = vi.fn();
+    const { conn, opts } = setup({ onWelcome });
     conn.start();
     await flush();
     FakeWebSocket.last.accept();
@@ -260,6 +261,7 @@ describe('LiveConnection', () => {
     FakeWebSocket.last.accept();
     expect(FakeWebSocket.last.sentOfType('resume')).toEqual([]);
     expect(opts.onResync).toHaveBeenCalledTimes(1);
+    expect(onWelcome.mock.calls).toEqual([[false], [true]]);
   });
 
   it('asks for a refetch on resync', async () => {

@@ -84,6 +84,15 @@ describe('createLiveHandlers', () => {
     expect(qc.getQueryState(projectKeys.detail(2))?.isInvalidated).toBe(false);
   });
 
+  it('back after a loss, the notifications are counted afresh (the user stream is not replayed)', () => {
+    qc.setQueryData(notificationKeys.unreadCount(), 1);
+    const h = createLiveHandlers(qc);
+    h.onWelcome(false);
+    expect(qc.getQueryState(notificationKeys.unreadCount())?.isInvalidated).toBe(false);
+    h.onWelcome(true);
+    expect(qc.getQueryState(notificationKeys.unreadCount())?.isInvalidated).toBe(true);
+  });
+
   it('resync marks every query stale', () => {
     qc.setQueryData(projectKeys.detail(1), makeProject({ id: 1 }));
     qc.setQueryData(notificationKeys.unreadCount(), 1);

@@ -61,6 +61,10 @@ export function createLiveHandlers(qc: QueryClient) {
     onResync() {
       refetchEverything(qc);
     },
+    onWelcome(again: boolean) {
+      // The user stream's notifications are not replayed by a resume: after a loss, count them afresh.
+      if (again) void qc.invalidateQueries({ queryKey: notificationKeys.all });
+    },
     dispose() {
       clearTimeout(dashboardTimer);
     },
