@@ -264,6 +264,24 @@ describe('LiveConnection', () => {
     expect(onWelcome.mock.calls).toEqual([[false], [true]]);
   });
 
+  it('on waking with the socket open, pings it and replaces it if it stays silent for 5 s', async () => {
+    const { conn } = setup();
+    conn.start();
+    await flush();
+    const ws = FakeWebSocket.last;
+    ws.accept();
+    conn.wake();
+    expect(ws.sentOfType('ping')).toHaveLength(1);
+    ws.serverSend({ type: 'pong', ts: 1 });
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(ws.closedWith).toBeUndefined();
+    conn.wake();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(ws.closedWith).toBe(4000);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(FakeWebSocket.instances).toHaveLength(2);
+  });
+
   it('asks for a refetch on resync', async () => {
     const { conn, opts } = setup();
     conn.start();
