@@ -141,10 +141,13 @@ export function AppShell() {
         <Suspense fallback={<Spinner label="Loading page" />}>
           <Outlet />
         </Suspense>
+        {/* Inside a landmark, and never hidden like the phone's folded sidebar: a live region must be read. */}
+        <ConnectionAnnouncer />
       </main>
       <ShortcutHelp />
-      <LiveUpdates />
-      <ConnectionAnnouncer />
+      <Suspense fallback={null}>
+        <LiveUpdates />
+      </Suspense>
     </div>
   );
 }

@@ -1,2 +1,2 @@
-export { dashboardKeys } from './api/get-dashboard';
+export { dashboardKeys } from './api/keys';
 export { DashboardPage } from './components/dashboard-page';

@@ -3,10 +3,9 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '@/lib/api-client';
 import type { Dashboard } from '@/types/models';
 
-export const dashboardKeys = {
-  all: ['dashboard'] as const,
-  summary: () => [...dashboardKeys.all, 'summary'] as const,
-};
+import { dashboardKeys } from './keys';
+
+export { dashboardKeys };
 
 export const dashboardQueryOptions = () =>
   queryOptions({

@@ -1,13 +1,15 @@
 import { HealthIndicator, StatusBadge } from '@pulse-ui/project-card';
 import { Link } from 'react-router';
 
+import { LiveFlash } from '@/components/ui/live-flash';
 import { ErrorState, LoadingRows } from '@/components/ui/states';
 import { isApiError } from '@/lib/api-error';
 import { useDocumentTitle } from '@/lib/use-document-title';
-import { useLiveTopics } from '@/stores/live-store';
+import { useLiveStore, useLiveTopics } from '@/stores/live-store';
 
 import { useProject } from '../api/get-project';
 import { ActivitySection } from './detail/activity-section';
+import { DeletedBanner } from './detail/deleted-banner';
 import { DeleteProject } from './detail/delete-project';
 import { MilestonesSection } from './detail/milestones-section';
 import { OverviewSection } from './detail/overview-section';
@@ -22,8 +24,11 @@ export function ProjectDetailPage({ projectId }: { projectId: number }) {
   const project = useProject(projectId);
   useDocumentTitle(project.data?.title);
   useLiveTopics([`project:${projectId}`]);
+  // Deleted by someone else while open: its last state stays on screen under the banner, even when a
+  // refetch now answers 404.
+  const deletedLive = useLiveStore((s) => projectId in s.deleted);
   if (project.isPending) return <LoadingRows rows={6} label="Loading the project" />;
-  if (project.isError) {
+  if (project.isError && !(deletedLive && project.data)) {
     if (isApiError(project.error) && project.error.status === 404)
       return (
         <div className="mx-auto flex max-w-md flex-col items-center gap-3 py-16 text-center">
@@ -37,9 +42,11 @@ export function ProjectDetailPage({ projectId }: { projectId: number }) {
     return <ErrorState error={project.error} onRetry={() => void project.refetch()} />;
   }
   const p = project.data;
+  if (!p) return null;
   const readOnly = !p.capabilities.can_edit && !p.capabilities.can_manage_team;
   return (
     <div className="flex flex-col gap-4">
+      <DeletedBanner project={p} />
       <nav aria-label="Breadcrumb" className="text-xs text-fg-muted">
         <Link to="/projects" className="hover:underline">
           Projects
@@ -48,9 +55,13 @@ export function ProjectDetailPage({ projectId }: { projectId: number }) {
       </nav>
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div className="flex min-w-0 flex-col gap-2">
-          <h1 className="text-xl font-semibold break-words">{p.title}</h1>
+          <h1 className="text-xl font-semibold break-words">
+            <LiveFlash keys={[`project:${p.id}:title`]}>{p.title}</LiveFlash>
+          </h1>
           <div className="flex flex-wrap items-center gap-2">
-            <StatusBadge status={p.status} />
+            <LiveFlash keys={[`project:${p.id}:status`]}>
+              <StatusBadge status={p.status} />
+            </LiveFlash>
             <HealthIndicator health={p.health} reasons={p.health_reasons} overridden={Boolean(p.health_override)} />
             {readOnly && <span className="rounded bg-subtle px-1.5 py-0.5 text-xs text-fg-muted">View only</span>}
           </div>
@@ -68,7 +79,11 @@ export function ProjectDetailPage({ projectId }: { projectId: number }) {
           <DeleteProject project={p} />
         </div>
       </div>
-      {p.description && <p className="max-w-3xl text-sm whitespace-pre-line text-fg-muted">{p.description}</p>}
+      {p.description && (
+        <p className="max-w-3xl text-sm whitespace-pre-line text-fg-muted">
+          <LiveFlash keys={[`project:${p.id}:description`]}>{p.description}</LiveFlash>
+        </p>
+      )}
       <OverviewSection project={p} />
       <div className="grid gap-4 lg:grid-cols-2">
         <MilestonesSection project={p} />

@@ -4,6 +4,7 @@ import { http, HttpResponse } from 'msw';
 import { beforeEach, describe, expect, it } from 'vitest';
 
 import { ToastRegion } from '@/components/ui/toast-region';
+import { useLiveStore } from '@/stores/live-store';
 import { useToastStore } from '@/stores/toast-store';
 import { makeProject, signIn } from '@/testing/fixtures';
 import { server } from '@/testing/mocks/server';
@@ -360,6 +361,7 @@ describe('ProjectEditPage', () => {
     const { queryClient } = renderEdit();
     await screen.findByLabelText('Title');
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    expect(useLiveStore.getState().topics).toMatchObject({ 'project:5': 1 }); // the edit page listens for them
     act(() => queryClient.setQueryData(projectKeys.detail(5), { ...project, title: 'Live', version: 4, etag: '"project-5-v4"' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('This project was changed by someone else');
     // The form keeps the copy it was opened with until Reload.

@@ -7,6 +7,7 @@ import { Button } from '@/components/ui/button';
 import { ErrorState, LoadingRows } from '@/components/ui/states';
 import { errorMessage, isApiError } from '@/lib/api-error';
 import { useDocumentTitle } from '@/lib/use-document-title';
+import { useLiveTopics } from '@/stores/live-store';
 import { toast } from '@/stores/toast-store';
 import type { Project } from '@/types/models';
 
@@ -189,6 +190,8 @@ export function ProjectEditPage({ projectId }: { projectId: number }) {
   const query = useQuery({ ...projectQueryOptions(projectId), refetchOnMount: 'always' });
   const project = query.data;
   useDocumentTitle(project ? `Edit ${project.title}` : 'Edit project');
+  // Live: someone else's save shows as "changed meanwhile" while editing, not only as a 412 on Save.
+  useLiveTopics([`project:${projectId}`]);
   const gone = isApiError(query.error) && query.error.status === 404;
   if (gone) return <NotFound />;
   if (query.isError && !project) return <ErrorState error={query.error} onRetry={() => void query.refetch()} title="Could not load the project" />;

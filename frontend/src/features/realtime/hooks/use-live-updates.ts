@@ -28,6 +28,7 @@ export function useLiveUpdates() {
       onEvent: handlers.onEvent,
       onMessage: handlers.onMessage,
       onResync: handlers.onResync,
+      onWelcome: handlers.onWelcome,
       onStatus: store.setStatus,
     });
     const topicsOf = (topics: Record<string, number>) => [...ALWAYS, ...Object.keys(topics)];

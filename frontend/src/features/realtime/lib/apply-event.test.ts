@@ -1,8 +1,8 @@
 import { QueryClient, type InfiniteData } from '@tanstack/react-query';
 import { beforeEach, describe, expect, it } from 'vitest';
 
-import { dashboardKeys } from '@/features/dashboard';
-import { projectKeys, type ProjectListParams } from '@/features/projects';
+import { dashboardKeys } from '@/features/dashboard/api/keys';
+import { projectKeys, type ProjectListParams } from '@/features/projects/api/keys';
 import { makeProject } from '@/testing/fixtures';
 import { makeActivity, makeMember, makeMilestone } from '@/testing/mocks/project-detail';
 import type { Activity, Member, Milestone, Paginated, Project } from '@/types/models';
@@ -212,6 +212,16 @@ describe('the activity timeline', () => {
 });
 
 describe('events without a project', () => {
+  it('a renamed tag refreshes the projects (they carry tag names), a new one only the tags', () => {
+    seed(projectKeys.detail(1), makeProject({ id: 1 }));
+    seed(projectKeys.tags(), []);
+    applyEvent(qc, event({ type: 'tag.created', project_id: null, version: 1, target: ['tag', 4] }));
+    expect(isStale(projectKeys.tags())).toBe(true);
+    expect(isStale(projectKeys.detail(1))).toBe(false);
+    applyEvent(qc, event({ id: 501, type: 'tag.updated', project_id: null, version: 2, target: ['tag', 4], changes: { name: ['a', 'b'] } }));
+    expect(isStale(projectKeys.detail(1))).toBe(true);
+  });
+
   it('bulk.completed reports the operation and refreshes project data and the dashboard', () => {
     seed(listKey(), page([makeProject({ id: 1 })]));
     const out = applyEvent(qc, event({ type: 'bulk.completed', project_id: null, version: null, target: ['bulk_operation', 77], metadata: { succeeded: 3 } }));

@@ -20,9 +20,9 @@
  */
 import type { InfiniteData, QueryClient } from '@tanstack/react-query';
 
-import { dashboardKeys } from '@/features/dashboard';
-import { notificationKeys } from '@/features/notifications';
-import { projectKeys, type ProjectListParams } from '@/features/projects';
+import { dashboardKeys } from '@/features/dashboard/api/keys';
+import { notificationKeys } from '@/features/notifications/api/keys';
+import { projectKeys, type ProjectListParams } from '@/features/projects/api/keys';
 import type { Activity, Member, Milestone, Paginated, Project } from '@/types/models';
 
 import type { LiveEvent } from './types';
@@ -218,6 +218,8 @@ export function applyEvent(qc: QueryClient, event: LiveEvent): EventOutcome {
       void qc.invalidateQueries({ queryKey: notificationKeys.lists() });
     } else if (event.type.startsWith('tag.')) {
       void qc.invalidateQueries({ queryKey: projectKeys.tags() });
+      // Projects carry their tags' names and colours: a renamed, recoloured or deleted tag changes them.
+      if (event.type !== 'tag.created') void qc.invalidateQueries({ queryKey: projectKeys.all });
     }
     return outcome;
   }
@@ -253,6 +255,12 @@ export function applyEvent(qc: QueryClient, event: LiveEvent): EventOutcome {
   if (patched) for (const field of fields) outcome.flashes.push(`project:${projectId}:${field}`);
   applyToChildren(qc, event, projectId, outcome.flashes);
   return outcome;
+}
+
+/** The user may no longer see the project: what the cache holds of it is refetched (and answers 404). */
+export function accessRevoked(qc: QueryClient, projectId: number) {
+  void qc.invalidateQueries({ queryKey: projectKeys.detail(projectId) });
+  void qc.invalidateQueries({ queryKey: projectKeys.lists() });
 }
 
 /** Marks every query stale and refetches those on screen (after `resync`). */

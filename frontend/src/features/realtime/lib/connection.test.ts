@@ -249,6 +249,39 @@ describe('LiveConnection', () => {
     expect(FakeWebSocket.instances).toHaveLength(2);
   });
 
+  it('refetches after a reconnect when no event had arrived to resume from', async () => {
+    const onWelcome = vi.fn();
+    const { conn, opts } = setup({ onWelcome });
+    conn.start();
+    await flush();
+    FakeWebSocket.last.accept();
+    expect(opts.onResync).not.toHaveBeenCalled();
+    FakeWebSocket.last.serverClose(1006);
+    await vi.advanceTimersByTimeAsync(1000);
+    FakeWebSocket.last.accept();
+    expect(FakeWebSocket.last.sentOfType('resume')).toEqual([]);
+    expect(opts.onResync).toHaveBeenCalledTimes(1);
+    expect(onWelcome.mock.calls).toEqual([[false], [true]]);
+  });
+
+  it('on waking with the socket open, pings it and replaces it if it stays silent for 5 s', async () => {
+    const { conn } = setup();
+    conn.start();
+    await flush();
+    const ws = FakeWebSocket.last;
+    ws.accept();
+    conn.wake();
+    expect(ws.sentOfType('ping')).toHaveLength(1);
+    ws.serverSend({ type: 'pong', ts: 1 });
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(ws.closedWith).toBeUndefined();
+    conn.wake();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(ws.closedWith).toBe(4000);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(FakeWebSocket.instances).toHaveLength(2);
+  });
+
   it('asks for a refetch on resync', async () => {
     const { conn, opts } = setup();
     conn.start();

@@ -28,6 +28,8 @@ export type ConnectionOptions = {
   onMessage?: (message: ServerMessage) => void;
   onResync: () => void;
   onStatus: (status: LiveStatus) => void;
+  /** Each welcome; `again` after a loss (what the server does not replay can be refetched then). */
+  onWelcome?: (again: boolean) => void;
   WebSocketImpl?: typeof WebSocket;
   random?: () => number;
   isOnline?: () => boolean;
@@ -41,6 +43,7 @@ const SEEN_MAX = 5_000;
 // Below the server's own limits (WS_MESSAGE_BURST 60, WS_MESSAGE_RATE 10/s), leaving room for pings.
 const SEND_BURST = 50;
 const SEND_RATE = 8;
+const WAKE_CHECK_MS = 5_000;
 
 export const CLOSE_UNAUTHENTICATED = 4401;
 export const CLOSE_FORBIDDEN = 4403;
@@ -74,6 +77,7 @@ export class LiveConnection {
   private readonly subscribed = new Set<string>();
   private resumePending = false;
   private syncTimer: ReturnType<typeof setTimeout> | undefined;
+  private wakeTimer: ReturnType<typeof setTimeout> | undefined;
   private allowance = SEND_BURST;
   private allowanceAt = 0;
 
@@ -117,7 +121,12 @@ export class LiveConnection {
       this.authFailures = 0;
     }
     if (this.ws && this.ws.readyState === this.WS.OPEN) {
+      // After a sleep the socket may be dead without a close: a ping unanswered in 5 s says so.
       this.ping();
+      clearTimeout(this.wakeTimer);
+      this.wakeTimer = setTimeout(() => {
+        if (!this.heard && this.ws) this.dead();
+      }, WAKE_CHECK_MS);
       return;
     }
     if (this.ticketPending || (this.ws && this.ws.readyState === this.WS.CONNECTING)) return;
@@ -206,6 +215,7 @@ export class LiveConnection {
 
   private welcomed = false;
   private ticketPending = false;
+  private everLive = false;
 
   private connect() {
     clearTimeout(this.timer);
@@ -272,8 +282,13 @@ export class LiveConnection {
       this.allowance = SEND_BURST;
       this.allowanceAt = Date.now();
       this.resumePending = this.lastId > 0;
-      this.sync();
       this.startPing();
+      this.sync();
+      // Back after a loss with no event seen yet: there is no id to resume from, so whatever happened
+      // meanwhile is fetched instead.
+      if (this.everLive && this.lastId === 0) this.opts.onResync();
+      this.opts.onWelcome?.(this.everLive);
+      this.everLive = true;
       this.setStatus('live');
       // Only a session that worked clears the auth strike: a 4401 right after a refresh still counts.
       this.authFailures = 0;
@@ -376,20 +391,26 @@ export class LiveConnection {
     const interval = this.opts.pingIntervalMs ?? 25_000;
     this.pingTimer = setInterval(() => {
       if (!this.heard) {
-        const ws = this.ws;
-        this.ws = null;
-        this.welcomed = false;
-        this.stopPing();
-        ws?.close(4000);
-        this.retryIn(backoffDelay(0, this.opts.random));
+        this.dead();
         return;
       }
       this.ping();
     }, interval);
   }
 
+  /** The socket stopped answering: drop it and connect again soon. */
+  private dead() {
+    const ws = this.ws;
+    this.ws = null;
+    this.welcomed = false;
+    this.stopPing();
+    ws?.close(4000);
+    this.retryIn(backoffDelay(0, this.opts.random));
+  }
+
   private stopPing() {
     clearTimeout(this.syncTimer);
+    clearTimeout(this.wakeTimer);
     clearInterval(this.pingTimer);
     this.pingTimer = undefined;
   }

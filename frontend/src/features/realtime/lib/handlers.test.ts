@@ -1,9 +1,9 @@
 import { QueryClient } from '@tanstack/react-query';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { dashboardKeys } from '@/features/dashboard';
-import { notificationKeys } from '@/features/notifications';
-import { projectKeys } from '@/features/projects';
+import { dashboardKeys } from '@/features/dashboard/api/keys';
+import { notificationKeys } from '@/features/notifications/api/keys';
+import { projectKeys } from '@/features/projects/api/keys';
 import { makeProject } from '@/testing/fixtures';
 import { useLiveStore } from '@/stores/live-store';
 
@@ -74,6 +74,23 @@ describe('createLiveHandlers', () => {
     expect(useLiveStore.getState().bulk[7]).toEqual({ operationId: 7, phase: 'applying', processed: 40, total: 200 });
     h.onEvent({ ...projectEvent(5), type: 'bulk.completed', project_id: null, version: null, data: { target_type: 'bulk_operation', target_id: 7, changes: {}, metadata: { succeeded: 200 }, prev_id: null } });
     expect(useLiveStore.getState().bulk[7]).toEqual({ operationId: 7, phase: 'completed', processed: 200, total: 200, result: { succeeded: 200 } });
+  });
+
+  it('a revoked subscription refetches what the cache holds of that project', () => {
+    qc.setQueryData(projectKeys.detail(1), makeProject({ id: 1 }));
+    qc.setQueryData(projectKeys.detail(2), makeProject({ id: 2 }));
+    createLiveHandlers(qc).onMessage({ type: 'unsubscribed', topic: 'project:1', reason: 'access_revoked' });
+    expect(qc.getQueryState(projectKeys.detail(1))?.isInvalidated).toBe(true);
+    expect(qc.getQueryState(projectKeys.detail(2))?.isInvalidated).toBe(false);
+  });
+
+  it('back after a loss, the notifications are counted afresh (the user stream is not replayed)', () => {
+    qc.setQueryData(notificationKeys.unreadCount(), 1);
+    const h = createLiveHandlers(qc);
+    h.onWelcome(false);
+    expect(qc.getQueryState(notificationKeys.unreadCount())?.isInvalidated).toBe(false);
+    h.onWelcome(true);
+    expect(qc.getQueryState(notificationKeys.unreadCount())?.isInvalidated).toBe(true);
   });
 
   it('resync marks every query stale', () => {

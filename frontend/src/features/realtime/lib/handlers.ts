@@ -1,9 +1,9 @@
 import type { QueryClient } from '@tanstack/react-query';
 
-import { notificationKeys } from '@/features/notifications';
+import { notificationKeys } from '@/features/notifications/api/keys';
 import { useLiveStore } from '@/stores/live-store';
 
-import { applyEvent, refetchEverything, refreshDashboard } from './apply-event';
+import { accessRevoked, applyEvent, refetchEverything, refreshDashboard } from './apply-event';
 import type { LiveEvent, ServerMessage } from './types';
 
 /** The dashboard refetches at most this often while events stream in. */
@@ -53,10 +53,17 @@ export function createLiveHandlers(qc: QueryClient) {
         });
       } else if (message.type === 'dashboard.stats') {
         dashboardSoon();
+      } else if (message.type === 'unsubscribed' && message.reason === 'access_revoked' && typeof message.topic === 'string') {
+        const projectId = Number(message.topic.replace('project:', ''));
+        if (Number.isInteger(projectId) && projectId > 0) accessRevoked(qc, projectId);
       }
     },
     onResync() {
       refetchEverything(qc);
+    },
+    onWelcome(again: boolean) {
+      // The user stream's notifications are not replayed by a resume: after a loss, count them afresh.
+      if (again) void qc.invalidateQueries({ queryKey: notificationKeys.all });
     },
     dispose() {
       clearTimeout(dashboardTimer);

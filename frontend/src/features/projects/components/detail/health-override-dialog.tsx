@@ -1,6 +1,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { HEALTH_LABELS } from '@pulse-ui/project-card';
 import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { z } from 'zod';
 
@@ -37,7 +38,10 @@ type Values = z.infer<typeof schema>;
 const valuesOf = (p: Project): Values => ({ health_override: p.health_override ?? p.health, health_override_reason: p.health_override_reason });
 
 /** Sets the health by hand; a reason is required. Mounted while open, so each opening starts from the project as shown. */
-export function HealthOverrideDialog({ project, open, onClose }: { project: Project; open: boolean; onClose: () => void }) {
+export function HealthOverrideDialog({ project: shown, open, onClose }: { project: Project; open: boolean; onClose: () => void }) {
+  // The copy the form started from: its ETag goes in If-Match, so a change that arrives meanwhile (live or
+  // refetched) is a 412 to reload from, never silently overwritten, and the form is never reset under the user.
+  const [project, setProject] = useState(shown);
   const qc = useQueryClient();
   const update = useUpdateProject(project);
   const { register, handleSubmit, setError, reset, formState } = useForm<Values>({ resolver: zodResolver(schema), defaultValues: valuesOf(project) });
@@ -72,6 +76,7 @@ export function HealthOverrideDialog({ project, open, onClose }: { project: Proj
             onReload={async () => {
               const fresh = await qc.fetchQuery({ ...projectQueryOptions(project.id), staleTime: 0 });
               update.reset();
+              setProject(fresh);
               reset(valuesOf(fresh));
             }}
           />

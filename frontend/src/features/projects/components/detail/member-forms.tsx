@@ -1,5 +1,6 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Controller, useForm, useWatch } from 'react-hook-form';
 import { z } from 'zod';
 
@@ -154,7 +155,10 @@ export function AddMemberForm({ project, members, onDone }: { project: Project; 
 const editSchema = z.object({ role: z.enum(ROLES), allocation });
 type EditValues = z.infer<typeof editSchema>;
 
-export function EditMemberForm({ project, member, onDone }: { project: Project; member: Member; onDone: () => void }) {
+export function EditMemberForm({ project, member: shown, onDone }: { project: Project; member: Member; onDone: () => void }) {
+  // The copy the form started from: its ETag goes in If-Match, so a change that arrives meanwhile (live or
+  // refetched) is a 412 to reload from, never silently overwritten, and the form is never reset under the user.
+  const [member, setMember] = useState(shown);
   const qc = useQueryClient();
   const update = useUpdateMember(project.id);
   const valuesOf = (m: Member): EditValues => ({ role: m.role, allocation: m.allocation });
@@ -188,6 +192,7 @@ export function EditMemberForm({ project, member, onDone }: { project: Project; 
       toast(`${member.user.name} is no longer on the team.`, { tone: 'info' });
       return onDone();
     }
+    setMember(current);
     reset(valuesOf(current));
   };
 

@@ -1,5 +1,6 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useForm, type Path } from 'react-hook-form';
 import { z } from 'zod';
 
@@ -71,7 +72,10 @@ type Props = {
  * Create (title, due date, weight, assignee) or edit (also status, progress, start date) a
  * milestone. An edit sends only the fields changed, with the milestone's ETag.
  */
-export function MilestoneForm({ projectId, members, milestone, limited = false, onDone }: Props) {
+export function MilestoneForm({ projectId, members, milestone: shown, limited = false, onDone }: Props) {
+  // The copy the form started from: its ETag goes in If-Match, so a change that arrives meanwhile (live or
+  // refetched) is a 412 to reload from, never silently overwritten, and the form is never reset under the user.
+  const [milestone, setMilestone] = useState(shown);
   const qc = useQueryClient();
   const create = useCreateMilestone(projectId);
   const update = useUpdateMilestone(projectId);
@@ -111,6 +115,7 @@ export function MilestoneForm({ projectId, members, milestone, limited = false, 
       toast('That milestone was deleted by someone else.', { tone: 'info' });
       return onDone();
     }
+    setMilestone(current);
     reset(valuesOf(current));
   };
 

@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 
 import { Button } from '@/components/ui/button';
+import { LiveFlash } from '@/components/ui/live-flash';
 import { Panel } from '@/components/ui/panel';
 import { cn } from '@/lib/cn';
 import { formatDate } from '@/lib/format';
@@ -84,17 +85,23 @@ export function OverviewSection({ project: p }: { project: Project }) {
     <Panel title="Overview">
       <dl className="grid grid-cols-1 gap-4 min-[420px]:grid-cols-2 md:grid-cols-3 xl:grid-cols-6">
         <Fact label="Health">
-          <HealthIndicator health={p.health} reasons={p.health_reasons} overridden={Boolean(p.health_override)} />
+          <LiveFlash keys={[`project:${p.id}:health`, `project:${p.id}:health_override`]}>
+            <HealthIndicator health={p.health} reasons={p.health_reasons} overridden={Boolean(p.health_override)} />
+          </LiveFlash>
         </Fact>
         <Fact label="Progress">
-          <ProgressEditor project={p} />
+          <LiveFlash keys={[`project:${p.id}:progress`]} className="block">
+            <ProgressEditor project={p} />
+          </LiveFlash>
         </Fact>
-        <Fact label="Start">{formatDate(p.start_date)}</Fact>
+        <Fact label="Start">
+          <LiveFlash keys={[`project:${p.id}:start_date`]}>{formatDate(p.start_date)}</LiveFlash>
+        </Fact>
         <Fact label="Due">
-          <span className={cn(p.is_overdue && 'font-medium text-danger')}>
+          <LiveFlash keys={[`project:${p.id}:due_date`]} className={cn(p.is_overdue && 'font-medium text-danger')}>
             {formatDate(p.due_date)}
             {p.is_overdue ? ' (overdue)' : ''}
-          </span>
+          </LiveFlash>
         </Fact>
         <Fact label="Owner">
           <span className="block truncate">{p.owner.name}</span>

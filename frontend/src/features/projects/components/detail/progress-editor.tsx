@@ -21,7 +21,10 @@ const schema = z.object({
 });
 type Values = z.infer<typeof schema>;
 
-function ProgressForm({ project, onDone }: { project: Project; onDone: () => void }) {
+function ProgressForm({ project: shown, onDone }: { project: Project; onDone: () => void }) {
+  // The copy the form started from: its ETag goes in If-Match, so a change that arrives meanwhile (live or
+  // refetched) is a 412 to reload from, never silently overwritten, and the form is never reset under the user.
+  const [project, setProject] = useState(shown);
   const qc = useQueryClient();
   const update = useUpdateProject(project);
   const { register, handleSubmit, setError, reset, formState } = useForm<Values>({ resolver: zodResolver(schema), defaultValues: { progress: project.progress } });
@@ -64,6 +67,7 @@ function ProgressForm({ project, onDone }: { project: Project; onDone: () => voi
           onReload={async () => {
             const fresh = await qc.fetchQuery({ ...projectQueryOptions(project.id), staleTime: 0 });
             update.reset();
+            setProject(fresh);
             reset({ progress: fresh.progress });
           }}
         />

@@ -1,7 +1,9 @@
 import { HealthIndicator, MemberAvatars, ProgressBar, StatusBadge, TagChips } from '@pulse-ui/project-card';
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
+import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 
+import { LiveFlash } from '@/components/ui/live-flash';
 import { cn } from '@/lib/cn';
 import { formatDate } from '@/lib/format';
 import type { Density } from '@/stores/ui-store';
@@ -10,6 +12,21 @@ import type { Project } from '@/types/models';
 import { highlightWords } from './highlight';
 
 const col = createColumnHelper<Project>();
+/** The event fields (SPEC §6 `changes`) each column shows, for the live highlight. */
+const LIVE_FIELDS: Record<string, string[]> = {
+  title: ['title'],
+  status: ['status'],
+  health: ['health', 'health_override'],
+  progress: ['progress'],
+  due_date: ['due_date'],
+  owner: ['owner_id'],
+  tags: ['tags'],
+};
+function Live({ projectId, column, children }: { projectId: number; column: string; children: ReactNode }) {
+  const fields = LIVE_FIELDS[column];
+  return fields ? <LiveFlash keys={fields.map((f) => `project:${projectId}:${f}`)}>{children}</LiveFlash> : children;
+}
+
 const SORTABLE: Record<string, string> = { title: 'title', health: 'health', progress: 'progress', due_date: 'due_date', updated_at: 'updated_at' };
 
 type Props = { projects: Project[]; ordering?: string; onSort: (ordering: string) => void; query?: string; density: Density };
@@ -95,7 +112,9 @@ export function ProjectTable({ projects, ordering, onSort, query, density }: Pro
             <tr key={row.id} className="border-b border-line last:border-0 hover:bg-subtle/60">
               {row.getVisibleCells().map((cell) => (
                 <td key={cell.id} className={cn('px-3 align-middle', density === 'compact' ? 'py-1' : 'py-2.5')}>
-                  {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                  <Live projectId={row.original.id} column={cell.column.id}>
+                    {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                  </Live>
                 </td>
               ))}
             </tr>
