@@ -11,6 +11,7 @@ import { TagPicker } from '@/features/tags';
 import { errorMessage, isApiError } from '@/lib/api-error';
 import { formatPercent } from '@/lib/format';
 
+import { withNote } from '../merge/use-field-merge';
 import {
   FORM_FIELDS,
   formFieldOf,
@@ -153,17 +154,6 @@ type ProjectFormShellProps = {
   /** Edit only: fields a newer copy (live or refetched) changed since the form opened, with their new value. */
   elsewhere?: Partial<Record<FormField, string>>;
 };
-
-/** A field's hint, and under it what someone else saved in it meanwhile: the form itself is never reset. */
-function withNote(hint: ReactNode, note: string | undefined): ReactNode {
-  if (note === undefined) return hint;
-  return (
-    <>
-      {hint}
-      <span className="block font-medium text-warning">Changed by someone else: {note}</span>
-    </>
-  );
-}
 
 /** The fields of a project, their errors, and Save / Cancel; Ctrl/Cmd+Enter saves from anywhere in it. */
 export function ProjectFormShell({ form, label, onSubmit, submitLabel, cancelTo, derivedProgress, owner, notice, submitDisabled, elsewhere = {} }: ProjectFormShellProps) {
