@@ -167,86 +167,86 @@ export function MilestoneForm({ projectId, members, milestone, limited = false, 
 
   return (
     <>
-    {/* eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions -- Esc from any field inside cancels the edit */}
-    <form
-      onSubmit={onSubmit}
-      noValidate
-      aria-label={label}
-      className="flex flex-col gap-3 rounded-md border border-line bg-bg p-3"
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') {
-          e.stopPropagation();
-          onDone();
-        }
-      }}
-    >
-      {!limited && (
-        // eslint-disable-next-line jsx-a11y/no-autofocus -- the form was opened on purpose; typing starts at its first field
-        <TextField label="Title" autoFocus maxLength={200} required hint={withNote(undefined, note('title'))} error={errors.title?.message} {...register('title')} />
-      )}
-      <div className="grid grid-cols-1 gap-3 min-[420px]:grid-cols-2">
-        {editing && (
-          <SelectField label="Status" hint={withNote(undefined, note('status'))} error={errors.status?.message} {...register('status')}>
-            {MILESTONE_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {humanize(s)}
-              </option>
-            ))}
-          </SelectField>
-        )}
-        {editing && (
-          <TextField
-            label="Progress (%)"
-            type="number"
-            inputMode="numeric"
-            min={0}
-            max={100}
-            hint={withNote(undefined, note('progress'))}
-            error={errors.progress?.message}
-            {...register('progress', { valueAsNumber: true })}
-          />
-        )}
-        {editing && !limited && <TextField label="Start date" type="date" hint={withNote(undefined, note('start_date'))} error={errors.start_date?.message} {...register('start_date')} />}
-        {!limited && <TextField label="Due date" type="date" hint={withNote(undefined, note('due_date'))} error={errors.due_date?.message} {...register('due_date')} />}
+      {/* eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions -- Esc from any field inside cancels the edit */}
+      <form
+        onSubmit={onSubmit}
+        noValidate
+        aria-label={label}
+        className="flex flex-col gap-3 rounded-md border border-line bg-bg p-3"
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') {
+            e.stopPropagation();
+            onDone();
+          }
+        }}
+      >
         {!limited && (
-          <TextField
-            label="Weight"
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={100}
-            hint={withNote('How much it counts towards the project’s progress.', note('weight'))}
-            error={errors.weight?.message}
-            {...register('weight', { valueAsNumber: true })}
-          />
+          // eslint-disable-next-line jsx-a11y/no-autofocus -- the form was opened on purpose; typing starts at its first field
+          <TextField label="Title" autoFocus maxLength={200} required hint={withNote(undefined, note('title'))} error={errors.title?.message} {...register('title')} />
         )}
-        {!limited && (
-          <SelectField label="Assignee" hint={withNote('Someone on the team.', note('assignee_id'))} error={errors.assignee_id?.message} {...register('assignee_id')}>
-            <option value="">Nobody</option>
-            {members.map((m) => (
-              <option key={m.user.id} value={String(m.user.id)}>
-                {m.user.name}
-              </option>
-            ))}
-          </SelectField>
-        )}
-      </div>
-      <RootError message={errors.root?.message} />
-      <div className="flex justify-end gap-2">
-        <Button onClick={onDone}>Cancel</Button>
-        <Button type="submit" variant="primary" loading={isSubmitting}>
-          {editing ? 'Save milestone' : 'Add milestone'}
-        </Button>
-      </div>
-    </form>
-    {/* Beside the form, not in it: Esc in the dialog cancels the merge, not the edit. */}
-    <MergeDialog
-      merges={merge.pending?.merges ?? null}
-      specs={specs}
-      subject={`milestone “${milestone?.title ?? ''}”`}
-      onCancel={() => merge.settle()}
-      onResolve={(values) => merge.pending && saveMerged(merge.pending.theirs as Milestone, values)}
-    />
+        <div className="grid grid-cols-1 gap-3 min-[420px]:grid-cols-2">
+          {editing && (
+            <SelectField label="Status" hint={withNote(undefined, note('status'))} error={errors.status?.message} {...register('status')}>
+              {MILESTONE_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {humanize(s)}
+                </option>
+              ))}
+            </SelectField>
+          )}
+          {editing && (
+            <TextField
+              label="Progress (%)"
+              type="number"
+              inputMode="numeric"
+              min={0}
+              max={100}
+              hint={withNote(undefined, note('progress'))}
+              error={errors.progress?.message}
+              {...register('progress', { valueAsNumber: true })}
+            />
+          )}
+          {editing && !limited && <TextField label="Start date" type="date" hint={withNote(undefined, note('start_date'))} error={errors.start_date?.message} {...register('start_date')} />}
+          {!limited && <TextField label="Due date" type="date" hint={withNote(undefined, note('due_date'))} error={errors.due_date?.message} {...register('due_date')} />}
+          {!limited && (
+            <TextField
+              label="Weight"
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={100}
+              hint={withNote('How much it counts towards the project’s progress.', note('weight'))}
+              error={errors.weight?.message}
+              {...register('weight', { valueAsNumber: true })}
+            />
+          )}
+          {!limited && (
+            <SelectField label="Assignee" hint={withNote('Someone on the team.', note('assignee_id'))} error={errors.assignee_id?.message} {...register('assignee_id')}>
+              <option value="">Nobody</option>
+              {members.map((m) => (
+                <option key={m.user.id} value={String(m.user.id)}>
+                  {m.user.name}
+                </option>
+              ))}
+            </SelectField>
+          )}
+        </div>
+        <RootError message={errors.root?.message} />
+        <div className="flex justify-end gap-2">
+          <Button onClick={onDone}>Cancel</Button>
+          <Button type="submit" variant="primary" loading={isSubmitting}>
+            {editing ? 'Save milestone' : 'Add milestone'}
+          </Button>
+        </div>
+      </form>
+      {/* Beside the form, not in it: Esc in the dialog cancels the merge, not the edit. */}
+      <MergeDialog
+        merges={merge.pending?.merges ?? null}
+        specs={specs}
+        subject={`milestone “${milestone?.title ?? ''}”`}
+        onCancel={() => merge.settle()}
+        onResolve={(values) => merge.pending && saveMerged(merge.pending.theirs as Milestone, values)}
+      />
     </>
   );
 }
