@@ -6,6 +6,7 @@ import { Link, useNavigate } from 'react-router';
 import { ErrorState, LoadingRows } from '@/components/ui/states';
 import { errorMessage, isApiError } from '@/lib/api-error';
 import { useDocumentTitle } from '@/lib/use-document-title';
+import { useLiveTopics } from '@/stores/live-store';
 import { toast } from '@/stores/toast-store';
 import type { Project } from '@/types/models';
 
@@ -193,6 +194,8 @@ function NotFound() {
 export function ProjectEditPage({ projectId }: { projectId: number }) {
   // Always a fresh read to edit from, whatever the cache holds.
   const query = useQuery({ ...projectQueryOptions(projectId), refetchOnMount: 'always' });
+  // Live changes reach the cache while the form is open: it marks what they changed, never resets.
+  useLiveTopics([`project:${projectId}`]);
   const project = query.data;
   useDocumentTitle(project ? `Edit ${project.title}` : 'Edit project');
   const gone = isApiError(query.error) && query.error.status === 404;
