@@ -72,7 +72,7 @@ test('a project made with the form, then edited with If-Match: the changes stick
   expect((await readProject(api, id)).body).toMatchObject({ due_date: '2027-04-30', progress: 40 });
 });
 
-test('an edit over a change made elsewhere is refused with a Reload that brings their version', async ({ page, api, guard }) => {
+test('an edit over a change made elsewhere opens the merge dialog; what is chosen there is saved', async ({ page, api, guard }) => {
   const title = `E2E conflict ${Date.now()}`;
   const id = await createThroughForm(page, title);
   await page.goto(`/projects/${id}/edit`);
@@ -87,16 +87,20 @@ test('an edit over a change made elsewhere is refused with a Reload that brings 
   guard.allowHttp(412, new RegExp(`/api/v1/projects/${id}/$`));
   await edit.getByLabel('Description').fill('My words.');
   await edit.getByRole('button', { name: 'Save changes' }).click();
-  await expect(page.getByRole('alert').filter({ hasText: 'This project was changed by someone else' })).toBeVisible();
+  const dialog = page.getByRole('dialog', { name: 'Someone else saved changes meanwhile' });
+  await expect(dialog.getByRole('radio', { name: 'Theirs: Their words.' })).toBeFocused();
   await expect(page).toHaveURL(new RegExp(`/projects/${id}/edit$`));
   expect((await readProject(api, id)).body.description).toBe('Their words.');
 
-  await page.getByRole('button', { name: 'Reload' }).click();
-  await expect(edit.getByLabel('Description')).toHaveValue('Their words.');
-  await edit.getByLabel('Description').fill('Their words, and mine.');
+  // Esc goes back to the form with what was typed; saving asks again.
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(edit.getByLabel('Description')).toHaveValue('My words.');
   await edit.getByRole('button', { name: 'Save changes' }).click();
+  await dialog.getByRole('radio', { name: 'Mine: My words.' }).check();
+  await dialog.getByRole('button', { name: 'Save merged' }).click();
   await expect(page).toHaveURL(new RegExp(`/projects/${id}$`));
-  expect((await readProject(api, id)).body.description).toBe('Their words, and mine.');
+  expect((await readProject(api, id)).body.description).toBe('My words.');
 });
 
 test('milestones are added and completed in place, and the team gains someone found by their whole email', async ({ page, api, shot }) => {

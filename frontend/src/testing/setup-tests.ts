@@ -18,6 +18,12 @@ if (typeof HTMLDialogElement !== 'undefined' && !HTMLDialogElement.prototype.sho
     this.removeAttribute('open');
     this.dispatchEvent(new Event('close'));
   };
+  // Esc over a modal dialog: the browser fires `cancel` on the topmost one, and closes it unless prevented.
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape') return;
+    const dialog = [...document.querySelectorAll<HTMLDialogElement>('dialog[open]')].at(-1);
+    if (dialog && dialog.dispatchEvent(new Event('cancel', { cancelable: true }))) dialog.close();
+  });
 }
 if (!window.matchMedia) {
   window.matchMedia = (query: string) =>

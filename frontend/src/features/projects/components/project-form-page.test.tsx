@@ -1,4 +1,4 @@
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -11,7 +11,6 @@ import { server } from '@/testing/mocks/server';
 import { renderWithProviders } from '@/testing/render';
 import type { Project, Tag } from '@/types/models';
 
-import { projectKeys } from '../api/keys';
 import { ProjectCreatePage, ProjectEditPage } from './project-form-page';
 
 type Write = { body: Record<string, unknown>; ifMatch: string | null };
@@ -322,50 +321,14 @@ describe('ProjectEditPage', () => {
     expect(api.patches[0]?.body).toEqual({ description: 'First launch!' });
   });
 
-  it('on 412 says someone else changed it; Reload refetches and resets the form to their version', async () => {
-    signIn();
-    const theirs = { ...project, title: 'Apollo (renamed)', description: 'Their notes', version: 4, etag: '"project-5-v4"' };
-    let stale = true;
-    const api = serveProject(project, () => {
-      if (!stale) return undefined;
-      return errorReply(412, 'precondition_failed', { current: theirs, etag: theirs.etag }, 'The resource changed since you read it.');
-    });
-    renderEdit();
-    await userEvent.type(await screen.findByLabelText('Description'), ' (mine)');
-    await submit('Save changes');
-    const banner = await screen.findByRole('alert');
-    expect(banner).toHaveTextContent('This project was changed by someone else');
-    expect(screen.getByRole('button', { name: 'Save changes' })).toBeDisabled();
-    // Nothing is merged silently: the form still shows what was typed until Reload.
-    expect(field('Description')).toHaveValue('First launch (mine)');
-    expect(screen.queryByRole('heading', { name: 'Project page' })).not.toBeInTheDocument();
+  // A 412 and a newer copy arriving while the form is open: project-form-merge.test.tsx.
 
-    api.set(theirs);
-    stale = false;
-    const readsBefore = api.reads();
-    await userEvent.click(within(banner).getByRole('button', { name: 'Reload' }));
-    await waitFor(() => expect(field('Description')).toHaveValue('Their notes'));
-    expect(api.reads()).toBe(readsBefore + 1);
-    expect(field('Title')).toHaveValue('Apollo (renamed)');
-    expect(screen.queryByText(/changed by someone else/)).not.toBeInTheDocument();
-
-    await userEvent.type(field('Description'), ' + mine');
-    await submit('Save changes');
-    await screen.findByRole('heading', { name: 'Project page' });
-    expect(api.patches[1]).toEqual({ body: { description: 'Their notes + mine' }, ifMatch: '"project-5-v4"' });
-  });
-
-  it('shows the banner as soon as a newer version reaches the cache (a live update)', async () => {
+  it('listens to its project live while open', async () => {
     signIn();
     serveProject(project);
-    const { queryClient } = renderEdit();
+    renderEdit();
     await screen.findByLabelText('Title');
-    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
-    expect(useLiveStore.getState().topics).toMatchObject({ 'project:5': 1 }); // the edit page listens for them
-    act(() => queryClient.setQueryData(projectKeys.detail(5), { ...project, title: 'Live', version: 4, etag: '"project-5-v4"' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('This project was changed by someone else');
-    // The form keeps the copy it was opened with until Reload.
-    expect(field('Title')).toHaveValue('Apollo');
+    expect(useLiveStore.getState().topics).toMatchObject({ 'project:5': 1 });
   });
 
   it('puts a field error from the API on its field', async () => {

@@ -1,9 +1,8 @@
 import { StatusBadge } from '@pulse-ui/project-card';
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Link, useNavigate } from 'react-router';
 
-import { Button } from '@/components/ui/button';
 import { ErrorState, LoadingRows } from '@/components/ui/states';
 import { errorMessage, isApiError } from '@/lib/api-error';
 import { useDocumentTitle } from '@/lib/use-document-title';
@@ -13,9 +12,12 @@ import type { Project } from '@/types/models';
 
 import { useCreateProject } from '../api/create-project';
 import { projectQueryOptions } from '../api/get-project';
-import { usePatchProject } from '../api/patch-project';
+import { isProject, usePatchProject } from '../api/patch-project';
 import { ProjectFormShell, showServerErrors, useLeaveGuard, useProjectForm } from './form/project-form';
 import { changesFrom, createInput, emptyProject, progressIsManual, projectEditSchema, valuesOf } from './form/project-form-schema';
+import { conflictsOf, mergedValues, mergeFields, type FieldMerge, type Values } from './merge/merge';
+import { MergeDialog } from './merge/merge-dialog';
+import { changedMeanwhile, PROJECT_MERGE_SPECS, projectMergeFields } from './merge/project-merge';
 
 const card = 'rounded-lg border border-line bg-surface p-4';
 
@@ -69,74 +71,68 @@ export function ProjectCreatePage() {
 
 // --------------------------------------------------------------- edit
 
-function StaleBanner({ onReload, reloading, error }: { onReload: () => void; reloading: boolean; error?: string }) {
-  return (
-    <div role="alert" className="flex flex-col gap-2 rounded-md border border-warning/60 bg-warning/10 px-3 py-2 text-sm sm:flex-row sm:items-center">
-      <p className="flex-1">
-        <span className="font-medium">This project was changed by someone else</span> since you opened it. Reload to edit their version; what you
-        changed here is not kept.
-        {error && <span className="mt-1 block text-danger">Could not reload: {error}</span>}
-      </p>
-      <Button size="sm" onClick={onReload} loading={reloading} className="self-start sm:self-auto">
-        Reload
-      </Button>
-    </div>
-  );
-}
+/** How many 412s in a row are merged without asking before the dialog shows even with no conflict. */
+const QUIET_MERGES = 2;
 
 function EditProjectForm({ latest, reload }: { latest: Project; reload: () => Promise<Project> }) {
   const navigate = useNavigate();
-  // The copy being edited: its ETag goes in If-Match, so a newer one on the server is a 412, never an overwrite.
+  // The copy being edited: its ETag goes in If-Match, so a newer one on the server is a 412, never an
+  // overwrite. It moves to their copy only once the user's values are merged onto it.
   const [base, setBase] = useState(latest);
-  const [conflict, setConflict] = useState(false);
-  const [reloading, setReloading] = useState(false);
-  const [reloadError, setReloadError] = useState<string>();
+  const [pending, setPending] = useState<{ theirs: Project; merges: FieldMerge[] } | null>(null);
+  const quietRounds = useRef(0);
   const patch = usePatchProject(base.id);
   const form = useProjectForm(valuesOf(base), projectEditSchema);
   const guard = useLeaveGuard(form.formState.isDirty);
-  // A 412 puts the server's copy in the cache; a live update does too. Either way, this one is old.
-  const stale = conflict || latest.version > base.version;
   const ownerEditable = base.capabilities.can_change_owner;
-
-  const onReload = () => {
-    setReloading(true);
-    setReloadError(undefined);
-    reload().then(
-      (fresh) => {
-        setBase(fresh);
-        setConflict(false);
-        form.reset(valuesOf(fresh));
-        setReloading(false);
-      },
-      (e: unknown) => {
-        setReloadError(errorMessage(e));
-        setReloading(false);
-      },
-    );
-  };
+  const fields = projectMergeFields(base, ownerEditable);
+  // A live event or a refetch puts a newer copy in the cache: the form keeps what is typed, and says
+  // what changed under the field.
+  const elsewhere = changedMeanwhile(base, latest, fields);
 
   const leave = (to: string) => {
     guard.allowLeave();
     void navigate(to);
   };
 
-  const onSubmit = form.handleSubmit((values) => {
-    const changes = changesFrom(base, values);
-    if (Object.keys(changes).length === 0) {
-      toast('Nothing to save: the project already has these values.', { tone: 'info' });
-      return leave(`/projects/${base.id}`);
-    }
-    return patch.mutateAsync({ etag: base.etag, changes }).then(
-      (updated) => {
+  /** Puts the merged values in the form and saves them over their copy, with its ETag. */
+  const saveMerged = (theirs: Project, values: Values) => {
+    setPending(null);
+    setBase(theirs);
+    for (const field of fields) form.setValue(field, values[field] as never, { shouldDirty: true });
+    void submitAgainst(theirs)();
+  };
+
+  const submitAgainst = (against: Project) =>
+    form.handleSubmit(async (values) => {
+      const changes = changesFrom(against, values);
+      if (Object.keys(changes).length === 0) {
+        toast('Nothing to save: the project already has these values.', { tone: 'info' });
+        return leave(`/projects/${against.id}`);
+      }
+      try {
+        const updated = await patch.mutateAsync({ etag: against.etag, changes });
         setBase(updated);
-        toast(changes.owner_id === undefined ? 'Project saved' : `Project saved: ${updated.owner.name} owns it now`, { tone: 'success' });
+        const merged = quietRounds.current > 0 ? ', merged with what someone else saved meanwhile' : '';
+        toast(changes.owner_id === undefined ? `Project saved${merged}` : `Project saved${merged}: ${updated.owner.name} owns it now`, { tone: 'success' });
         leave(`/projects/${updated.id}`);
-      },
-      (e: unknown) => {
-        if (showServerErrors(e, form) === 'stale') setConflict(true);
-      },
-    );
-  });
+      } catch (e) {
+        if (showServerErrors(e, form) !== 'stale') return;
+        let theirs: Project;
+        try {
+          theirs = isApiError(e) && isProject(e.current) ? e.current : await reload();
+        } catch (failed) {
+          form.setError('root', { message: `This project was changed by someone else, and the latest could not be loaded: ${errorMessage(failed)}` });
+          return;
+        }
+        const merges = mergeFields(fields, valuesOf(against) as Values, valuesOf(theirs) as Values, values as Values);
+        if (conflictsOf(merges).length === 0 && quietRounds.current < QUIET_MERGES) {
+          quietRounds.current += 1;
+          return saveMerged(theirs, mergedValues(merges));
+        }
+        setPending({ theirs, merges });
+      }
+    });
 
   return (
     <>
@@ -159,15 +155,25 @@ function EditProjectForm({ latest, reload }: { latest: Project; reload: () => Pr
         <ProjectFormShell
           form={form}
           label={`Edit ${base.title}`}
-          onSubmit={onSubmit}
+          onSubmit={(e) => {
+            quietRounds.current = 0;
+            return submitAgainst(base)(e);
+          }}
           submitLabel="Save changes"
           cancelTo={`/projects/${base.id}`}
           derivedProgress={progressIsManual(base) ? undefined : base.progress}
           owner={ownerEditable ? base.owner : undefined}
-          notice={stale && <StaleBanner onReload={onReload} reloading={reloading} error={reloadError} />}
-          submitDisabled={stale || !form.formState.isDirty}
+          submitDisabled={!form.formState.isDirty}
+          elsewhere={elsewhere}
         />
       </div>
+      <MergeDialog
+        merges={pending?.merges ?? null}
+        specs={PROJECT_MERGE_SPECS}
+        subject="this project"
+        onCancel={() => setPending(null)}
+        onResolve={(values) => pending && saveMerged(pending.theirs, values)}
+      />
       {guard.dialog}
     </>
   );
@@ -188,10 +194,10 @@ function NotFound() {
 export function ProjectEditPage({ projectId }: { projectId: number }) {
   // Always a fresh read to edit from, whatever the cache holds.
   const query = useQuery({ ...projectQueryOptions(projectId), refetchOnMount: 'always' });
+  // Live changes reach the cache while the form is open: it marks what they changed, never resets.
+  useLiveTopics([`project:${projectId}`]);
   const project = query.data;
   useDocumentTitle(project ? `Edit ${project.title}` : 'Edit project');
-  // Live: someone else's save shows as "changed meanwhile" while editing, not only as a 412 on Save.
-  useLiveTopics([`project:${projectId}`]);
   const gone = isApiError(query.error) && query.error.status === 404;
   if (gone) return <NotFound />;
   if (query.isError && !project) return <ErrorState error={query.error} onRetry={() => void query.refetch()} title="Could not load the project" />;

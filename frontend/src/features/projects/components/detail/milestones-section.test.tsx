@@ -144,7 +144,26 @@ describe('Milestones', () => {
     expect(within(first).getByRole('button', { name: 'Edit Design sign-off' })).toHaveFocus();
   });
 
-  it('on a 412 says it changed elsewhere; Reload shows their values and the next save uses the new ETag', async () => {
+  it('on a 412 merges a field only they changed without asking, sending only mine with their ETag', async () => {
+    signIn();
+    const api = withMilestones();
+    renderDetail();
+    await userEvent.click(await (await section()).findByRole('button', { name: 'Edit Design review' }));
+    api.changeMilestoneElsewhere(11, { title: 'Design review (moved)' });
+    const form = screen.getByRole('form', { name: 'Edit Design review' });
+    await userEvent.clear(within(form).getByLabelText('Progress (%)'));
+    await userEvent.type(within(form).getByLabelText('Progress (%)'), '60');
+    await userEvent.click(within(form).getByRole('button', { name: 'Save milestone' }));
+    expect(await screen.findByText('Saved “Design review (moved)”, merged with what someone else saved meanwhile')).toBeInTheDocument();
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(api.requests.map((r) => [r.ifMatch, r.body])).toEqual([
+      ['"milestone-11-v2"', { progress: 60 }],
+      ['"milestone-11-v3"', { progress: 60 }],
+    ]);
+    expect(api.state.milestones[0]).toMatchObject({ title: 'Design review (moved)', progress: 60 });
+  });
+
+  it('on a 412 over a field both changed asks; Esc keeps the form as typed, an edited value is then saved with the new ETag', async () => {
     signIn();
     const api = withMilestones();
     renderDetail();
@@ -154,15 +173,27 @@ describe('Milestones', () => {
     await userEvent.clear(within(form).getByLabelText('Progress (%)'));
     await userEvent.type(within(form).getByLabelText('Progress (%)'), '60');
     await userEvent.click(within(form).getByRole('button', { name: 'Save milestone' }));
-    expect(await within(form).findByText(/Changed by someone else since you opened it\./)).toBeInTheDocument();
-    await userEvent.click(within(form).getByRole('button', { name: 'Reload' }));
-    await waitFor(() => expect(within(form).getByLabelText('Progress (%)')).toHaveValue(80));
-    expect(within(form).queryByText(/Changed by someone else/)).not.toBeInTheDocument();
-    await userEvent.clear(within(form).getByLabelText('Progress (%)'));
-    await userEvent.type(within(form).getByLabelText('Progress (%)'), '90');
+    let dialog = await screen.findByRole('dialog', { name: 'Someone else saved changes meanwhile' });
+    const group = within(dialog).getByRole('group', { name: 'Progress' });
+    expect(within(group).getByRole('radio', { name: 'Theirs: 80%' })).toHaveFocus();
+    expect(within(group).getByRole('radio', { name: 'Mine: 60%' })).toBeInTheDocument();
+    expect(within(group).getByText('You started from').nextSibling).toHaveTextContent('50%');
+
+    // Esc cancels the merge only: the edit stays open with what was typed, and says what they saved.
+    await userEvent.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(within(form).getByLabelText('Progress (%)')).toHaveValue(60);
+    expect(within(form).getByLabelText('Progress (%)')).toHaveAccessibleDescription('Changed by someone else: 80%');
+
     await userEvent.click(within(form).getByRole('button', { name: 'Save milestone' }));
+    dialog = await screen.findByRole('dialog');
+    await userEvent.click(within(dialog).getByRole('radio', { name: 'Edit: type a value of your own' }));
+    await userEvent.clear(within(dialog).getByLabelText('Progress, your value'));
+    await userEvent.type(within(dialog).getByLabelText('Progress, your value'), '90');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save merged' }));
     await screen.findByText('Saved “Design review”');
     expect(api.requests.map((r) => [r.ifMatch, r.body])).toEqual([
+      ['"milestone-11-v2"', { progress: 60 }],
       ['"milestone-11-v2"', { progress: 60 }],
       ['"milestone-11-v3"', { progress: 90 }],
     ]);

@@ -124,7 +124,7 @@ describe('Team', () => {
     expect(within(lees).getByText(`Over-allocated: Lee Dev would be at ${formatPercent(150)} across open projects.`)).toBeInTheDocument();
   });
 
-  it('on a 412 says it changed elsewhere; Reload shows their values and the next save uses the new ETag', async () => {
+  it('on a 412 merges their role with my allocation without asking, sending only mine with their ETag', async () => {
     signIn();
     const api = withTeam();
     renderDetail();
@@ -134,16 +134,40 @@ describe('Team', () => {
     await userEvent.clear(within(form).getByLabelText('Allocation (%)'));
     await userEvent.type(within(form).getByLabelText('Allocation (%)'), '40');
     await userEvent.click(within(form).getByRole('button', { name: 'Save' }));
-    expect(await within(form).findByText(/Changed by someone else since you opened it\./)).toBeInTheDocument();
-    await userEvent.click(within(form).getByRole('button', { name: 'Reload' }));
-    await waitFor(() => expect(within(form).getByLabelText('Role')).toHaveValue('designer'));
-    await userEvent.clear(within(form).getByLabelText('Allocation (%)'));
-    await userEvent.type(within(form).getByLabelText('Allocation (%)'), '40');
-    await userEvent.click(within(form).getByRole('button', { name: 'Save' }));
-    await screen.findByText(/Saved Lee Dev/);
+    expect(await screen.findByText(`Saved Lee Dev: designer, ${formatPercent(40)}, merged with what someone else saved meanwhile`)).toBeInTheDocument();
     expect(api.requests.map((r) => [r.ifMatch, r.body])).toEqual([
       ['"member-22-v1"', { allocation: 40 }],
       ['"member-22-v2"', { allocation: 40 }],
+    ]);
+  });
+
+  it('on a 412 over a field both changed asks theirs / mine / edit; theirs is kept and nothing else is sent', async () => {
+    signIn();
+    const api = withTeam();
+    renderDetail();
+    await userEvent.click(await (await section()).findByRole('button', { name: 'Edit Lee Dev' }));
+    api.changeMemberElsewhere(22, { role: 'designer', allocation: 30 });
+    const form = screen.getByRole('form', { name: 'Edit Lee Dev' });
+    await userEvent.selectOptions(within(form).getByLabelText('Role'), 'qa');
+    await userEvent.clear(within(form).getByLabelText('Allocation (%)'));
+    await userEvent.type(within(form).getByLabelText('Allocation (%)'), '40');
+    await userEvent.click(within(form).getByRole('button', { name: 'Save' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Someone else saved changes meanwhile' });
+    expect(dialog).toHaveAccessibleDescription(/Both of you changed 2 fields of Lee Dev on the team/);
+    const role = within(dialog).getByRole('group', { name: 'Role' });
+    expect(within(role).getByRole('radio', { name: 'Theirs: Designer' })).toHaveFocus();
+    // The form marks what they saved under each field, while the dialog asks.
+    expect(within(form).getByLabelText('Role')).toHaveAccessibleDescription('Changed by someone else: Designer');
+    await userEvent.click(within(role).getByRole('radio', { name: 'Theirs: Designer' }));
+    const share = within(dialog).getByRole('group', { name: 'Allocation' });
+    await userEvent.click(within(share).getByRole('radio', { name: 'Edit: type a value of your own' }));
+    await userEvent.clear(within(share).getByLabelText('Allocation, your value'));
+    await userEvent.type(within(share).getByLabelText('Allocation, your value'), '35');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save merged' }));
+    expect(await screen.findByText(`Saved Lee Dev: designer, ${formatPercent(35)}`)).toBeInTheDocument();
+    expect(api.requests.map((r) => [r.ifMatch, r.body])).toEqual([
+      ['"member-22-v1"', { role: 'qa', allocation: 40 }],
+      ['"member-22-v2"', { allocation: 35 }],
     ]);
   });
 

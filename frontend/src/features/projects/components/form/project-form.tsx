@@ -11,6 +11,7 @@ import { TagPicker } from '@/features/tags';
 import { errorMessage, isApiError } from '@/lib/api-error';
 import { formatPercent } from '@/lib/format';
 
+import { withNote } from '../merge/use-field-merge';
 import {
   FORM_FIELDS,
   formFieldOf,
@@ -150,10 +151,12 @@ type ProjectFormShellProps = {
   /** Shown above the fields (e.g. the "changed by someone else" banner). */
   notice?: ReactNode;
   submitDisabled?: boolean;
+  /** Edit only: fields a newer copy (live or refetched) changed since the form opened, with their new value. */
+  elsewhere?: Partial<Record<FormField, string>>;
 };
 
 /** The fields of a project, their errors, and Save / Cancel; Ctrl/Cmd+Enter saves from anywhere in it. */
-export function ProjectFormShell({ form, label, onSubmit, submitLabel, cancelTo, derivedProgress, owner, notice, submitDisabled }: ProjectFormShellProps) {
+export function ProjectFormShell({ form, label, onSubmit, submitLabel, cancelTo, derivedProgress, owner, notice, submitDisabled, elsewhere = {} }: ProjectFormShellProps) {
   const { register, control, formState, watch } = form;
   const { errors, isSubmitting } = formState;
   const startDate = watch('start_date');
@@ -168,11 +171,11 @@ export function ProjectFormShell({ form, label, onSubmit, submitLabel, cancelTo,
     <form aria-label={label} noValidate onSubmit={(e) => void onSubmit(e)} onKeyDown={onKeyDown} className="flex flex-col gap-4">
       {notice}
       <RootError message={errors.root?.message} />
-      <TextField label="Title" autoComplete="off" hint={`Up to ${TITLE_MAX} characters; no two live projects share a title.`} error={errors.title?.message} {...register('title')} />
-      <TextareaField label="Description" rows={5} hint="Plain text; line breaks are kept." error={errors.description?.message} {...register('description')} />
+      <TextField label="Title" autoComplete="off" hint={withNote(`Up to ${TITLE_MAX} characters; no two live projects share a title.`, elsewhere.title)} error={errors.title?.message} {...register('title')} />
+      <TextareaField label="Description" rows={5} hint={withNote('Plain text; line breaks are kept.', elsewhere.description)} error={errors.description?.message} {...register('description')} />
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
-        <TextField label="Start date" type="date" error={errors.start_date?.message} {...register('start_date')} />
-        <TextField label="Due date" type="date" min={startDate || undefined} hint="On or after the start date." error={errors.due_date?.message} {...register('due_date')} />
+        <TextField label="Start date" type="date" hint={withNote(undefined, elsewhere.start_date)} error={errors.start_date?.message} {...register('start_date')} />
+        <TextField label="Due date" type="date" min={startDate || undefined} hint={withNote('On or after the start date.', elsewhere.due_date)} error={errors.due_date?.message} {...register('due_date')} />
       </div>
       {derivedProgress === undefined ? (
         <TextField
@@ -183,7 +186,7 @@ export function ProjectFormShell({ form, label, onSubmit, submitLabel, cancelTo,
           max={100}
           step={1}
           className="sm:max-w-sm"
-          hint="Set by hand until the project has milestones; then it follows them."
+          hint={withNote('Set by hand until the project has milestones; then it follows them.', elsewhere.progress)}
           error={errors.progress?.message}
           {...register('progress', { valueAsNumber: true })}
         />
@@ -199,7 +202,7 @@ export function ProjectFormShell({ form, label, onSubmit, submitLabel, cancelTo,
         control={control}
         name="tags"
         render={({ field, fieldState }) => (
-          <TagPicker ref={field.ref} value={field.value} onChange={field.onChange} onBlur={field.onBlur} error={fieldState.error?.message} />
+          <TagPicker ref={field.ref} value={field.value} onChange={field.onChange} onBlur={field.onBlur} error={fieldState.error?.message} hint={withNote(undefined, elsewhere.tags)} />
         )}
       />
       {owner && (
@@ -217,7 +220,7 @@ export function ProjectFormShell({ form, label, onSubmit, submitLabel, cancelTo,
               error={fieldState.error?.message}
               required
               className="sm:max-w-md"
-              hint={<OwnerHint owner={owner} picked={field.value} />}
+              hint={withNote(<OwnerHint owner={owner} picked={field.value} />, elsewhere.owner)}
             />
           )}
         />
