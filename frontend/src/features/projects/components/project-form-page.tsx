@@ -14,8 +14,8 @@ import { useCreateProject } from '../api/create-project';
 import { projectQueryOptions } from '../api/get-project';
 import { isProject, usePatchProject } from '../api/patch-project';
 import { ProjectFormShell, showServerErrors, useLeaveGuard, useProjectForm } from './form/project-form';
-import { changesFrom, createInput, emptyProject, progressIsManual, projectEditSchema, valuesOf } from './form/project-form-schema';
-import { conflictsOf, mergedValues, mergeFields, type FieldMerge, type Values } from './merge/merge';
+import { changesFrom, createInput, emptyProject, progressIsManual, projectEditSchema, valuesOf, type FormField } from './form/project-form-schema';
+import { conflictsOf, mergedValues, mergeFields, sameValue, type FieldMerge, type Values } from './merge/merge';
 import { MergeDialog } from './merge/merge-dialog';
 import { changedMeanwhile, PROJECT_MERGE_SPECS, projectMergeFields } from './merge/project-merge';
 
@@ -125,7 +125,18 @@ function EditProjectForm({ latest, reload }: { latest: Project; reload: () => Pr
           form.setError('root', { message: `This project was changed by someone else, and the latest could not be loaded: ${errorMessage(failed)}` });
           return;
         }
-        const merges = mergeFields(fields, valuesOf(against) as Values, valuesOf(theirs) as Values, values as Values);
+        // What their copy no longer lets this form set (progress now follows milestones, the owner is
+        // no longer yours to hand over) takes their value: said, not asked.
+        const settable = projectMergeFields(theirs, theirs.capabilities.can_change_owner);
+        const merges = mergeFields(fields, valuesOf(against) as Values, valuesOf(theirs) as Values, values as Values).map((m) =>
+          settable.includes(m.field as FormField) ? m : { ...m, outcome: 'theirs' as const, merged: m.theirs },
+        );
+        const lost = merges.filter((m) => !settable.includes(m.field as FormField) && !sameValue(m.mine, m.theirs));
+        if (lost.length)
+          toast(`Not kept: ${lost.map((m) => PROJECT_MERGE_SPECS.find((s) => s.field === m.field)?.label ?? m.field).join(', ')}. Someone else changed the project so that you can no longer set it.`, {
+            tone: 'info',
+            durationMs: 10_000,
+          });
         if (conflictsOf(merges).length === 0 && quietRounds.current < QUIET_MERGES) {
           quietRounds.current += 1;
           return saveMerged(theirs, mergedValues(merges));
