@@ -1,5 +1,5 @@
 /**
- * Two sessions of the same editor on one project, against the real server (issue #12 part 3): a
+ * Two sessions of the same editor (Wendy, whose projects nobody else sees) on one project, against the real server: a
  * save over a change made in the other is merged field by field, never a silent overwrite.
  */
 import type { APIRequestContext, Browser, Page } from '@playwright/test';
@@ -8,7 +8,7 @@ import { expect, test } from './support/fixtures';
 import { authFile } from './support/paths';
 import { settled } from './support/ui';
 
-test.use({ storageState: authFile('eddie') });
+test.use({ storageState: authFile('wendy') });
 
 type ProjectBody = { id: number; title: string; description: string; due_date: string | null };
 
@@ -26,7 +26,7 @@ async function readProject(api: APIRequestContext, id: number): Promise<ProjectB
 
 /** A second, separate browser session signed in as the same editor. */
 async function secondSession(browser: Browser, baseURL: string | undefined, watch: (p: Page) => void): Promise<Page> {
-  const context = await browser.newContext({ baseURL, storageState: authFile('eddie') });
+  const context = await browser.newContext({ baseURL, storageState: authFile('wendy') });
   const page = await context.newPage();
   watch(page);
   return page;
