@@ -9,6 +9,7 @@
 // the page that saw it (same machine, so A's and B's clocks and the Python side's `time.time()` agree
 // to well under a millisecond).
 // - sent: A's page calls fetch() with the PATCH (a wrapper installed before the app loads);
+// - socket: the message event in B's page that carried the change (its timeStamp);
 // - dom: B's MutationObserver callback after the description paragraph holds the new text;
 // - frame: the animation frame after it in B (the change painted; the headline).
 // Prints one JSON document on stdout; progress goes to stderr.
@@ -51,9 +52,21 @@ const stampPatches = () => {
 };
 
 // B: `__paint.expect(text)` arms a MutationObserver that stamps the first DOM state in which a
-// paragraph of the page's main region holds exactly `text`, then the animation frame after it.
+// paragraph of the page's main region holds exactly `text`, then the animation frame after it. The
+// page's WebSocket is wrapped too, to stamp when the event carrying `text` reached the page (the
+// message event's own timeStamp), so the browser's share can be told from the server's.
 const watchPaint = () => {
-  const state = { expected: null, mark: null };
+  const state = { expected: null, mark: null, socket: null };
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (event) => {
+        if (state.expected !== null && state.socket === null && typeof event.data === 'string' && event.data.includes(state.expected))
+          state.socket = performance.timeOrigin + event.timeStamp;
+      });
+    }
+  };
   const holds = () => [...document.querySelectorAll('#main p')].some((p) => p.textContent === state.expected);
   new MutationObserver(() => {
     if (state.expected === null || state.mark !== null || !holds()) return;
@@ -67,8 +80,9 @@ const watchPaint = () => {
     expect(text) {
       state.expected = text;
       state.mark = null;
+      state.socket = null;
     },
-    mark: () => state.mark,
+    mark: () => (state.mark ? { ...state.mark, socket: state.socket } : null),
   };
 };
 
@@ -127,6 +141,7 @@ async function sample(i) {
     sent: patch ? patch.sent : null,
     answered: patch ? patch.answered ?? null : null,
     status: patch ? patch.status ?? null : null,
+    socket: mark ? mark.socket : null,
     dom: painted ? mark.dom : null,
     frame: painted ? mark.frame : null,
     lost: !painted,

@@ -36,6 +36,7 @@ import argparse
 import asyncio
 import collections
 import contextlib
+import datetime
 import json
 import math
 import os
@@ -118,14 +119,21 @@ def epoch_clock() -> Any:
     return lambda t: (t + offset) * 1000
 
 
-def described(payload: bytes) -> str | None:
-    """The new description an event carries, if it is a project change of the description."""
+def described(payload: bytes) -> tuple[str | None, str]:
+    """The new description an event carries (None if it changes no description), and its ``ts``."""
     message = loads(payload)
     changes = (message.get("data") or {}).get("changes") or {}
     change = changes.get("description")
     if isinstance(change, list) and len(change) == 2 and isinstance(change[1], str):
-        return change[1]
-    return None
+        return change[1], str(message.get("ts", ""))
+    return None, ""
+
+
+def iso_to_epoch_ms(ts: str) -> float | None:
+    try:
+        return datetime.datetime.fromisoformat(ts.replace("Z", "+00:00")).timestamp() * 1000
+    except ValueError:
+        return None
 
 
 # ------------------------------------------------------------------ sockets
@@ -182,7 +190,7 @@ async def hold(cfg: dict[str, Any]) -> None:
     receipts: dict[str, list[float]] = collections.defaultdict(list)
 
     def on_text(payload: bytes, received: float) -> None:
-        value = described(payload)
+        value, _ = described(payload)
         if value is not None:
             receipts[value].append(received)
 
@@ -308,11 +316,13 @@ async def measure(args: argparse.Namespace, base_url: str, project_id: int, pass
             log(f"  {ready['subscribed']}/{args.load_sockets} subscribed in {ready['seconds']} s {errors}")
 
         floor: dict[str, float] = {}
+        event_ts: dict[str, float | None] = {}
 
         def on_floor(payload: bytes, received: float) -> None:
-            value = described(payload)
+            value, ts = described(payload)
             if value is not None and value not in floor:
                 floor[value] = to_epoch(received)
+                event_ts[value] = iso_to_epoch_ms(ts)
 
         async with httpx.AsyncClient(base_url=base_url, timeout=30) as http:
             await signed_in(http, "paint_b", password)
@@ -353,7 +363,14 @@ async def measure(args: argparse.Namespace, base_url: str, project_id: int, pass
         except TimeoutError:
             loader.kill()
             await loader.wait()
-    return {"ready": ready, "floor": floor, "floor_closed_early": floor_closed, "browser": browser, "held": held}
+    return {
+        "ready": ready,
+        "floor": floor,
+        "event_ts": event_ts,
+        "floor_closed_early": floor_closed,
+        "browser": browser,
+        "held": held,
+    }
 
 
 # ------------------------------------------------------------------ report
@@ -416,15 +433,22 @@ def main() -> int:
     for s in samples:
         sent, value = s["sent"], s["value"]
         held = receipts.get(value, {})
+
+        def since(at: float | None, sent: float | None = sent) -> float | None:
+            return at - sent if at is not None and sent is not None else None
+
         rows.append(
             {
                 **s,
-                "painted_ms": s["frame"] - sent if s["frame"] is not None and sent is not None else None,
-                "dom_ms": s["dom"] - sent if s["dom"] is not None and sent is not None else None,
-                "patch_response_ms": s["answered"] - sent if s["answered"] is not None and sent is not None else None,
-                "floor_ms": run["floor"][value] - sent if value in run["floor"] and sent is not None else None,
-                "load_p50_ms": held["p50"] - sent if held and sent is not None else None,
-                "load_last_ms": held["last"] - sent if held and sent is not None else None,
+                "painted_ms": since(s["frame"]),
+                "dom_ms": since(s["dom"]),
+                "b_socket_ms": since(s.get("socket")),
+                "b_socket_to_painted_ms": s["frame"] - s["socket"] if s["frame"] and s.get("socket") else None,
+                "patch_response_ms": since(s["answered"]),
+                "floor_ms": since(run["floor"].get(value)),
+                "event_ts_ms": since(run["event_ts"].get(value)),
+                "load_p50_ms": since(held.get("p50")),
+                "load_last_ms": since(held.get("last")),
                 "load_received": held.get("n", 0),
             }
         )
@@ -434,12 +458,23 @@ def main() -> int:
 
     figures = {
         key: summary(col(key))
-        for key in ("painted_ms", "dom_ms", "floor_ms", "load_p50_ms", "load_last_ms", "patch_response_ms")
+        for key in (
+            "painted_ms",
+            "dom_ms",
+            "b_socket_ms",
+            "b_socket_to_painted_ms",
+            "floor_ms",
+            "event_ts_ms",
+            "load_p50_ms",
+            "load_last_ms",
+            "patch_response_ms",
+        )
     }
     added = [r["painted_ms"] - r["floor_ms"] for r in rows if r["painted_ms"] is not None and r["floor_ms"] is not None]
     figures["browser_added_ms"] = summary(added)
     painted = figures["painted_ms"]
     ratios = {
+        "b_socket_p50_to_floor_p50": ratio(figures["b_socket_ms"].get("p50"), figures["floor_ms"].get("p50")),
         "painted_p50_to_floor_p50": ratio(painted.get("p50"), figures["floor_ms"].get("p50")),
         "painted_p95_to_floor_p95": ratio(painted.get("p95"), figures["floor_ms"].get("p95")),
         "painted_p50_to_load_p50": ratio(painted.get("p50"), figures["load_p50_ms"].get("p50")),
@@ -462,24 +497,28 @@ def main() -> int:
     labels = {
         "painted_ms": "B painted (frame after the DOM change)",
         "dom_ms": "  B's DOM holds the new text",
+        "b_socket_ms": "  B's page receives the event (message event)",
+        "b_socket_to_painted_ms": "B: event received → painted (the browser's share)",
         "floor_ms": "floor: bare websocket client receipt",
+        "event_ts_ms": "  the event's ts (Activity row written)",
         "load_p50_ms": f"{args.load_sockets} other sockets: median receipt",
         "load_last_ms": f"{args.load_sockets} other sockets: last receipt",
         "patch_response_ms": "A's PATCH response (in A)",
         "browser_added_ms": "painted − floor, per edit",
     }
     log("")
-    log(f"{'ms from A sending the PATCH':<46} {'n':>3} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8}")
+    log(f"{'ms from A sending the PATCH':<50} {'n':>3} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8}")
     for key, label in labels.items():
         st = figures[key]
         log(
-            f"{label:<46} {st.get('n', 0):>3} "
+            f"{label:<50} {st.get('n', 0):>3} "
             + " ".join(f"{st.get(k, float('nan')):>8.1f}" for k in ("p50", "p95", "p99", "max"))
         )
     log("")
     log(
         f"painted ÷ floor: p50 {ratios['painted_p50_to_floor_p50']}×, p95 {ratios['painted_p95_to_floor_p95']}×; "
-        f"painted ÷ the other sockets' median p50 {ratios['painted_p50_to_load_p50']}×"
+        f"painted ÷ the other sockets' median p50 {ratios['painted_p50_to_load_p50']}×; B's receipt ÷ floor p50 "
+        f"{ratios['b_socket_p50_to_floor_p50']}×"
     )
     log(f"lost: {lost}; server tracebacks {tracebacks}; load average {load_before} → {load_after}")
     verdict = "PASS" if all(targets_met.values()) else "FAIL"
