@@ -17,7 +17,7 @@ help:
 	@echo "make run    - install, migrate, load demo data and serve on http://localhost:8000"
 	@echo "make test   - start PostgreSQL/Redis if needed, then lint, type-check and run every test"
 	@echo "make bench  - benchmarks in bench/ (writes bench/results/*.json)"
-	@echo "make bench-web - SPA bundle sizes and time to a usable projects page in Chromium (bench/spa_*.py)"
+	@echo "make bench-web - SPA bundle sizes, time to a usable projects page and a change painted in another browser (Chromium)"
 
 $(STAMP): backend/pyproject.toml packages/pulsekit/pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -130,6 +130,7 @@ bench: $(STAMP) services
 bench-web: $(STAMP) services chromium frontend/dist/.built
 	$(PY) bench/spa_bundle.py
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/spa_ttu.py
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) bench/live_paint.py
 
 clean:
 	rm -rf $(VENV) var backend/.pytest_cache
