@@ -103,7 +103,7 @@ test('an edit over a change made elsewhere opens the merge dialog; what is chose
   expect((await readProject(api, id)).body.description).toBe('My words.');
 });
 
-test('milestones are added and completed in place, and the team gains someone found by their whole email', async ({ page, api, shot }) => {
+test('milestones are added and completed in place; the team gains someone found by their whole email, over-allocated and warned of it', async ({ page, api, shot }) => {
   const title = `E2E plan ${Date.now()}`;
   const id = await createThroughForm(page, title);
 
@@ -119,25 +119,34 @@ test('milestones are added and completed in place, and the team gains someone fo
   // With milestones the project's progress follows them: one milestone, done.
   await expect(page.getByRole('progressbar', { name: 'Project progress' })).toHaveAttribute('aria-valuenow', '100');
 
+  // Nina already gives 60 % to another of Wendy's open projects: 50 % more here is over-allocation.
+  const elsewhere = await api.post('/api/v1/projects/', { data: { title: `${title} (elsewhere)` } });
+  expect(elsewhere.status()).toBe(201);
+  const found = await api.get('/api/v1/users/', { params: { q: nina.email } });
+  const ninaId = ((await found.json()) as { results: { id: number }[] }).results[0]?.id;
+  const booked = await api.post(`/api/v1/projects/${((await elsewhere.json()) as { id: number }).id}/members/`, { data: { user_id: ninaId, role: 'developer', allocation: 60 } });
+  expect(booked.status()).toBe(201);
+
   const team = panel(page, 'Team');
   await team.getByRole('button', { name: 'Add member' }).click();
   const join = team.getByRole('form', { name: 'Add a member' });
-  // Nina shares no project with Wendy: only her whole email address finds her.
-  await join.getByRole('combobox', { name: 'Person' }).fill('Nina');
-  await expect(join.getByRole('status').filter({ hasText: 'No one matches “Nina”' })).toBeAttached();
+  // A name matches only people Wendy shares a project with; a whole email address finds anyone.
+  await join.getByRole('combobox', { name: 'Person' }).fill('Nobody by this name');
+  await expect(join.getByRole('status').filter({ hasText: 'No one matches “Nobody by this name”' })).toBeAttached();
   await expect(join.getByRole('listbox', { name: 'Person' }).getByRole('option')).toHaveCount(0);
   await join.getByRole('combobox', { name: 'Person' }).fill(nina.email);
   await join.getByRole('listbox', { name: 'Person' }).getByRole('option', { name: new RegExp(nina.name) }).click();
-  await join.getByLabel('Allocation (%)').fill('10');
+  await join.getByLabel('Allocation (%)').fill('50');
+  await expect(join.getByText(`Over-allocated: ${nina.name} would be at 110% across open projects you can see.`)).toBeVisible();
   await join.getByRole('button', { name: 'Add member' }).click();
   await expect(page.getByText(new RegExp(`Added ${nina.name} as`))).toBeVisible();
-  await expect(team.getByRole('listitem').filter({ hasText: nina.name })).toContainText('10% here · 10% across open projects');
+  await expect(team.getByRole('listitem').filter({ hasText: nina.name })).toContainText('50% here · 110% across open projects · over-allocated');
   await shot(page, 'project-detail-edited');
 
   const members = await api.get(`/api/v1/projects/${id}/members/`);
   expect(members.status()).toBe(200);
   const names = ((await members.json()) as { results: { user: { name: string }; allocation: number }[] }).results.map((m) => `${m.user.name} ${m.allocation}`);
-  expect(names).toContain(`${nina.name} 10`);
+  expect(names).toContain(`${nina.name} 50`);
 
   await expect(panel(page, 'Activity')).toContainText('added milestone “Prototype”');
 });
