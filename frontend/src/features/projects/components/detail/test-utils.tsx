@@ -1,4 +1,5 @@
-// Test helper: the detail page at /projects/:projectId with the toast region, and a stub list page.
+// Test helper: the detail page at /projects/:projectId and a stub list page, with one toast region beside
+// the router as in the app (a region inside a route would be swapped out by a navigation, toasts and all).
 import { useParams } from 'react-router';
 
 import { ToastRegion } from '@/components/ui/toast-region';
@@ -9,12 +10,7 @@ import { ProjectDetailPage } from '../project-detail-page';
 
 function DetailRoute() {
   const { projectId } = useParams();
-  return (
-    <>
-      <ProjectDetailPage key={projectId} projectId={Number(projectId)} />
-      <ToastRegion />
-    </>
-  );
+  return <ProjectDetailPage key={projectId} projectId={Number(projectId)} />;
 }
 
 export function renderDetail(id = 1) {
@@ -25,13 +21,9 @@ export function renderDetail(id = 1) {
     extraRoutes: [
       {
         path: '/projects',
-        element: (
-          <>
-            <h1>All projects</h1>
-            <ToastRegion />
-          </>
-        ),
+        element: <h1>All projects</h1>,
       },
     ],
+    beside: <ToastRegion />,
   });
 }
