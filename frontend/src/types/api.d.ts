@@ -347,6 +347,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/selection/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every visible project the list's filters and search match, in the list's order, as `{id, etag}` items for a bulk operation: at most 10,000 (`truncated` when more matched). */
+        get: operations["projects_selection"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/trash/": {
         parameters: {
             query?: never;
@@ -1034,6 +1051,13 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        ProjectSelection: {
+            /** @description How many projects match (may exceed the items returned). */
+            count: number;
+            /** @description More matched than the 10,000 items returned. */
+            truncated: boolean;
+            items: components["schemas"]["SelectionItem"][];
+        };
         /**
          * @description * `planning` - Planning
          *     * `active` - Active
@@ -1078,6 +1102,11 @@ export interface components {
             health?: string;
             /** Format: double */
             rank: number;
+        };
+        SelectionItem: {
+            id: number;
+            /** @description The project's current ETag, e.g. "project-12-v3". */
+            etag: string;
         };
         TagInputRequest: {
             name: string;
@@ -3062,6 +3091,64 @@ export interface operations {
             };
             /** @description If-Match is required on this request. */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    projects_selection: {
+        parameters: {
+            query?: {
+                due_after?: string;
+                due_before?: string;
+                /** @description Repeatable. */
+                health?: ("on_track" | "at_risk" | "off_track")[];
+                /** @description Projects this user is a member of. */
+                member?: number;
+                ordering?: "title" | "-title" | "due_date" | "-due_date" | "progress" | "-progress" | "health" | "-health" | "updated_at" | "-updated_at" | "created_at" | "-created_at";
+                overdue?: boolean;
+                /** @description Owner's user id. */
+                owner?: number;
+                /** @description Progress at most this. */
+                progress_max?: number;
+                /** @description Progress at least this. */
+                progress_min?: number;
+                /** @description Full-text, typo-tolerant search. */
+                q?: string;
+                /** @description Repeatable. */
+                status?: ("planning" | "active" | "on_hold" | "completed" | "cancelled")[];
+                /** @description Tag id, repeatable: projects with any of them. */
+                tag?: number[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectSelection"];
+                };
+            };
+            /** @description Invalid input; nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired access token. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
