@@ -113,7 +113,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description All-or-nothing change of up to 10,000 projects, each with its expected ETag. Answers 202 with Location; progress streams on the `user` websocket topic. */
+        /** @description All-or-nothing change of up to 10,000 projects, each with its expected ETag. Answers 202 with Location; progress streams on the `user` websocket topic. With `dry_run: true`: 200 with what the run would do, per item, and nothing changes. */
         post: operations["bulk_operations_create"];
         delete?: never;
         options?: never;
@@ -509,6 +509,22 @@ export interface components {
             due_date: string | null;
             owner: components["schemas"]["UserRef"];
         };
+        BulkDryRun: {
+            dry_run: boolean;
+            action: components["schemas"]["ActionEnum"];
+            params: {
+                [key: string]: unknown;
+            };
+            total: number;
+            /** @description How many items per result. */
+            results: {
+                [key: string]: number;
+            };
+            report: components["schemas"]["ReportEntry"][];
+            fields: {
+                [key: string]: components["schemas"]["FieldCount"];
+            };
+        };
         BulkOperation: {
             id: number;
             action: components["schemas"]["ActionEnum"];
@@ -519,10 +535,7 @@ export interface components {
             total: number;
             processed: number;
             phase: string | null;
-            /** @description Per item: {id, result: ok|conflict|forbidden|not_found|invalid, etag?, message?} */
-            report: {
-                [key: string]: unknown;
-            }[];
+            report: components["schemas"]["ReportEntry"][];
             summary: {
                 [key: string]: unknown;
             };
@@ -547,12 +560,21 @@ export interface components {
             action: components["schemas"]["ActionEnum"];
             items: components["schemas"]["ItemRequest"][];
             params?: components["schemas"]["ParamsRequest"];
+            /**
+             * @description Check and compute the change without making it: 200 with the per-item preview; nothing is recorded, queued or sent.
+             * @default false
+             */
+            dry_run: boolean;
         };
         Capabilities: {
             can_edit: boolean;
             can_manage_team: boolean;
             can_delete: boolean;
             can_change_owner: boolean;
+        };
+        ChangedBy: {
+            id: number;
+            name: string;
         };
         Dashboard: {
             totals: components["schemas"]["Totals"];
@@ -598,6 +620,10 @@ export interface components {
             details: {
                 [key: string]: unknown;
             };
+        };
+        FieldCount: {
+            /** @description How many projects this field would change on. */
+            count: number;
         };
         /**
          * @description * `on_track` - On track
@@ -1073,6 +1099,31 @@ export interface components {
         RefreshRequest: {
             refresh: string;
         };
+        ReportEntry: {
+            id: number;
+            result: components["schemas"]["ResultEnum"];
+            /** @description ok (run succeeded): the new ETag; conflict: the project's current ETag. */
+            etag?: string;
+            /** @description invalid: why the action does not apply. */
+            message?: string;
+            /** @description conflict: who made the latest change since your version. */
+            changed_by?: components["schemas"]["ChangedBy"] | null;
+            /** @description conflict: the fields changed since your version. */
+            changed_fields?: string[];
+            /** @description Dry run, ok: {field: [before, after]} the run would make. */
+            changes?: {
+                [key: string]: unknown[];
+            };
+        };
+        /**
+         * @description * `ok` - ok
+         *     * `conflict` - conflict
+         *     * `forbidden` - forbidden
+         *     * `not_found` - not_found
+         *     * `invalid` - invalid
+         * @enum {string}
+         */
+        ResultEnum: "ok" | "conflict" | "forbidden" | "not_found" | "invalid";
         /**
          * @description * `lead` - Lead
          *     * `manager` - Manager
@@ -1518,6 +1569,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkDryRun"];
+                };
+            };
             202: {
                 headers: {
                     [name: string]: unknown;
