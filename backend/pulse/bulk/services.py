@@ -8,6 +8,11 @@ activity per project and a ``bulk.completed`` summary, or changes nothing and
 reports per item why. It is idempotent: a finished operation is never rerun,
 and a run killed midway left nothing committed, so the redelivered task
 simply starts again.
+
+``bulk_operation_preview`` (``dry_run``) runs the same code in a transaction it
+rolls back. A run records, on its operation, the values before it of what it
+changed (``inverse``); the ``undo`` action puts them back. Each action is one
+``ActionSpec`` in ``ACTIONS``, at the end of this module.
 """
 
 from __future__ import annotations
