@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from pulse.bulk.models import BulkAction, BulkOperation, BulkStatus
 from pulse.bulk.selectors import bulk_operation_get
-from pulse.bulk.services import MAX_ITEMS, bulk_operation_preview, bulk_operation_request, live_progress
+from pulse.bulk.services import ACTIONS, MAX_ITEMS, bulk_operation_preview, bulk_operation_request, live_progress
 from pulse.common.apis import ETAG, IF_NONE_MATCH, AuthedRequest, errors
 from pulse.projects.models import Health
 from pulse.projects.services import TRANSITIONS
@@ -107,17 +107,7 @@ class ParamsSerializer(serializers.Serializer):
     )
 
 
-REQUIRED_PARAMS: dict[str, tuple[str, ...]] = {
-    BulkAction.TRANSITION: ("name",),
-    BulkAction.SET_HEALTH_OVERRIDE: ("health", "reason"),
-    BulkAction.ADD_TAGS: ("tag_ids",),
-    BulkAction.REMOVE_TAGS: ("tag_ids",),
-    BulkAction.REPLACE_TAGS: ("tag_ids",),
-    BulkAction.CHANGE_OWNER: ("owner_id",),
-    BulkAction.SHIFT_DUE_DATE: ("days",),
-    BulkAction.SET_DUE_DATE: ("due_date",),
-    BulkAction.UNDO: ("operation_id",),
-}
+REQUIRED_PARAMS: dict[str, tuple[str, ...]] = {name: spec.required for name, spec in ACTIONS.items()}
 
 
 class BulkRequestSerializer(serializers.Serializer):
