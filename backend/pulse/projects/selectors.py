@@ -160,8 +160,10 @@ def project_get(*, user: Any, project_id: Any) -> Project:
             {"done": MilestoneStatus.DONE.value, "open": open_statuses, "today": timezone.localdate(), "project": pk},
         )
         total, done, overdue, next_due = cursor.fetchone()
-    project.milestone_total, project.milestone_done, project.milestone_overdue = total, done, overdue
-    project.next_milestone_due = next_due
+    # The attributes the list's annotations give each project (``_with_summary``).
+    summary: Any = project
+    summary.milestone_total, summary.milestone_done, summary.milestone_overdue = total, done, overdue
+    summary.next_milestone_due = next_due
     return project
 
 
