@@ -7,11 +7,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pulse.activity.serializers import ActivityOutputSerializer
-from pulse.common.apis import AuthedRequest, errors
+from pulse.common.apis import AuthedRequest
 from pulse.dashboard.selectors import PROGRESS_BANDS, dashboard, progress_band_key
 from pulse.projects.models import Health, ProjectStatus
 from pulse.projects.serializers import HealthReasonSerializer, UserRefSerializer, user_ref
 from pulsekit.fields import StrictCharField
+from pulsekit.openapi import errors
 from pulsekit.params import reject_unknown_params
 
 

@@ -11,11 +11,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from pulse.common.apis import AuthedRequest, errors
+from pulse.common.apis import AuthedRequest
 from pulse.notifications import selectors, services
 from pulse.notifications.models import EmailStatus, Notification, NotificationKind
 from pulsekit.errors import Forbidden, ValidationFailed
 from pulsekit.fields import StrictCharField
+from pulsekit.openapi import errors
 from pulsekit.pagination import PageNumber
 from pulsekit.params import reject_unknown_params
 from pulsekit.parsers import MAX_JSON_DEPTH, nesting_exceeds
