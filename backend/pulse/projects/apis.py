@@ -30,6 +30,7 @@ from pulse.projects.serializers import (
 )
 from pulsekit.conditional import conditional_get, conditional_write, created, with_etag
 from pulsekit.errors import Forbidden, NotFound
+from pulsekit.ids import valid_id
 from pulsekit.openapi import ETAG, IF_MATCH, IF_NONE_MATCH, READ_ERRORS, WRITE_ERRORS, errors
 from pulsekit.pagination import PageNumber
 from pulsekit.params import reject_unknown_params, text_param
@@ -239,7 +240,7 @@ class ProjectRestoreApi(APIView):
         },
     )
     def post(self, request: AuthedRequest, project_id: int) -> Response:
-        pk = selectors.valid_id(project_id)
+        pk = valid_id(project_id)
         if pk is None:
             raise NotFound("Project not found.")
         services.project_restore(project_id=pk, actor=request.user)

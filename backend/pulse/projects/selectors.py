@@ -30,8 +30,7 @@ from pulse.projects import permissions
 from pulse.projects.filters import ProjectFilter
 from pulse.projects.models import OPEN_STATUSES, Health, Milestone, MilestoneStatus, Project, Tag, TeamMember
 from pulsekit.errors import NotFound, ValidationFailed
-
-MAX_ID = 2**63 - 1
+from pulsekit.ids import valid_id
 
 HEALTH_RANK = Case(
     When(health=Health.ON_TRACK, then=Value(0)),
@@ -39,14 +38,6 @@ HEALTH_RANK = Case(
     When(health=Health.OFF_TRACK, then=Value(2)),
     output_field=IntegerField(),
 )
-
-
-def valid_id(value: Any) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number <= MAX_ID else None
 
 
 def visible_to(user: Any, queryset: QuerySet[Project] | None = None) -> QuerySet[Project]:
