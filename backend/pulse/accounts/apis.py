@@ -20,7 +20,9 @@ from pulse.accounts.serializers import (
     TokenPairSerializer,
     UserOutputSerializer,
 )
-from pulse.common.apis import ETAG, IF_MATCH, IF_NONE_MATCH, AuthedRequest, conditional_write, errors
+from pulse.common.apis import AuthedRequest
+from pulsekit.conditional import conditional_write
+from pulsekit.openapi import ETAG, IF_MATCH, IF_NONE_MATCH, errors
 from pulsekit.pagination import PageNumber
 from pulsekit.params import reject_unknown_params, text_param
 from pulsekit.versioning import make_etag, not_modified_or

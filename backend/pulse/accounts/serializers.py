@@ -7,6 +7,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from pulse.accounts.auth import LOGIN_NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH, token_is_revoked
 from pulse.accounts.models import User
 from pulse.notifications.models import NotificationKind
+from pulsekit.dates import iso_datetime
 from pulsekit.fields import (
     BoundedListField,
     PlainEmailField,
@@ -90,7 +91,7 @@ class MeOutputSerializer(serializers.Serializer):
             "email_opt_out": u.email_opt_out,
             "version": u.version,
             "etag": make_etag("user", u.pk, u.version),
-            "date_joined": u.date_joined.isoformat().replace("+00:00", "Z"),
+            "date_joined": iso_datetime(u.date_joined),
         }
 
 

@@ -8,7 +8,6 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
@@ -18,7 +17,7 @@ from pulse.accounts.models import User
 from pulse.common.validation import clean_or_fail
 from pulse.realtime.services import sessions_revoke
 from pulsekit.errors import ValidationFailed
-from pulsekit.versioning import StaleVersion
+from pulsekit.versioning import StaleVersion, compare_and_swap
 
 PROFILE_FIELDS = ("display_name", "first_name", "last_name", "email", "email_opt_out")
 
@@ -75,9 +74,10 @@ def user_profile_update(*, user: User, expected_version: int | None, data: dict[
     if "email" in data and User.objects.filter(email__iexact=locked.email).exclude(pk=locked.pk).exists():
         raise ValidationFailed(details={"email": ["This email is already in use."]})
     clean_or_fail(locked, exclude=["password", "email"] if "email" not in data else ["password"])
-    locked.version = F("version") + 1  # type: ignore[assignment]
-    locked.save()
-    locked.refresh_from_db()
+    values = {field: getattr(locked, field) for field in PROFILE_FIELDS if field in data}
+    if new_password:
+        values["password"] = locked.password
+    locked.version = compare_and_swap(User.objects, kind="user", pk=locked.pk, version=locked.version, values=values)
     if new_password:
         tokens_revoke(user=locked)
     return locked

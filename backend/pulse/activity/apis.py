@@ -6,8 +6,9 @@ from rest_framework.views import APIView
 
 from pulse.activity import selectors
 from pulse.activity.serializers import ActivityOutputSerializer
-from pulse.common.apis import AuthedRequest, errors
+from pulse.common.apis import AuthedRequest
 from pulse.projects.selectors import project_get
+from pulsekit.openapi import errors
 from pulsekit.pagination import IdCursor
 from pulsekit.params import reject_unknown_params, text_param
 

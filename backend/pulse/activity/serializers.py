@@ -3,6 +3,7 @@ from typing import Any
 from rest_framework import serializers
 
 from pulse.projects.serializers import UserRefSerializer, user_ref
+from pulsekit.dates import iso_datetime
 from pulsekit.fields import StrictCharField
 
 
@@ -29,5 +30,5 @@ class ActivityOutputSerializer(serializers.Serializer):
             "version": a.version,
             "changes": a.changes,
             "metadata": a.metadata,
-            "created_at": a.created_at.isoformat().replace("+00:00", "Z"),
+            "created_at": iso_datetime(a.created_at),
         }

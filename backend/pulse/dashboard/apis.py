@@ -7,11 +7,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pulse.activity.serializers import ActivityOutputSerializer
-from pulse.common.apis import AuthedRequest, errors
+from pulse.common.apis import AuthedRequest
 from pulse.dashboard.selectors import PROGRESS_BANDS, dashboard, progress_band_key
 from pulse.projects.models import Health, ProjectStatus
 from pulse.projects.serializers import HealthReasonSerializer, UserRefSerializer, user_ref
+from pulsekit.dates import iso_date
 from pulsekit.fields import StrictCharField
+from pulsekit.openapi import errors
 from pulsekit.params import reject_unknown_params
 
 
@@ -80,7 +82,7 @@ class DashboardSerializer(serializers.Serializer):
                 {
                     "id": m.pk,
                     "title": m.title,
-                    "due_date": m.due_date.isoformat(),
+                    "due_date": iso_date(m.due_date),
                     "status": m.status,
                     "days_overdue": (today - m.due_date).days,
                     "project_id": m.project_id,
@@ -97,7 +99,7 @@ class DashboardSerializer(serializers.Serializer):
                     "health": p.health,
                     "health_reasons": p.health_reasons,
                     "progress": p.progress,
-                    "due_date": p.due_date.isoformat() if p.due_date else None,
+                    "due_date": iso_date(p.due_date),
                     "owner": user_ref(p.owner),
                 }
                 for p in d["at_risk_projects"]

@@ -11,11 +11,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from pulse.common.apis import AuthedRequest, errors
+from pulse.common.apis import AuthedRequest
 from pulse.notifications import mandrill, selectors, services
 from pulse.notifications.models import EmailStatus, Notification, NotificationKind
+from pulsekit.dates import iso_datetime
 from pulsekit.errors import Forbidden, ValidationFailed
 from pulsekit.fields import StrictCharField
+from pulsekit.ids import MAX_ID
+from pulsekit.openapi import errors
 from pulsekit.pagination import PageNumber
 from pulsekit.params import reject_unknown_params
 from pulsekit.parsers import MAX_JSON_DEPTH, nesting_exceeds
@@ -37,7 +40,6 @@ class NotificationSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
     def to_representation(self, n: Notification) -> dict[str, Any]:
-        iso = lambda d: d.isoformat().replace("+00:00", "Z") if d else None  # noqa: E731
         return {
             "id": n.pk,
             "kind": n.kind,
@@ -47,11 +49,11 @@ class NotificationSerializer(serializers.Serializer):
             "target_type": n.target_type,
             "target_id": n.target_id,
             "read": n.read_at is not None,
-            "read_at": iso(n.read_at),
+            "read_at": iso_datetime(n.read_at),
             "email_status": n.email_status,
             "email_message_id": n.email_message_id,
             "email_attempts": n.email_attempts,
-            "created_at": iso(n.created_at),
+            "created_at": iso_datetime(n.created_at),
         }
 
 
@@ -97,7 +99,7 @@ class NotificationReadApi(APIView):
         responses={200: NotificationSerializer, **errors(401, 404)},
     )
     def post(self, request: AuthedRequest, notification_id: int) -> Response:
-        n = services.notification_mark_read(user=request.user, notification_id=min(notification_id, 2**63 - 1))
+        n = services.notification_mark_read(user=request.user, notification_id=min(notification_id, MAX_ID))
         return Response(NotificationSerializer(n).data)
 
 

@@ -12,19 +12,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from pulse.common.apis import (
-    ETAG,
-    IF_MATCH,
-    IF_NONE_MATCH,
-    READ_ERRORS,
-    WRITE_ERRORS,
-    AuthedRequest,
-    conditional_get,
-    conditional_write,
-    created,
-    errors,
-    with_etag,
-)
+from pulse.common.apis import AuthedRequest
 from pulse.projects import permissions, selectors, services
 from pulse.projects.filters import PROJECT_FILTER_PARAMS
 from pulse.projects.models import Health, ProjectStatus
@@ -43,7 +31,10 @@ from pulse.projects.serializers import (
     TrashedProjectSerializer,
     project_list_item,
 )
+from pulsekit.conditional import conditional_get, conditional_write, created, with_etag
 from pulsekit.errors import Forbidden, NotFound
+from pulsekit.ids import valid_id
+from pulsekit.openapi import ETAG, IF_MATCH, IF_NONE_MATCH, READ_ERRORS, WRITE_ERRORS, errors
 from pulsekit.pagination import PageNumber
 from pulsekit.params import reject_unknown_params, text_param
 from pulsekit.versioning import make_etag
@@ -270,7 +261,7 @@ class ProjectRestoreApi(APIView):
         },
     )
     def post(self, request: AuthedRequest, project_id: int) -> Response:
-        pk = selectors.valid_id(project_id)
+        pk = valid_id(project_id)
         if pk is None:
             raise NotFound("Project not found.")
         services.project_restore(project_id=pk, actor=request.user)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from pulse.projects.models import OPEN_STATUSES, Health, Project, ProjectStatus, Tag
 from pulsekit.errors import ValidationFailed
+from pulsekit.ids import MAX_ID
 
 SEARCH_CONFIG = "english"
 
@@ -114,9 +115,9 @@ class DayFilter(django_filters.DateFilter):
 class ProjectFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=ProjectStatus.choices)
     health = django_filters.MultipleChoiceFilter(choices=Health.choices)
-    owner = IdFilter(field_name="owner_id", min_value=1, max_value=2**63 - 1)
+    owner = IdFilter(field_name="owner_id", min_value=1, max_value=MAX_ID)
     tag = django_filters.ModelMultipleChoiceFilter(field_name="tags", queryset=Tag.objects.all(), distinct=True)
-    member = IdFilter(method="filter_member", min_value=1, max_value=2**63 - 1)
+    member = IdFilter(method="filter_member", min_value=1, max_value=MAX_ID)
     progress_min = IdFilter(field_name="progress", lookup_expr="gte", min_value=0, max_value=100)
     progress_max = IdFilter(field_name="progress", lookup_expr="lte", min_value=0, max_value=100)
     due_before = DayFilter(field_name="due_date", lookup_expr="lte")

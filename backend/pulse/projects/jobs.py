@@ -19,6 +19,7 @@ from pulse.projects.models import OPEN_STATUSES, Milestone, MilestoneStatus, Pro
 from pulse.projects.services import derive, milestone_facts
 from pulse.realtime.outbox import publish_after_commit
 from pulsekit.bulk import update_from_values
+from pulsekit.versioning import compare_and_swap
 
 BATCH = 1000
 
@@ -118,13 +119,12 @@ def milestones_mark_missed(*, today: datetime.date | None = None) -> int:
         )
         before = {"progress": project.progress, "health": project.health}
         derive(project, milestone_facts([project.pk])[project.pk], today=today)
-        project.version += 1
-        Project.objects.filter(pk=project.pk).update(
-            progress=project.progress,
-            health=project.health,
-            health_reasons=project.health_reasons,
-            version=F("version") + 1,
-            updated_at=timezone.now(),
+        project.version = compare_and_swap(
+            Project.objects,
+            kind="project",
+            pk=project.pk,
+            version=project.version,
+            values={"progress": project.progress, "health": project.health, "health_reasons": project.health_reasons},
         )
         leads = User.objects.filter(memberships__project_id=project.pk, memberships__role__in=[Role.LEAD, Role.MANAGER])
         for m in milestones:

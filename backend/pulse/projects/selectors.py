@@ -30,8 +30,7 @@ from pulse.projects import permissions
 from pulse.projects.filters import ProjectFilter
 from pulse.projects.models import OPEN_STATUSES, Health, Milestone, MilestoneStatus, Project, Tag, TeamMember
 from pulsekit.errors import NotFound, ValidationFailed
-
-MAX_ID = 2**63 - 1
+from pulsekit.ids import valid_id
 
 HEALTH_RANK = Case(
     When(health=Health.ON_TRACK, then=Value(0)),
@@ -39,14 +38,6 @@ HEALTH_RANK = Case(
     When(health=Health.OFF_TRACK, then=Value(2)),
     output_field=IntegerField(),
 )
-
-
-def valid_id(value: Any) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number <= MAX_ID else None
 
 
 def visible_to(user: Any, queryset: QuerySet[Project] | None = None) -> QuerySet[Project]:
@@ -226,8 +217,10 @@ def project_get(*, user: Any, project_id: Any) -> Project:
             {"done": MilestoneStatus.DONE.value, "open": open_statuses, "today": timezone.localdate(), "project": pk},
         )
         total, done, overdue, next_due = cursor.fetchone()
-    project.milestone_total, project.milestone_done, project.milestone_overdue = total, done, overdue
-    project.next_milestone_due = next_due
+    # The attributes the list's annotations give each project (``_with_summary``).
+    summary: Any = project
+    summary.milestone_total, summary.milestone_done, summary.milestone_overdue = total, done, overdue
+    summary.next_milestone_due = next_due
     return project
 
 

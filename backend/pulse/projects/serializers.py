@@ -18,18 +18,10 @@ from pulse.projects import permissions
 from pulse.projects.models import OPEN_STATUSES, Health, MilestoneStatus, Project, ProjectStatus, Role
 from pulse.projects.selectors import MemberRow, TagRow
 from pulse.projects.services import allowed_transitions
+from pulsekit.dates import iso_date, iso_datetime
 from pulsekit.fields import BoundedListField, PlainTextField, StrictCharField, StrictEmailField, StrictRegexField
+from pulsekit.ids import id_field
 from pulsekit.versioning import make_etag
-
-MAX_ID = 2**63 - 1
-
-
-def _date(value: datetime.date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _dt(value: datetime.datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
 
 
 def user_ref(user: Any) -> dict[str, Any] | None:
@@ -118,8 +110,8 @@ class ProjectOutputSerializer(serializers.Serializer):
             "health_override_reason": p.health_override_reason,
             "progress": p.progress,
             "progress_mode": "milestones" if total else "manual",
-            "start_date": _date(p.start_date),
-            "due_date": _date(p.due_date),
+            "start_date": iso_date(p.start_date),
+            "due_date": iso_date(p.due_date),
             "is_overdue": bool(p.due_date and p.due_date < timezone.localdate() and p.status in OPEN_STATUSES),
             "owner": user_ref(p.owner),
             "tags": [{"id": t.pk, "name": t.name, "colour": t.colour} for t in p.tags.all()],
@@ -130,15 +122,15 @@ class ProjectOutputSerializer(serializers.Serializer):
                 "total": total,
                 "done": getattr(p, "milestone_done", 0),
                 "overdue": getattr(p, "milestone_overdue", 0),
-                "next_due": _date(getattr(p, "next_milestone_due", None)),
+                "next_due": iso_date(getattr(p, "next_milestone_due", None)),
             },
             "allowed_transitions": allowed_transitions(p.status),
             "my_role": next((m.role for m in members if m.user_id == user.pk), None),
             "capabilities": permissions.capabilities(user, p),
             "version": p.version,
             "etag": make_etag("project", p.pk, p.version),
-            "created_at": _dt(p.created_at),
-            "updated_at": _dt(p.updated_at),
+            "created_at": iso_datetime(p.created_at),
+            "updated_at": iso_datetime(p.updated_at),
         }
 
 
@@ -221,9 +213,9 @@ class TrashedProjectSerializer(serializers.Serializer):
             "title": p.title,
             "status": p.status,
             "owner": user_ref(p.owner),
-            "deleted_at": _dt(p.deleted_at),
+            "deleted_at": iso_datetime(p.deleted_at),
             "deleted_by": user_ref(p.deleted_by),
-            "purge_after": _dt(p.deleted_at + retention),
+            "purge_after": iso_datetime(p.deleted_at + retention),
             "version": p.version,
         }
 
@@ -243,9 +235,7 @@ class ProjectCreateInputSerializer(serializers.Serializer):
     start_date = serializers.DateField(allow_null=True, required=False)
     due_date = serializers.DateField(allow_null=True, required=False)
     progress = serializers.IntegerField(min_value=0, max_value=100, required=False)
-    tag_ids = BoundedListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), max_length=50, required=False
-    )
+    tag_ids = BoundedListField(child=id_field(), max_length=50, required=False)
     health_override = serializers.ChoiceField(choices=Health.choices, allow_null=True, required=False)
     health_override_reason = PlainTextField(max_length=500, allow_blank=True, required=False)
 
@@ -257,9 +247,7 @@ class ProjectCreateInputSerializer(serializers.Serializer):
 class ProjectInputSerializer(ProjectCreateInputSerializer):
     """PATCH / PUT body: the fields a create takes, plus owner_id to hand the project over."""
 
-    owner_id = serializers.IntegerField(
-        min_value=1,
-        max_value=MAX_ID,
+    owner_id = id_field(
         required=False,
         help_text="Hand the project to this active user (owner or staff only); they become a lead member.",
     )
@@ -293,12 +281,12 @@ class MemberOutputSerializer(serializers.Serializer):
             "over_allocated": total > 100,
             "version": m.version,
             "etag": make_etag("member", m.pk, m.version),
-            "created_at": _dt(m.created_at),
+            "created_at": iso_datetime(m.created_at),
         }
 
 
 class MemberCreateSerializer(serializers.Serializer):
-    user_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    user_id = id_field()
     role = serializers.ChoiceField(choices=Role.choices, default=Role.DEVELOPER)
     allocation = serializers.IntegerField(min_value=0, max_value=100, default=0)
 
@@ -334,17 +322,17 @@ class MilestoneOutputSerializer(serializers.Serializer):
             "title": m.title,
             "description": m.description,
             "status": m.status,
-            "start_date": _date(m.start_date),
-            "due_date": _date(m.due_date),
+            "start_date": iso_date(m.start_date),
+            "due_date": iso_date(m.due_date),
             "progress": m.progress,
             "weight": m.weight,
             "assignee": user_ref(m.assignee),
             "is_overdue": bool(open_ and m.due_date and m.due_date < timezone.localdate()),
-            "completed_at": _dt(m.completed_at),
+            "completed_at": iso_datetime(m.completed_at),
             "version": m.version,
             "etag": make_etag("milestone", m.pk, m.version),
-            "created_at": _dt(m.created_at),
-            "updated_at": _dt(m.updated_at),
+            "created_at": iso_datetime(m.created_at),
+            "updated_at": iso_datetime(m.updated_at),
         }
 
 
@@ -358,7 +346,7 @@ class MilestoneInputSerializer(serializers.Serializer):
     due_date = serializers.DateField(allow_null=True, required=False)
     progress = serializers.IntegerField(min_value=0, max_value=100, required=False)
     weight = serializers.IntegerField(min_value=1, max_value=100, required=False)
-    assignee_id = serializers.IntegerField(min_value=1, max_value=MAX_ID, allow_null=True, required=False)
+    assignee_id = id_field(allow_null=True, required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         _check_dates(attrs, self.context.get("dates", (None, None)))
@@ -382,7 +370,7 @@ class TagOutputSerializer(serializers.Serializer):
             "project_count": getattr(t, "project_count", 0),
             "version": t.version,
             "etag": make_etag("tag", t.pk, t.version),
-            "created_at": _dt(t.created_at),
+            "created_at": iso_datetime(t.created_at),
         }
 
 

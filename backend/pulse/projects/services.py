@@ -34,7 +34,7 @@ from pulse.projects.models import (
 )
 from pulse.realtime.outbox import publish_after_commit
 from pulsekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from pulsekit.versioning import StaleVersion
+from pulsekit.versioning import StaleVersion, compare_and_swap
 
 PROJECT_FIELDS = (
     "title",
@@ -147,12 +147,9 @@ def _derive(project: Project) -> None:
 
 def _write_project(project: Project, expected_version: int, values: dict[str, Any]) -> int:
     """Compare-and-swap the row; return the new version."""
-    updated = Project.all_objects.filter(pk=project.pk, version=expected_version).update(
-        **values, version=F("version") + 1, updated_at=timezone.now()
+    project.version = compare_and_swap(
+        Project.all_objects, kind="project", pk=project.pk, version=expected_version, values=values
     )
-    if updated != 1:  # unreachable under the row lock, kept as the SQL-level guarantee
-        raise StaleVersion(kind="project", pk=project.pk, current_version=project.version)
-    project.version = expected_version + 1
     return project.version
 
 
@@ -555,10 +552,13 @@ def member_update(
     changes = diff(before, _member_snapshot(member))
     if not changes:
         return member
-    TeamMember.objects.filter(pk=member.pk, version=member.version).update(
-        role=member.role, allocation=member.allocation, version=F("version") + 1, updated_at=timezone.now()
+    member.version = compare_and_swap(
+        TeamMember.objects,
+        kind="member",
+        pk=member.pk,
+        version=member.version,
+        values={"role": member.role, "allocation": member.allocation},
     )
-    member.version += 1
     _touch_project(project)
     activity = activity_record(
         verb="member.updated",
@@ -724,13 +724,13 @@ def milestone_update(
     changes = diff(before, _milestone_snapshot(milestone))
     if not changes:
         return milestone
-    Milestone.objects.filter(pk=milestone.pk, version=milestone.version).update(
-        **{f: getattr(milestone, f) for f in MILESTONE_FIELDS},
-        completed_at=milestone.completed_at,
-        version=F("version") + 1,
-        updated_at=timezone.now(),
+    milestone.version = compare_and_swap(
+        Milestone.objects,
+        kind="milestone",
+        pk=milestone.pk,
+        version=milestone.version,
+        values={**{f: getattr(milestone, f) for f in MILESTONE_FIELDS}, "completed_at": milestone.completed_at},
     )
-    milestone.version += 1
     if {"title", "description"} & changes.keys():
         milestone_search_index_refresh([milestone.pk])
     project_changes = _touch_project(project)
@@ -757,8 +757,12 @@ def milestone_delete(*, project_id: int, milestone_id: int, expected_version: in
     milestone = _lock_milestone(project, milestone_id)
     _check_version("milestone", milestone, expected_version)
     now = timezone.now()
-    Milestone.objects.filter(pk=milestone.pk, version=milestone.version).update(
-        deleted_at=now, deleted_by=actor, version=F("version") + 1
+    compare_and_swap(
+        Milestone.objects,
+        kind="milestone",
+        pk=milestone.pk,
+        version=milestone.version,
+        values={"deleted_at": now, "deleted_by": actor},
     )
     project_changes = _touch_project(project)
     activity_record(
@@ -879,12 +883,11 @@ def tag_update(*, tag_id: int, expected_version: int | None, actor: User, data: 
     names_before = _tag_names_by_project(list(locked))
     try:
         with transaction.atomic():
-            Tag.objects.filter(pk=tag.pk, version=tag.version).update(
-                name=tag.name, colour=tag.colour, version=F("version") + 1, updated_at=timezone.now()
+            tag.version = compare_and_swap(
+                Tag.objects, kind="tag", pk=tag.pk, version=tag.version, values={"name": tag.name, "colour": tag.colour}
             )
     except IntegrityError as error:
         raise integrity_failed(error) from error
-    tag.version += 1
     activity_record(
         verb="tag.updated",
         actor=actor,
@@ -905,7 +908,13 @@ def tag_delete(*, tag_id: int, expected_version: int | None, actor: User) -> Non
     _check_version("tag", tag, expected_version)
     locked = _lock_tagged_projects(tag)
     names_before = _tag_names_by_project(list(locked))
-    Tag.objects.filter(pk=tag.pk).update(deleted_at=timezone.now(), deleted_by=actor, version=F("version") + 1)
+    compare_and_swap(
+        Tag.objects,
+        kind="tag",
+        pk=tag.pk,
+        version=tag.version,
+        values={"deleted_at": timezone.now(), "deleted_by": actor},
+    )
     activity_record(
         verb="tag.deleted",
         actor=actor,

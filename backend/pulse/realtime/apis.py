@@ -7,9 +7,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pulse.accounts.auth import SharedThrottle
-from pulse.common.apis import AuthedRequest, errors
+from pulse.common.apis import AuthedRequest
 from pulse.realtime.tickets import TICKET_TTL_SECONDS, ticket_issue
 from pulsekit.fields import StrictCharField
+from pulsekit.openapi import errors
 
 
 class TicketUserThrottle(SharedThrottle):

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from pulse.activity.models import Activity
+from pulsekit.dates import iso_datetime
 
 DASHBOARD_GROUP = "dashboard"
 GLOBAL_GROUP = "global"
@@ -92,5 +93,5 @@ def envelope(activity: Activity, *, prev_id: int | None) -> dict[str, Any]:
             "metadata": activity.metadata,
             "prev_id": prev_id,
         },
-        "ts": activity.created_at.isoformat().replace("+00:00", "Z"),
+        "ts": iso_datetime(activity.created_at),
     }

@@ -14,8 +14,9 @@ from typing import Any
 
 import orjson
 
+from pulsekit.ids import is_id
+
 TOPIC = re.compile(r"(?:user|dashboard|project:[1-9][0-9]{0,18})", re.ASCII)
-MAX_ID = 2**63 - 1
 MAX_TS_LENGTH = 64
 
 
@@ -51,7 +52,7 @@ def parse(text_data: str | None, bytes_data: bytes | None, *, max_bytes: int) ->
         return {"type": kind, "topic": topic}
     if kind == "resume":
         last_id = content.get("last_id")
-        if not (isinstance(last_id, int) and not isinstance(last_id, bool) and 0 <= last_id <= MAX_ID):
+        if not is_id(last_id, allow_zero=True):
             raise BadMessage("resume needs last_id, the integer id of the last event seen.")
         return {"type": "resume", "last_id": last_id}
     raise BadMessage("Unknown or malformed message; see the protocol in the README.")

@@ -15,6 +15,7 @@ from pulse.dashboard.selectors import dashboard_counts
 from pulse.projects.selectors import visible_among as _visible_among
 from pulse.projects.selectors import visible_to
 from pulse.realtime.events import envelope
+from pulsekit.ids import MAX_ID
 
 
 def can_see(user_id: int, project_id: int) -> bool:
@@ -28,7 +29,7 @@ def visible_among(user_ids: set[int], project_ids: list[int]) -> dict[int, set[i
 
 def subscription_start(user: User, project_id: int) -> int | None:
     """The project's latest event id if the user may see it (0 if none yet), else None."""
-    if project_id > 2**63 - 1 or not visible_to(user).filter(pk=project_id).exists():
+    if project_id > MAX_ID or not visible_to(user).filter(pk=project_id).exists():
         return None
     return Activity.objects.filter(project_id=project_id).aggregate(m=Max("id"))["m"] or 0
 

@@ -3,10 +3,11 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from pulse.common.apis import AuthedRequest, errors
+from pulse.common.apis import AuthedRequest
 from pulse.search.selectors import search
 from pulsekit.errors import ValidationFailed
 from pulsekit.fields import PlainTextField, StrictCharField
+from pulsekit.openapi import errors
 from pulsekit.params import reject_unknown_params
 
 

@@ -10,20 +10,23 @@ from urllib.parse import unquote, urlsplit
 def database_from_url(url: str) -> dict[str, Any]:
     """``postgres://user:password@host:port/dbname`` → a Django DATABASES entry.
 
-    The database names are fixed, whatever the URL's path says: pulsekit's test database must
-    never be the backend's (``test_pulse``), so both suites can run against one server.
+    The database name is not the URL's path: pulsekit's test database must never be the
+    backend's (``test_pulse``), so both suites can run against one server. It is ``pulsekit``
+    (tests in ``test_pulsekit``), or ``PULSEKIT_DATABASE_NAME`` so that two checkouts can run the
+    suite at once.
     """
+    name = os.environ.get("PULSEKIT_DATABASE_NAME") or "pulsekit"
     parts = urlsplit(url)
     if parts.scheme not in {"postgres", "postgresql"}:
         raise ValueError(f"DATABASE_URL must be a postgres:// URL, not {parts.scheme!r}.")
     return {
         "ENGINE": "django.db.backends.postgresql",
-        "NAME": "pulsekit",
+        "NAME": name,
         "USER": unquote(parts.username or "postgres"),
         "PASSWORD": unquote(parts.password or ""),
         "HOST": parts.hostname or "127.0.0.1",
         "PORT": str(parts.port or 5432),
-        "TEST": {"NAME": "test_pulsekit"},
+        "TEST": {"NAME": f"test_{name}"},
     }
 
 

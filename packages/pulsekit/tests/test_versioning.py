@@ -12,7 +12,6 @@ from rest_framework.response import Response
 from pulsekit.errors import PreconditionFailed, PreconditionRequired
 from pulsekit.versioning import (
     StaleVersion,
-    compare_and_swap,
     expected_version,
     if_match_version,
     make_etag,
@@ -142,45 +141,6 @@ def test_not_modified_or_builds_the_200_otherwise(header: str | None) -> None:
     assert response.status_code == 200
     assert response.data == {"built": True}
     assert response["ETag"] == '"widget-1-v2"'
-
-
-# ---------------------------------------------------------------- compare_and_swap on a real row
-
-
-@pytest.mark.django_db
-def test_compare_and_swap_writes_and_bumps_the_version_when_current() -> None:
-    widget = Widget.objects.create(name="old")
-    assert compare_and_swap(Widget.objects.all(), pk=widget.pk, version=1, values={"name": "new"}) is True
-    widget.refresh_from_db()
-    assert (widget.name, widget.version) == ("new", 2)
-
-
-@pytest.mark.django_db
-def test_compare_and_swap_changes_nothing_when_stale() -> None:
-    widget = Widget.objects.create(name="old")
-    Widget.objects.filter(pk=widget.pk).update(version=5)
-    assert compare_and_swap(Widget.objects.all(), pk=widget.pk, version=4, values={"name": "new"}) is False
-    widget.refresh_from_db()
-    assert (widget.name, widget.version) == ("old", 5)
-
-
-@pytest.mark.django_db
-def test_compare_and_swap_second_writer_with_the_same_version_loses() -> None:
-    widget = Widget.objects.create(name="old")
-    first = compare_and_swap(Widget.objects.all(), pk=widget.pk, version=1, values={"name": "first"})
-    second = compare_and_swap(Widget.objects.all(), pk=widget.pk, version=1, values={"name": "second"})
-    assert (first, second) == (True, False)
-    widget.refresh_from_db()
-    assert (widget.name, widget.version) == ("first", 2)
-
-
-@pytest.mark.django_db
-def test_compare_and_swap_respects_the_queryset_it_is_given() -> None:
-    widget = Widget.objects.create(name="old")
-    Widget.objects.filter(pk=widget.pk).soft_delete()
-    # The live manager cannot see the row, so it cannot write it either.
-    assert compare_and_swap(Widget.objects.all(), pk=widget.pk, version=1, values={"name": "x"}) is False
-    assert compare_and_swap(Widget.all_objects.all(), pk=widget.pk, version=1, values={"name": "x"}) is True
 
 
 # ---------------------------------------------------------------- end to end through an APIView

@@ -12,7 +12,21 @@ from pathlib import Path
 import pulsekit
 
 ROOT = Path(__file__).resolve().parents[1]
-MODULES = ["__init__", "errors", "fields", "models", "pagination", "params", "parsers", "versioning"]
+MODULES = [
+    "__init__",
+    "bulk",
+    "conditional",
+    "dates",
+    "errors",
+    "fields",
+    "ids",
+    "models",
+    "openapi",
+    "pagination",
+    "params",
+    "parsers",
+    "versioning",
+]
 
 
 def setuptools_major() -> int:
@@ -26,7 +40,7 @@ def test_wheel_builds_with_modules_py_typed_and_metadata(tmp_path: Path) -> None
     # Build from a copy, so the build leaves no build/ or egg-info behind in the package itself.
     source = tmp_path / "pulsekit"
     source.mkdir()
-    for name in ("pyproject.toml", "README.md", "LICENSE"):
+    for name in ("pyproject.toml", "README.md", "LICENSE", "CHANGELOG.md", "MANIFEST.in"):
         shutil.copy2(ROOT / name, source / name)
     shutil.copytree(
         ROOT / "src" / "pulsekit", source / "src" / "pulsekit", ignore=shutil.ignore_patterns("__pycache__")
@@ -61,3 +75,8 @@ def test_wheel_builds_with_modules_py_typed_and_metadata(tmp_path: Path) -> None
     assert "Description-Content-Type: text/markdown" in metadata
     assert "# pulsekit" in metadata  # the README is the long description
     assert "Requires-Dist: Django<6,>=5.2" in metadata
+    assert "Requires-Dist: djangorestframework<4,>=3.16" in metadata
+    assert "Requires-Dist: psycopg<4,>=3.1" in metadata
+    assert "Provides-Extra: openapi" in metadata
+    assert 'Requires-Dist: drf-spectacular>=0.27; extra == "openapi"' in metadata
+    assert f"Version: {pulsekit.__version__}" in metadata

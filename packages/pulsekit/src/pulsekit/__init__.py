@@ -1,3 +1,3 @@
 """Reusable DRF machinery used by the Pulse backend."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

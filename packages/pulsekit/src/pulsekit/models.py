@@ -34,20 +34,11 @@ class SoftDeleteQuerySet(models.QuerySet[M]):
         return self.filter(deleted_at__isnull=True).update(**fields)
 
 
-class _SoftDeleteManager(models.Manager[M]):
-    """Exposes the queryset's soft-delete methods on the manager too (``Model.all_objects.dead()``)."""
+class _BaseManager(models.Manager[M]):
+    """The queryset's soft-delete methods are added to it by ``from_queryset`` (``Model.all_objects.dead()``)."""
 
-    def get_queryset(self) -> SoftDeleteQuerySet[M]:
-        return SoftDeleteQuerySet(self.model, using=self._db)
 
-    def alive(self) -> SoftDeleteQuerySet[M]:
-        return self.get_queryset().alive()
-
-    def dead(self) -> SoftDeleteQuerySet[M]:
-        return self.get_queryset().dead()
-
-    def soft_delete(self, *, by: Any = None) -> int:
-        return self.get_queryset().soft_delete(by=by)
+_SoftDeleteManager = _BaseManager.from_queryset(SoftDeleteQuerySet)
 
 
 class LiveManager(_SoftDeleteManager[M]):
@@ -72,8 +63,8 @@ class SoftDeleteModel(models.Model):
         editable=False,
     )
 
-    objects: Any = LiveManager()
-    all_objects: Any = AllManager()
+    objects = LiveManager()
+    all_objects = AllManager()
 
     class Meta:
         abstract = True

@@ -1,9 +1,9 @@
 """Optimistic concurrency: an integer ``version`` exposed as a strong ETag.
 
 Reads return ``ETag: "<kind>-<id>-v<version>"``; writes require
-``If-Match`` carrying that value. The write itself is a compare-and-swap in
-SQL (``UPDATE ... WHERE id = %s AND version = %s``) done by the caller's
-service; this module only parses headers and builds the answers.
+``If-Match`` carrying that value. The write itself is ``compare_and_swap``, a
+conditional ``UPDATE ... WHERE id = %s AND version = %s`` the caller's service
+runs; the rest parses headers and builds the answers.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from typing import Any
 
 from django.db import models
 from django.db.models import F
+from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from pulsekit.errors import PreconditionFailed, PreconditionRequired
+from pulsekit.errors import NotFound, PreconditionFailed, PreconditionRequired
 
 _ETAG_RE = re.compile(r'^"(?P<kind>[a-z_]+)-(?P<id>\d+)-v(?P<version>\d+)"$')
 
@@ -91,13 +92,38 @@ def not_modified_or(request: Request, etag: str, build: Callable[[], Response]) 
     return response
 
 
-def compare_and_swap(queryset: models.QuerySet[Any], *, pk: int, version: int, values: dict[str, Any]) -> bool:
-    """``UPDATE ... SET values, version = version + 1 WHERE id = pk AND version = version``.
+def compare_and_swap(
+    queryset: models.QuerySet[Any] | models.Manager[Any],
+    *,
+    kind: str,
+    pk: int,
+    version: int | None,
+    values: dict[str, Any],
+) -> int:
+    """``UPDATE … SET values, version = version + 1 WHERE pk = pk AND version = version``; the new version.
 
-    Returns True when the row was updated; False means someone else won.
+    The one conditional write: it also sets every ``auto_now`` field (``updated_at``) to now, as
+    ``save()`` would and ``update()`` does not, unless ``values`` sets it. Exactly one row must
+    change: when the row holds another version (or ``version`` is ``None``, an ``If-Match`` that
+    named no usable version) it raises ``StaleVersion`` carrying the current version; when
+    ``queryset`` does not hold the row at all (pass ``Model.objects`` to refuse soft-deleted rows)
+    it raises ``NotFound``. Either way nothing was written.
     """
-    updated: int = queryset.filter(pk=pk, version=version).update(**values, version=F("version") + 1)
-    return updated == 1
+    rows = queryset.all()
+    now = timezone.now()
+    touched = {
+        field.name: now
+        for field in rows.model._meta.concrete_fields
+        if getattr(field, "auto_now", False) and field.name not in values and field.attname not in values
+    }
+    if version is not None:
+        updated = rows.filter(pk=pk, version=version).update(**values, **touched, version=F("version") + 1)
+        if updated == 1:
+            return version + 1
+    current = rows.filter(pk=pk).values_list("version", flat=True).first()
+    if current is None:
+        raise NotFound()
+    raise StaleVersion(kind=kind, pk=pk, current_version=current)
 
 
 class StaleVersion(PreconditionFailed):

@@ -11,6 +11,7 @@ from pulsekit.models import SoftDeleteModel, VersionedModel
 
 class Widget(SoftDeleteModel, VersionedModel):
     name = models.CharField(max_length=100)
+    updated_at = models.DateTimeField(auto_now=True, null=True)  # compare_and_swap sets it, as save() would
 
     class Meta(SoftDeleteModel.Meta):
         # Subclassing the base Meta keeps base_manager_name = "all_objects".

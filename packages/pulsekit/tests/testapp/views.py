@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from pulsekit.conditional import conditional_get, conditional_write, created
 from pulsekit.errors import Conflict, Forbidden, NotFound, PreconditionRequired, ValidationFailed
 from pulsekit.pagination import GuardedCursor, IdCursor, PageNumber
 from pulsekit.params import reject_unknown_params
@@ -95,6 +96,57 @@ class WidgetDetailApi(APIView):
         # StaleVersion is left uncaught on purpose: the handler still renders a 412 with the ETag.
         services.widget_delete(widget_id=widget.pk, expected_version=expected_version(request, kind=KIND, pk=pk))
         return Response(status=204)
+
+
+def widget_name(request: Request) -> str:
+    name = request.data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ValidationFailed(details={"name": ["A non-empty string is required."]})
+    return name
+
+
+class ConditionalWidgetListApi(APIView):
+    """The same resource through pulsekit.conditional: what a view written with it looks like."""
+
+    def post(self, request: Request) -> Response:
+        name = widget_name(request)
+        return created(
+            request,
+            kind=KIND,
+            create=lambda: services.widget_create(name=name),
+            current=lambda widget: Widget.objects.get(pk=widget.pk),
+            render=widget_out,
+            location=lambda widget: f"/conditional/widgets/{widget.pk}/",
+        )
+
+
+class ConditionalWidgetApi(APIView):
+    def get(self, request: Request, pk: int) -> Response:
+        return conditional_get(request, kind=KIND, obj=get_object_or_404(Widget.objects, pk=pk), render=widget_out)
+
+    def patch(self, request: Request, pk: int) -> Response:
+        widget = get_object_or_404(Widget.objects, pk=pk)
+        name = widget_name(request)
+        return conditional_write(
+            request,
+            kind=KIND,
+            pk=widget.pk,
+            write=lambda version: services.widget_rename(widget_id=widget.pk, expected_version=version, name=name),
+            current=lambda: Widget.all_objects.get(pk=widget.pk),
+            render=widget_out,
+        )
+
+    def delete(self, request: Request, pk: int) -> Response:
+        widget = get_object_or_404(Widget.objects, pk=pk)
+        return conditional_write(
+            request,
+            kind=KIND,
+            pk=widget.pk,
+            write=lambda version: services.widget_delete(widget_id=widget.pk, expected_version=version),
+            current=lambda: Widget.all_objects.get(pk=widget.pk),
+            render=widget_out,
+            respond=False,
+        )
 
 
 BOOMS: dict[str, Callable[[], Exception]] = {

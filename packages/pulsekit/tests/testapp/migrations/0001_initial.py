@@ -22,6 +22,7 @@ class Migration(migrations.Migration):
                 ("deleted_at", models.DateTimeField(blank=True, db_index=True, editable=False, null=True)),
                 ("version", models.PositiveIntegerField(default=1, editable=False)),
                 ("name", models.CharField(max_length=100)),
+                ("updated_at", models.DateTimeField(auto_now=True, null=True)),
                 (
                     "deleted_by",
                     models.ForeignKey(
