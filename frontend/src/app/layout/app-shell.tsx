@@ -53,7 +53,7 @@ function useGlobalCommands() {
       run: () => navigate(item.to),
     })),
     { id: 'go.profile', title: 'Go to profile', group: 'Go to', keywords: ['account', 'password', 'email', 'settings'], run: () => navigate('/profile') },
-    { id: 'project.new', title: 'New project', group: 'Projects', hint: 'n', keywords: ['create', 'add'], run: () => navigate('/projects/new') },
+    { id: 'project.new', title: 'New project', group: 'Create', hint: 'n', keywords: ['create', 'add'], run: () => navigate('/projects/new') },
     {
       id: 'theme.toggle',
       title: 'Toggle dark mode',

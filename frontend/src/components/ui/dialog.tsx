@@ -32,6 +32,8 @@ export function Dialog({ open, onClose, title, description, children, footer, cl
     if (open && !dialog.open) {
       const opener = document.activeElement as HTMLElement | null;
       dialog.showModal();
+      // React never writes the `autofocus` attribute, so a field meant to take the focus says so itself.
+      dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
       return () => opener?.focus?.();
     }
     if (!open && dialog.open) dialog.close();

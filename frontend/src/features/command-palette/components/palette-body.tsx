@@ -1,5 +1,5 @@
 import { Command } from 'cmdk';
-import { useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 
 import { errorMessage } from '@/lib/api-error';
 import { matchCommands, queryWords, useRegisteredCommands, type Command as PaletteCommand } from '@/lib/commands';
@@ -48,6 +48,11 @@ type BodyProps = {
 export default function PaletteBody({ onRun, onOpen }: BodyProps) {
   const registered = useRegisteredCommands();
   const [query, setQuery] = useState('');
+  const inputRef = useRef<HTMLInputElement>(null);
+  // On the first open the dialog was showing before this chunk arrived: its focusing is long done.
+  useEffect(() => {
+    if (inputRef.current?.closest('dialog[open]')) inputRef.current.focus();
+  }, []);
   const [recent] = useState(recentProjects);
   const q = query.trim();
   const debounced = useDebouncedValue(q, SEARCH_DEBOUNCE_MS);
@@ -112,7 +117,7 @@ export default function PaletteBody({ onRun, onOpen }: BodyProps) {
 
   return (
     <Command
-      label="Commands and projects"
+      label="Search projects or type a command"
       shouldFilter={false}
       loop
       vimBindings={false}
@@ -125,10 +130,11 @@ export default function PaletteBody({ onRun, onOpen }: BodyProps) {
           ⌕
         </span>
         <Command.Input
+          ref={inputRef}
+          data-autofocus
           value={query}
           onValueChange={setQuery}
           placeholder="Search projects or type a command…"
-          aria-label="Search projects or type a command"
           maxLength={200}
           className="h-12 min-w-0 flex-1 bg-transparent text-sm text-fg outline-none placeholder:text-fg-subtle"
         />
@@ -136,7 +142,7 @@ export default function PaletteBody({ onRun, onOpen }: BodyProps) {
       </div>
       <Command.List className="max-h-[min(24rem,60dvh)] overflow-y-auto overscroll-contain py-1">
         {sections.map((section) => (
-          <Command.Group key={section.heading} heading={section.heading} className={groupClass}>
+          <Command.Group key={`${section.heading}:${section.entries[0]?.value ?? ''}`} heading={section.heading} className={groupClass}>
             {section.entries.map((entry) => (
               <Command.Item key={entry.value} value={entry.value} onSelect={entry.onSelect} className={itemClass}>
                 <span className="flex min-w-0 flex-col">
