@@ -8,13 +8,13 @@ import { CommandPalette, paletteShortcutLabel } from '@/features/command-palette
 import { UnreadBadge, useUnreadName } from '@/features/notifications';
 import { ConnectionAnnouncer, ConnectionIndicator, LiveUpdates } from '@/features/realtime';
 import { cn } from '@/lib/cn';
-import { useCommands } from '@/lib/commands';
 import { useHotkeys } from '@/lib/hotkeys';
-import { resolvedDark, useUiStore } from '@/stores/ui-store';
+import { useUiStore } from '@/stores/ui-store';
 
 import { navItems } from './nav-items';
 import { ShortcutHelp } from './shortcut-help';
 import { ThemeToggle } from './theme-toggle';
+import { useGlobalCommands } from './use-global-commands';
 
 function UserMenu() {
   const me = useMe();
@@ -34,36 +34,6 @@ function UserMenu() {
       </button>
     </div>
   );
-}
-
-/** What the palette offers everywhere: the pages, a new project, dark mode, the shortcut help. */
-function useGlobalCommands() {
-  const navigate = useNavigate();
-  const theme = useUiStore((s) => s.theme);
-  const setTheme = useUiStore((s) => s.setTheme);
-  const setShortcutsOpen = useUiStore((s) => s.setShortcutsOpen);
-  const dark = resolvedDark(theme);
-  useCommands([
-    ...navItems.map((item) => ({
-      id: `go.${item.label.toLowerCase()}`,
-      title: `Go to ${item.label.toLowerCase()}`,
-      group: 'Go to',
-      hint: item.shortcut,
-      keywords: [item.label],
-      run: () => navigate(item.to),
-    })),
-    { id: 'go.profile', title: 'Go to profile', group: 'Go to', keywords: ['account', 'password', 'email', 'settings'], run: () => navigate('/profile') },
-    { id: 'project.new', title: 'New project', group: 'Create', hint: 'n', keywords: ['create', 'add'], run: () => navigate('/projects/new') },
-    {
-      id: 'theme.toggle',
-      title: 'Toggle dark mode',
-      group: 'Preferences',
-      hint: dark ? 'Now dark' : 'Now light',
-      keywords: ['theme', 'light', 'night', 'colour', 'color'],
-      run: () => setTheme(dark ? 'light' : 'dark'),
-    },
-    { id: 'help.shortcuts', title: 'Show keyboard shortcuts', group: 'Preferences', hint: '?', keywords: ['help', 'keys', 'hotkeys'], run: () => setShortcutsOpen(true) },
-  ]);
 }
 
 /** Where focus goes after a client-side navigation, so screen readers hear the new page. */
@@ -154,7 +124,7 @@ export function AppShell() {
           onClick={() => setPaletteOpen(true)}
           className="mb-2 hidden items-center justify-between rounded-md border border-line px-2 py-1.5 text-xs text-fg-muted hover:bg-subtle hover:text-fg md:flex"
         >
-          <span>Search or run a command</span>
+          <span>Search or run…</span>
           <kbd className="font-mono text-[11px] text-fg-subtle">{paletteShortcutLabel()}</kbd>
         </button>
         <nav aria-label="Primary" className="flex flex-col gap-0.5">
