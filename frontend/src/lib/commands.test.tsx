@@ -26,13 +26,15 @@ describe('matchCommands', () => {
     expect(matchCommands(commands, 'zebra')).toEqual([]);
   });
 
+  const [, goProjects, newProject, darkMode] = commands as [Command, Command, Command, Command, Command];
+
   it('ranks a title starting with the query first, then titles whose words start with the typed words', () => {
     expect(matchCommands(commands, 'new').map((c) => c.id)).toEqual(['project.new', 'project.milestone.new']);
     // "add" is only a keyword of New project: it still matches, after title matches.
-    expect(commandScore(commands[2]!, 'new project')).toBe(4);
-    expect(commandScore(commands[1]!, 'go proj')).toBe(3);
-    expect(commandScore(commands[3]!, 'ark')).toBe(2);
-    expect(commandScore(commands[2]!, 'add')).toBe(1);
+    expect(commandScore(newProject, 'new project')).toBe(4);
+    expect(commandScore(goProjects, 'go proj')).toBe(3);
+    expect(commandScore(darkMode, 'ark')).toBe(2);
+    expect(commandScore(newProject, 'add')).toBe(1);
     expect(matchCommands(commands, 'dark').map((c) => c.id)).toEqual(['theme.toggle']);
   });
 });
