@@ -11,10 +11,12 @@ type UiState = {
   density: Density;
   projectView: ProjectView;
   shortcutsOpen: boolean;
+  paletteOpen: boolean;
   setTheme: (theme: Theme) => void;
   setDensity: (density: Density) => void;
   setProjectView: (view: ProjectView) => void;
   setShortcutsOpen: (open: boolean) => void;
+  setPaletteOpen: (open: boolean) => void;
 };
 
 export const useUiStore = create<UiState>()(
@@ -24,10 +26,12 @@ export const useUiStore = create<UiState>()(
       density: 'comfortable',
       projectView: 'table',
       shortcutsOpen: false,
+      paletteOpen: false,
       setTheme: (theme) => set({ theme }),
       setDensity: (density) => set({ density }),
       setProjectView: (projectView) => set({ projectView }),
       setShortcutsOpen: (shortcutsOpen) => set({ shortcutsOpen }),
+      setPaletteOpen: (paletteOpen) => set({ paletteOpen }),
     }),
     {
       name: 'pulse-ui',

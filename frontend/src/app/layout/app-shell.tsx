@@ -4,6 +4,7 @@ import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { Spinner } from '@/components/ui/states';
 import { env } from '@/config/env';
 import { useLogout, useMe } from '@/features/auth';
+import { CommandPalette, paletteShortcutLabel } from '@/features/command-palette';
 import { UnreadBadge, useUnreadName } from '@/features/notifications';
 import { ConnectionAnnouncer, ConnectionIndicator, LiveUpdates } from '@/features/realtime';
 import { cn } from '@/lib/cn';
@@ -13,6 +14,7 @@ import { useUiStore } from '@/stores/ui-store';
 import { navItems } from './nav-items';
 import { ShortcutHelp } from './shortcut-help';
 import { ThemeToggle } from './theme-toggle';
+import { useGlobalCommands } from './use-global-commands';
 
 function UserMenu() {
   const me = useMe();
@@ -51,6 +53,7 @@ export function AppShell() {
   const navigate = useNavigate();
   const mainRef = useRef<HTMLElement>(null);
   const setShortcutsOpen = useUiStore((s) => s.setShortcutsOpen);
+  const setPaletteOpen = useUiStore((s) => s.setPaletteOpen);
   const { pathname } = useLocation();
   // The phone menu closes on navigation: it is open only for the page it was opened on.
   const [menuOpenOn, setMenuOpenOn] = useState<string | null>(null);
@@ -58,6 +61,7 @@ export function AppShell() {
   const notificationsName = useUnreadName('Notifications');
   const menuName = useUnreadName('Menu');
   useFocusMainOnNavigate(mainRef);
+  useGlobalCommands();
   useHotkeys([
     { keys: 'g d', description: 'Dashboard', handler: () => navigate('/') },
     { keys: 'g p', description: 'Projects', handler: () => navigate('/projects') },
@@ -85,6 +89,14 @@ export function AppShell() {
         <ConnectionIndicator className="ml-auto px-2" />
         <button
           type="button"
+          className="rounded-md px-2 py-1 text-sm hover:bg-subtle"
+          aria-label="Open the command palette"
+          onClick={() => setPaletteOpen(true)}
+        >
+          <span aria-hidden>⌕</span>
+        </button>
+        <button
+          type="button"
           aria-expanded={menuOpen}
           aria-controls="primary-nav"
           aria-label={menuOpen ? undefined : menuName}
@@ -107,6 +119,14 @@ export function AppShell() {
           <span className="font-semibold tracking-tight">Pulse</span>
           <ConnectionIndicator className="ml-auto" />
         </div>
+        <button
+          type="button"
+          onClick={() => setPaletteOpen(true)}
+          className="mb-2 hidden items-center justify-between rounded-md border border-line px-2 py-1.5 text-xs text-fg-muted hover:bg-subtle hover:text-fg md:flex"
+        >
+          <span>Search or run…</span>
+          <kbd className="font-mono text-[11px] text-fg-subtle">{paletteShortcutLabel()}</kbd>
+        </button>
         <nav aria-label="Primary" className="flex flex-col gap-0.5">
           {navItems.map((item) => (
             <NavLink
@@ -145,6 +165,7 @@ export function AppShell() {
         <ConnectionAnnouncer />
       </main>
       <ShortcutHelp />
+      <CommandPalette />
       <Suspense fallback={null}>
         <LiveUpdates />
       </Suspense>

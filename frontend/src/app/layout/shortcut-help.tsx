@@ -1,36 +1,87 @@
 import { Dialog } from '@/components/ui/dialog';
 import { useUiStore } from '@/stores/ui-store';
 
-export const shortcuts: { keys: string; description: string }[] = [
-  { keys: '/', description: 'Search projects' },
-  { keys: 'n', description: 'New project' },
-  { keys: 'g d', description: 'Go to the dashboard' },
-  { keys: 'g p', description: 'Go to projects' },
-  { keys: 'g n', description: 'Go to notifications' },
-  { keys: 'g t', description: 'Go to trash' },
-  { keys: '?', description: 'Show this help' },
-  { keys: 'Esc', description: 'Close a dialog or menu' },
+/** One shortcut: each combo is keys pressed together or in turn (`g d`); several combos are alternatives. */
+export type Shortcut = { combos: string[][]; description: string };
+
+export const shortcutGroups: { title: string; shortcuts: Shortcut[] }[] = [
+  {
+    title: 'Anywhere',
+    shortcuts: [
+      { combos: [['Ctrl', 'K'], ['⌘', 'K']], description: 'Open the command palette' },
+      { combos: [['/']], description: 'Search projects' },
+      { combos: [['n']], description: 'New project' },
+      { combos: [['?']], description: 'Show this help' },
+    ],
+  },
+  {
+    title: 'Go to',
+    shortcuts: [
+      { combos: [['g', 'd']], description: 'Go to the dashboard' },
+      { combos: [['g', 'p']], description: 'Go to projects' },
+      { combos: [['g', 'n']], description: 'Go to notifications' },
+      { combos: [['g', 't']], description: 'Go to trash' },
+    ],
+  },
+  {
+    title: 'Project list',
+    shortcuts: [
+      { combos: [['j'], ['k']], description: 'Move through the list' },
+      { combos: [['x']], description: 'Select the focused project' },
+      { combos: [['e']], description: 'Edit the focused project' },
+    ],
+  },
+  {
+    title: 'Dialogs and the palette',
+    shortcuts: [
+      { combos: [['↑'], ['↓']], description: 'Move through the palette’s results' },
+      { combos: [['Enter']], description: 'Run the chosen command or open the project' },
+      { combos: [['Esc']], description: 'Close a dialog or menu' },
+    ],
+  },
 ];
+
+const kbd = 'rounded border border-line bg-subtle px-1.5 py-0.5 font-mono text-xs';
+
+function Combos({ combos }: { combos: string[][] }) {
+  return (
+    <>
+      {combos.map((combo, i) => (
+        <span key={combo.join('+')} className="whitespace-nowrap">
+          {i > 0 && <span className="mx-1 text-xs text-fg-subtle">or</span>}
+          {combo.map((k, j) => (
+            <kbd key={`${k}${j}`} className={j > 0 ? `ml-1 ${kbd}` : kbd}>
+              {k}
+            </kbd>
+          ))}
+        </span>
+      ))}
+    </>
+  );
+}
 
 export function ShortcutHelp() {
   const open = useUiStore((s) => s.shortcutsOpen);
   const setOpen = useUiStore((s) => s.setShortcutsOpen);
   return (
-    <Dialog open={open} onClose={() => setOpen(false)} title="Keyboard shortcuts">
-      <dl className="grid grid-cols-[auto_1fr] gap-x-6 gap-y-2 text-sm">
-        {shortcuts.map((s) => (
-          <div key={s.keys} className="contents">
-            <dt>
-              {s.keys.split(' ').map((k) => (
-                <kbd key={k} className="mr-1 rounded border border-line bg-subtle px-1.5 py-0.5 font-mono text-xs">
-                  {k}
-                </kbd>
+    <Dialog open={open} onClose={() => setOpen(false)} title="Keyboard shortcuts" description="Single keys never fire while you type in a field.">
+      <div className="flex max-h-[70dvh] flex-col gap-4 overflow-y-auto">
+        {shortcutGroups.map((group) => (
+          <section key={group.title} aria-label={group.title}>
+            <h3 className="mb-1.5 text-xs font-semibold tracking-wide text-fg-subtle uppercase">{group.title}</h3>
+            <dl className="grid grid-cols-[auto_1fr] gap-x-6 gap-y-2 text-sm">
+              {group.shortcuts.map((s) => (
+                <div key={s.description} className="contents">
+                  <dt>
+                    <Combos combos={s.combos} />
+                  </dt>
+                  <dd className="text-fg-muted">{s.description}</dd>
+                </div>
               ))}
-            </dt>
-            <dd className="text-fg-muted">{s.description}</dd>
-          </div>
+            </dl>
+          </section>
         ))}
-      </dl>
+      </div>
     </Dialog>
   );
 }

@@ -10,13 +10,19 @@ type DialogProps = {
   children?: ReactNode;
   footer?: ReactNode;
   className?: string;
+  /** The title is still the dialog's accessible name, but only screen readers get it (the palette). */
+  titleHidden?: boolean;
+  /** Replaces the padded column the content sits in. */
+  bodyClassName?: string;
+  /** Replaces the default width (classes of one property never override each other reliably). */
+  widthClassName?: string;
 };
 
 /**
  * A modal on the native <dialog>: the browser traps focus, makes the rest inert and closes on Esc;
  * focus returns to whatever opened it.
  */
-export function Dialog({ open, onClose, title, description, children, footer, className }: DialogProps) {
+export function Dialog({ open, onClose, title, description, children, footer, className, titleHidden = false, bodyClassName, widthClassName }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const descId = useId();
@@ -26,6 +32,8 @@ export function Dialog({ open, onClose, title, description, children, footer, cl
     if (open && !dialog.open) {
       const opener = document.activeElement as HTMLElement | null;
       dialog.showModal();
+      // React never writes the `autofocus` attribute, so a field meant to take the focus says so itself.
+      dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
       return () => opener?.focus?.();
     }
     if (!open && dialog.open) dialog.close();
@@ -40,13 +48,14 @@ export function Dialog({ open, onClose, title, description, children, footer, cl
         onClose();
       }}
       className={cn(
-        'm-auto w-[min(32rem,calc(100vw-2rem))] rounded-xl border border-line bg-surface p-0 text-fg shadow-xl backdrop:bg-black/40',
+        'm-auto rounded-xl border border-line bg-surface p-0 text-fg shadow-xl backdrop:bg-black/40',
+        widthClassName ?? 'w-[min(32rem,calc(100vw-2rem))]',
         className,
       )}
     >
       {open && (
-        <div className="flex flex-col gap-4 p-5">
-          <div>
+        <div className={bodyClassName ?? 'flex flex-col gap-4 p-5'}>
+          <div className={titleHidden ? 'sr-only' : undefined}>
             <h2 id={titleId} className="text-base font-semibold">
               {title}
             </h2>

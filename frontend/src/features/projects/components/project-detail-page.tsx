@@ -1,9 +1,12 @@
 import { HealthIndicator, StatusBadge } from '@pulse-ui/project-card';
-import { Link } from 'react-router';
+import { useEffect } from 'react';
+import { Link, useNavigate } from 'react-router';
 
 import { LiveFlash } from '@/components/ui/live-flash';
 import { ErrorState, LoadingRows } from '@/components/ui/states';
 import { isApiError } from '@/lib/api-error';
+import { useCommands } from '@/lib/commands';
+import { rememberProject } from '@/lib/recent-projects';
 import { useDocumentTitle } from '@/lib/use-document-title';
 import { useLiveStore, useLiveTopics } from '@/stores/live-store';
 
@@ -14,7 +17,7 @@ import { DeleteProject } from './detail/delete-project';
 import { MilestonesSection } from './detail/milestones-section';
 import { OverviewSection } from './detail/overview-section';
 import { TeamSection } from './detail/team-section';
-import { Transitions } from './detail/transitions';
+import { PROJECT_COMMANDS, Transitions } from './detail/transitions';
 
 /**
  * One project: overview, milestones, team and activity. What can be changed follows the
@@ -27,6 +30,17 @@ export function ProjectDetailPage({ projectId }: { projectId: number }) {
   // Deleted by someone else while open: its last state stays on screen under the banner, even when a
   // refetch now answers 404.
   const deletedLive = useLiveStore((s) => projectId in s.deleted);
+  const navigate = useNavigate();
+  const title = project.data?.title;
+  // The palette offers the projects opened last.
+  useEffect(() => {
+    if (title !== undefined) rememberProject({ id: projectId, title });
+  }, [projectId, title]);
+  useCommands(
+    project.data?.capabilities.can_edit
+      ? [{ id: 'project.edit', title: 'Edit project', group: PROJECT_COMMANDS, scope: 'page', keywords: ['change', 'rename', 'details'], run: () => navigate(`/projects/${projectId}/edit`) }]
+      : [],
+  );
   if (project.isPending) return <LoadingRows rows={6} label="Loading the project" />;
   if (project.isError && !(deletedLive && project.data)) {
     if (isApiError(project.error) && project.error.status === 404)

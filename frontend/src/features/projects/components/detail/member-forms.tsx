@@ -1,5 +1,6 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { Controller, useForm, useWatch } from 'react-hook-form';
 import { z } from 'zod';
 
@@ -75,10 +76,12 @@ type AddValues = z.output<typeof addSchema>; // `user` is set once valid
 
 export function AddMemberForm({ project, members, onDone }: { project: Project; members: Member[]; onDone: () => void }) {
   const add = useAddMember(project.id);
-  const { control, register, handleSubmit, setError, formState } = useForm<AddInput, unknown, AddValues>({
+  const { control, register, handleSubmit, setError, setFocus, formState } = useForm<AddInput, unknown, AddValues>({
     resolver: zodResolver(addSchema),
     defaultValues: { user: null, role: 'developer', allocation: 0 },
   });
+  // Opened from its button or from the palette: typing goes straight to the person search.
+  useEffect(() => setFocus('user'), [setFocus]);
   const { errors, isSubmitting } = formState;
   const user = useWatch({ control, name: 'user' });
   const share = useWatch({ control, name: 'allocation' });

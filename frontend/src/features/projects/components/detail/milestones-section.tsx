@@ -7,6 +7,7 @@ import { Button } from '@/components/ui/button';
 import { Panel } from '@/components/ui/panel';
 import { ErrorState, LoadingRows } from '@/components/ui/states';
 import { useMe } from '@/features/auth';
+import { useCommands } from '@/lib/commands';
 import { cn } from '@/lib/cn';
 import { formatDate, humanize } from '@/lib/format';
 import { toast } from '@/stores/toast-store';
@@ -17,6 +18,7 @@ import { useMembers, useMilestones } from '../../api/get-project';
 import { projectKeys } from '../../api/keys';
 import { useUpdateMilestone } from '../../api/update-milestone';
 import { MilestoneForm } from './milestone-form';
+import { PROJECT_COMMANDS } from './transitions';
 import { writeFailedToast } from './write-errors';
 
 // Who may update a milestone assigned to them without being an editor (SPEC §3).
@@ -135,6 +137,13 @@ export function MilestonesSection({ project }: { project: Project }) {
       },
     });
   };
+
+  // The palette opens the same form as the button.
+  useCommands(
+    canEdit
+      ? [{ id: 'project.milestone.new', title: 'New milestone', group: PROJECT_COMMANDS, scope: 'page', keywords: ['add', 'create'], run: () => setCreating(true) }]
+      : [],
+  );
 
   const closeCreate = () => {
     flushSync(() => setCreating(false));

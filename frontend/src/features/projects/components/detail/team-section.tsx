@@ -8,6 +8,7 @@ import { Panel } from '@/components/ui/panel';
 import { ErrorState, LoadingRows } from '@/components/ui/states';
 import { errorMessage } from '@/lib/api-error';
 import { cn } from '@/lib/cn';
+import { useCommands } from '@/lib/commands';
 import { formatPercent } from '@/lib/format';
 import { toast } from '@/stores/toast-store';
 import type { Member, Project } from '@/types/models';
@@ -16,6 +17,7 @@ import { useMembers } from '../../api/get-project';
 import { projectKeys } from '../../api/keys';
 import { useRemoveMember } from '../../api/remove-member';
 import { AddMemberForm, EditMemberForm, roleLabel } from './member-forms';
+import { PROJECT_COMMANDS } from './transitions';
 import { isStale, STALE_MESSAGE } from './write-errors';
 
 function RemoveMemberDialog({ project, member, onClose }: { project: Project; member: Member; onClose: (removed: boolean) => void }) {
@@ -118,6 +120,12 @@ export function TeamSection({ project }: { project: Project }) {
   const addButton = useRef<HTMLButtonElement>(null);
   const canManage = project.capabilities.can_manage_team;
   const team = members.data?.results ?? [];
+  // The palette opens the same form as the button.
+  useCommands(
+    canManage
+      ? [{ id: 'project.member.add', title: 'Add member', group: PROJECT_COMMANDS, scope: 'page', keywords: ['team', 'person', 'people', 'invite'], run: () => setAdding(true) }]
+      : [],
+  );
   const closeAdd = () => {
     flushSync(() => setAdding(false));
     addButton.current?.focus();

@@ -3,6 +3,7 @@ import { useState } from 'react';
 
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
+import { useCommands } from '@/lib/commands';
 import { humanize } from '@/lib/format';
 import { toast } from '@/stores/toast-store';
 import type { Project, TransitionName } from '@/types/models';
@@ -12,6 +13,18 @@ import { useTransitionProject } from '../../api/transition-project';
 import { writeFailedToast } from './write-errors';
 
 const TRANSITION_LABEL: Record<string, string> = { start: 'Start', hold: 'Put on hold', resume: 'Resume', complete: 'Complete', cancel: 'Cancel project' };
+
+/** The same transitions in the command palette; an ellipsis where a confirmation comes first. */
+const TRANSITION_COMMAND: Record<string, string> = {
+  start: 'Start project',
+  hold: 'Put project on hold',
+  resume: 'Resume project',
+  complete: 'Complete project…',
+  cancel: 'Cancel project…',
+};
+
+/** The palette's heading for what the project page can do. */
+export const PROJECT_COMMANDS = 'This project';
 
 /** Transitions that end the project's life: asked about first, since nothing in the app undoes them. */
 const FINAL: Record<string, { title: string; description: string; confirm: string }> = {
@@ -32,7 +45,6 @@ export function Transitions({ project }: { project: Project }) {
   const qc = useQueryClient();
   const transition = useTransitionProject(project);
   const [asking, setAsking] = useState<string | null>(null);
-  if (!project.capabilities.can_edit || project.allowed_transitions.length === 0) return null;
   const run = (name: string) =>
     transition.mutate(name as TransitionName, {
       onSuccess: (p) => {
@@ -44,6 +56,20 @@ export function Transitions({ project }: { project: Project }) {
         writeFailedToast(e, () => void qc.invalidateQueries({ queryKey: projectKeys.detail(project.id), exact: true }));
       },
     });
+  // The final transitions ask first, from a button or from the palette.
+  const choose = (name: string) => (FINAL[name] ? setAsking(name) : run(name));
+  const allowed = project.capabilities.can_edit ? project.allowed_transitions : [];
+  useCommands(
+    allowed.map((name) => ({
+      id: `project.transition.${name}`,
+      title: TRANSITION_COMMAND[name] ?? humanize(name),
+      group: PROJECT_COMMANDS,
+      scope: 'page' as const,
+      keywords: ['status', 'lifecycle', name],
+      run: () => choose(name),
+    })),
+  );
+  if (allowed.length === 0) return null;
   const final = asking ? FINAL[asking] : undefined;
   return (
     <div className="flex flex-wrap gap-2" role="group" aria-label="Lifecycle">
@@ -53,7 +79,7 @@ export function Transitions({ project }: { project: Project }) {
           size="sm"
           variant={name === 'cancel' ? 'ghost' : 'secondary'}
           loading={transition.isPending && transition.variables === name}
-          onClick={() => (FINAL[name] ? setAsking(name) : run(name))}
+          onClick={() => choose(name)}
         >
           {TRANSITION_LABEL[name] ?? humanize(name)}
         </Button>

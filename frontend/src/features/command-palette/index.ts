@@ -1,0 +1,1 @@
+export { CommandPalette, isPaletteShortcut, PALETTE_TITLE, paletteShortcutLabel } from './components/command-palette';
