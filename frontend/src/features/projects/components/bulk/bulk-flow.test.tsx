@@ -54,7 +54,9 @@ function serveBulk({ preview, ops, hold = false }: { preview?: (body: BulkReques
         return HttpResponse.json({ dry_run: true, action: body.action, params: body.params, total: body.items.length, results, report, fields: ok ? { status: { count: ok } } : {} });
       }
       const id = 100 + next;
-      const finished = ops[next++]!(body, id);
+      const make = ops[next++];
+      if (!make) return HttpResponse.json({ error: { code: 'unexpected', message: 'No run expected.', details: {} } }, { status: 500 });
+      const finished = make(body, id);
       byId.set(id, finished);
       // Held: the first run reads as running until the test says it finished.
       if (hold && id === 100) running.set(id, op(id, body, { status: 'running', processed: 1 }));
@@ -119,7 +121,7 @@ describe('selection in the project table', () => {
     const { router } = renderWithProviders(<ProjectsPage />, { path: '/projects', extraRoutes: [{ path: '/projects/:id/edit', element: <p>Edit form</p> }] });
     await screen.findByRole('checkbox', { name: 'Select Aurora' });
     await userEvent.keyboard('j');
-    const row = (title: string) => screen.getByRole('link', { name: title }).closest('tr')!;
+    const row = (title: string) => screen.getByRole('link', { name: title }).closest('tr');
     expect(row('Aurora')).toHaveAttribute('aria-current', 'true');
     expect(screen.getByRole('link', { name: 'Aurora' })).toHaveFocus();
     await userEvent.keyboard('jjk');

@@ -3,20 +3,21 @@ import { describe, expect, it } from 'vitest';
 import { emptySelection, pageState, selectedItems, selectionReducer as reduce } from './selection';
 import { retryRequest, undoRest } from './retry';
 
-const rows = [1, 2, 3, 4, 5].map((id) => ({ id, etag: `"project-${id}-v1"` }));
+const item = (id: number) => ({ id, etag: `"project-${id}-v1"` });
+const rows = [1, 2, 3, 4, 5].map(item);
 const ids = (s: ReturnType<typeof emptySelection>) => [...s.items.keys()].sort((a, b) => a - b);
 
 describe('selectionReducer', () => {
   it('toggles one row and remembers it as the anchor', () => {
-    let s = reduce(emptySelection(), { type: 'toggle', item: rows[1]! });
+    let s = reduce(emptySelection(), { type: 'toggle', item: item(2) });
     expect(ids(s)).toEqual([2]);
     expect(s.anchor).toBe(2);
-    s = reduce(s, { type: 'toggle', item: rows[1]! });
+    s = reduce(s, { type: 'toggle', item: item(2) });
     expect(ids(s)).toEqual([]);
   });
 
   it('shift-click selects from the anchor to the clicked row, either direction, and deselects a selected range', () => {
-    let s = reduce(emptySelection(), { type: 'toggle', item: rows[3]! });
+    let s = reduce(emptySelection(), { type: 'toggle', item: item(4) });
     s = reduce(s, { type: 'range', rows, to: 2 });
     expect(ids(s)).toEqual([2, 3, 4]);
     s = reduce(s, { type: 'range', rows, to: 5 });
@@ -36,7 +37,7 @@ describe('selectionReducer', () => {
     s = reduce(s, { type: 'page', rows, on: true });
     expect(ids(s)).toEqual([1, 2, 3, 4, 5, 50]);
     expect(pageState(s, rows)).toBe('all');
-    s = reduce(s, { type: 'toggle', item: rows[0]! });
+    s = reduce(s, { type: 'toggle', item: item(1) });
     expect(pageState(s, rows)).toBe('some');
     s = reduce(s, { type: 'page', rows, on: false });
     expect(ids(s)).toEqual([50]);
@@ -48,7 +49,7 @@ describe('selectionReducer', () => {
     let s = reduce(emptySelection(), { type: 'all', items: all, count: 240, truncated: false });
     expect(s.items.size).toBe(240);
     expect(s.matching).toEqual({ count: 240, truncated: false });
-    s = reduce(s, { type: 'toggle', item: rows[0]! });
+    s = reduce(s, { type: 'toggle', item: item(1) });
     expect(s.items.size).toBe(239);
     expect(s.matching).toBeNull();
   });
