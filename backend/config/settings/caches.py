@@ -15,10 +15,9 @@ def cache_settings(redis_url: str) -> dict[str, dict[str, Any]]:
     if redis_url:
         return {
             alias: {
-                "BACKEND": "django_redis.cache.RedisCache",
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
                 "LOCATION": redis_url,
                 "KEY_PREFIX": prefix,
-                "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
             }
             for alias, prefix in (("default", "pulse"), (THROTTLE_CACHE, "pulse-throttle"))
         }

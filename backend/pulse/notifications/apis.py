@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pulse.common.apis import AuthedRequest, errors
-from pulse.notifications import selectors, services
+from pulse.notifications import mandrill, selectors, services
 from pulse.notifications.models import EmailStatus, Notification, NotificationKind
 from pulsekit.errors import Forbidden, ValidationFailed
 from pulsekit.fields import StrictCharField
@@ -141,11 +141,8 @@ class MandrillWebhookApi(APIView):
     )
     def post(self, request: Request) -> Response:
         params = {k: request.data.get(k) for k in request.data}
-        if not services.mandrill_signature_valid(
-            key=settings.MANDRILL_WEBHOOK_KEY,
-            url=settings.MANDRILL_WEBHOOK_URL or request.build_absolute_uri(),
-            params={k: str(v) for k, v in params.items()},
-            signature=request.headers.get("X-Mandrill-Signature", ""),
+        if not mandrill.signature_valid(
+            request._request, key=settings.MANDRILL_WEBHOOK_KEY, url=settings.MANDRILL_WEBHOOK_URL
         ):
             raise Forbidden("Invalid or missing X-Mandrill-Signature.", code="invalid_signature")
         try:

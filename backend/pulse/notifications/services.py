@@ -9,11 +9,8 @@ from a Celery task with exponential backoff and jitter.
 from __future__ import annotations
 
 import datetime
-import hashlib
-import hmac
 import logging
 import smtplib
-from base64 import b64encode
 from collections.abc import Iterable
 from typing import Any
 
@@ -27,6 +24,8 @@ from django.utils import timezone
 from pulse.accounts.models import User
 from pulse.activity.services import activity_record
 from pulse.common.tasks import enqueue
+from pulse.notifications import mandrill
+from pulse.notifications.mandrill import MANDRILL_STATUS
 from pulse.notifications.models import EmailStatus, Notification, NotificationKind, WebhookEvent
 from pulse.realtime.outbox import send_to_user
 from pulsekit.errors import NotFound
@@ -34,17 +33,6 @@ from pulsekit.errors import NotFound
 logger = logging.getLogger(__name__)
 
 # Mandrill event → our delivery status, and how far along delivery each status is (never go back).
-MANDRILL_STATUS = {
-    "send": EmailStatus.SENT,
-    "deferral": EmailStatus.DEFERRED,
-    "soft_bounce": EmailStatus.SOFT_BOUNCED,
-    "hard_bounce": EmailStatus.BOUNCED,
-    "reject": EmailStatus.REJECTED,
-    "open": EmailStatus.OPENED,
-    "click": EmailStatus.CLICKED,
-    "spam": EmailStatus.SPAM,
-    "unsub": EmailStatus.UNSUBSCRIBED,
-}
 STATUS_RANK: dict[str, int] = {
     EmailStatus.PENDING: 0,
     EmailStatus.DEFERRED: 1,
@@ -285,18 +273,6 @@ def notifications_mark_all_read(*, user: User) -> int:
 # ---------------------------------------------------------------- Mandrill webhooks
 
 
-def mandrill_signature(*, key: str, url: str, params: dict[str, str]) -> str:
-    """Mandrill's scheme: base64(HMAC-SHA1(key, url + each POST key and value, sorted by key))."""
-    signed = url + "".join(f"{k}{params[k]}" for k in sorted(params))
-    return b64encode(hmac.new(key.encode(), signed.encode(), hashlib.sha1).digest()).decode()
-
-
-def mandrill_signature_valid(*, key: str, url: str, params: dict[str, str], signature: str) -> bool:
-    if not key or not signature:
-        return False
-    return hmac.compare_digest(mandrill_signature(key=key, url=url, params=params), signature)
-
-
 def _storable(value: Any) -> Any:
     """The event without NUL characters, which jsonb cannot hold (one in a provider's event made the
     whole webhook a 500, which the provider then retries forever). Provider text is kept otherwise."""
@@ -319,13 +295,12 @@ def mandrill_events_process(*, events: list[dict[str, Any]]) -> dict[str, int]:
     counts = {"processed": 0, "duplicates": 0, "unmatched": 0, "ignored": 0}
     for raw in events:
         event: dict[str, Any] = _storable(raw)
-        kind = event.get("event")
-        if kind not in MANDRILL_STATUS:
+        tracked = mandrill.tracking_event(event)
+        if tracked is None:
             counts["ignored"] += 1
             continue
-        raw_msg = event.get("msg")
-        msg: dict[str, Any] = raw_msg if isinstance(raw_msg, dict) else {}
-        message_id = str(event.get("_id") or msg.get("_id") or "")
+        kind = event["event"]
+        message_id = str(tracked.message_id or "")
         try:
             with transaction.atomic():
                 WebhookEvent.objects.create(

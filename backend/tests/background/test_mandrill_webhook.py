@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import uuid
+from base64 import b64encode
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,7 +15,6 @@ from rest_framework.test import APIClient
 
 from pulse.activity.models import Activity
 from pulse.notifications.models import EmailStatus, Notification, WebhookEvent
-from pulse.notifications.services import mandrill_signature
 from pulse.realtime.events import user_group
 from tests.background.conftest import StreamListener
 from tests.background.support import wait_until
@@ -39,6 +41,41 @@ MAPPING = {
 def webhook_settings(settings: Any) -> None:
     settings.MANDRILL_WEBHOOK_KEY = KEY
     settings.MANDRILL_WEBHOOK_URL = ""
+
+
+def mandrill_signature(*, key: str, url: str, params: dict[str, str]) -> str:
+    """Sign as Mandrill does: base64(HMAC-SHA1(key, url + each POST key and value, sorted by key))."""
+    signed = url + "".join(f"{k}{params[k]}" for k in sorted(params))
+    return b64encode(hmac.new(key.encode(), signed.encode(), hashlib.sha1).digest()).decode()
+
+
+def test_the_signer_matches_an_independently_computed_vector() -> None:
+    # Computed outside Python: printf '<url>mandrill_events<json>' | openssl dgst -sha1 -hmac vector-key -binary | base64
+    params = {"mandrill_events": '[{"event":"send","_id":"abc"}]'}
+    url = "https://pulse.example/api/v1/webhooks/mandrill/"
+    assert mandrill_signature(key="vector-key", url=url, params=params) == "y3FlWlAkfJjxebvW0Ox/QMjM8l0="
+
+
+def test_the_endpoint_accepts_the_independent_vector(db: Any, settings: Any) -> None:
+    settings.MANDRILL_WEBHOOK_KEY = "vector-key"
+    settings.MANDRILL_WEBHOOK_URL = "https://pulse.example/api/v1/webhooks/mandrill/"
+    body = urlencode({"mandrill_events": '[{"event":"send","_id":"abc"}]'})
+    ok = APIClient().post(
+        URL,
+        body,
+        content_type="application/x-www-form-urlencoded",
+        HTTP_X_MANDRILL_SIGNATURE="y3FlWlAkfJjxebvW0Ox/QMjM8l0=",
+    )
+    assert ok.status_code == 200, ok.content
+    assert ok.json() == {"processed": 0, "duplicates": 0, "unmatched": 1, "ignored": 0}
+    wrong = APIClient().post(
+        URL,
+        body,
+        content_type="application/x-www-form-urlencoded",
+        HTTP_X_MANDRILL_SIGNATURE="y3FlWlAkfJjxebvW0Ox/QMjM8l1=",
+    )
+    assert wrong.status_code == 403
+    assert wrong.json()["error"]["code"] == "invalid_signature"
 
 
 def emailed(user: Any, status: str = EmailStatus.PENDING) -> Notification:
