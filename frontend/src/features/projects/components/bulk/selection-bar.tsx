@@ -20,6 +20,9 @@ export function SelectionBar({ count, matching, all, selectingAll, selectAllErro
   if (count === 0) return null;
   const canSelectAll = !all && matching > count;
   return (
+    <>
+      {/* On a phone the bar is fixed over the bottom of the page: room for it after the pagination. */}
+      <div aria-hidden className="h-20 sm:hidden" />
     <div
       role="region"
       aria-label="Selection"
@@ -55,5 +58,6 @@ export function SelectionBar({ count, matching, all, selectingAll, selectAllErro
         </Button>
       </div>
     </div>
+    </>
   );
 }
