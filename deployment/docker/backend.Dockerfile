@@ -12,10 +12,10 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONDONTWRITEBYTECODE=1
 WORKDIR /src
 COPY packages/pulsekit/ packages/pulsekit/
-COPY backend/pyproject.toml backend/pyproject.toml
+COPY backend/pyproject.toml backend/requirements.lock backend/
 COPY backend/config/ backend/config/
 COPY backend/pulse/ backend/pulse/
-RUN python -m pip wheel --wheel-dir /wheels ./packages/pulsekit ./backend \
+RUN python -m pip wheel --wheel-dir /wheels -c backend/requirements.lock ./packages/pulsekit ./backend \
     && rm /wheels/pulse_backend-*.whl \
     && python -m venv /opt/venv \
     && /opt/venv/bin/pip install --no-index --find-links /wheels /wheels/*.whl \

@@ -8,6 +8,7 @@ from config.settings.celery import *  # noqa: F403
 from config.settings.cors import *  # noqa: F403
 from config.settings.email import *  # noqa: F403
 from config.settings.jwt import *  # noqa: F403
+from config.settings.logging import logging_settings
 from config.settings.spectacular import *  # noqa: F403
 
 SECRET_KEY = env("SECRET_KEY", default=DEV_SECRET_KEY)
@@ -41,12 +42,15 @@ INSTALLED_APPS = [
     "anymail",
     "channels",
     "pulse.ops",
+    "django_structlog",
 ]
 
 MIDDLEWARE = [
     "pulse.ops.middleware.ProbeMiddleware",  # before host validation and the HTTPS redirect
     "pulse.common.limits.RequestBodyLimitMiddleware",  # 413 before anything reads the body
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "pulse.ops.request_ids.RequestIdMiddleware",
+    "django_structlog.middlewares.RequestMiddleware",  # the request id on every log line
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -191,11 +195,12 @@ PULSE = {
 # Django's own check of form and body sizes, at the same cap (DRF's parsers do not consult it).
 DATA_UPLOAD_MAX_MEMORY_SIZE = PULSE["MAX_REQUEST_BODY_BYTES"]
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+LOGGING = logging_settings(
+    level=env("LOG_LEVEL", default="INFO"),
+    json=env.bool("LOG_JSON", default=False),
+    requests_level=env("LOG_REQUESTS", default="WARNING"),
+)
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False  # the proxy logs addresses; ours would be its own
+# A request id from the proxy in front (a plain token: pulse.ops.request_ids) is kept, so both logs match.
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = True

@@ -5,6 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config.django.base import *  # noqa: F403
 from config.django.base import DEBUG, SECRET_KEY
 from config.env import DEV_SECRET_KEY, env
+from config.settings.logging import logging_settings
 
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
@@ -25,3 +26,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# One JSON object per line for the log collector.
+LOGGING = logging_settings(
+    level=env("LOG_LEVEL", default="INFO"),
+    json=env.bool("LOG_JSON", default=True),
+    requests_level=env("LOG_REQUESTS", default="WARNING"),
+)

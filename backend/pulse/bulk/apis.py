@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from pulse.bulk.models import BulkAction, BulkOperation, BulkStatus
 from pulse.bulk.selectors import bulk_operation_get
-from pulse.bulk.services import MAX_ITEMS, bulk_operation_request, live_progress
+from pulse.bulk.services import MAX_ITEMS, bulk_operation_preview, bulk_operation_request, live_progress
 from pulse.common.apis import ETAG, IF_NONE_MATCH, AuthedRequest, errors
 from pulse.projects.models import Health
 from pulse.projects.services import TRANSITIONS
@@ -120,6 +120,12 @@ class BulkRequestSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=BulkAction.choices)
     items = ItemsField(max_length=MAX_ITEMS)
     params = ParamsSerializer(required=False, default=dict)
+    dry_run = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Check and compute the change without making it: 200 with the per-item preview; nothing is "
+        "recorded, queued or sent.",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         params = {k: v for k, v in attrs.get("params", {}).items() if k in REQUIRED_PARAMS.get(attrs["action"], ())}
@@ -134,6 +140,46 @@ class BulkRequestSerializer(serializers.Serializer):
         return attrs
 
 
+class ChangedBySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = StrictCharField()
+
+
+class ReportEntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    result = serializers.ChoiceField(choices=["ok", "conflict", "forbidden", "not_found", "invalid"])
+    etag = StrictCharField(
+        required=False, help_text="ok (run succeeded): the new ETag; conflict: the project's current ETag."
+    )
+    message = StrictCharField(required=False, help_text="invalid: why the action does not apply.")
+    changed_by = ChangedBySerializer(
+        required=False, allow_null=True, help_text="conflict: who made the latest change since your version."
+    )
+    changed_fields = serializers.ListField(
+        child=StrictCharField(), required=False, help_text="conflict: the fields changed since your version."
+    )
+    changes = serializers.DictField(
+        child=serializers.ListField(min_length=2, max_length=2),
+        required=False,
+        help_text="Dry run, ok: {field: [before, after]} the run would make.",
+    )
+
+
+class FieldCountSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="How many projects this field would change on.")
+
+
+class BulkDryRunSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    action = serializers.ChoiceField(choices=BulkAction.choices)
+    params = serializers.DictField()
+    total = serializers.IntegerField()
+    results = serializers.DictField(child=serializers.IntegerField(), help_text="How many items per result.")
+    report = ReportEntrySerializer(many=True)
+    # The metaclass takes declared fields off the class, so this does not shadow ``Serializer.fields``.
+    fields = serializers.DictField(child=FieldCountSerializer())  # type: ignore[assignment]
+
+
 class BulkOperationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     action = serializers.ChoiceField(choices=BulkAction.choices)
@@ -142,10 +188,7 @@ class BulkOperationSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     processed = serializers.IntegerField()
     phase = StrictCharField(allow_null=True)
-    report = serializers.ListField(
-        child=serializers.DictField(),
-        help_text="Per item: {id, result: ok|conflict|forbidden|not_found|invalid, etag?, message?}",
-    )
+    report = ReportEntrySerializer(many=True)
     summary = serializers.DictField()
     attempts = serializers.IntegerField()
     created_at = serializers.DateTimeField()
@@ -188,15 +231,24 @@ class BulkOperationCreateApi(APIView):
         operation_id="bulk_operations_create",
         parameters=[IDEMPOTENCY_KEY],
         request=BulkRequestSerializer,
-        responses={202: BulkOperationSerializer, **errors(400, 401, 422)},
+        responses={202: BulkOperationSerializer, 200: BulkDryRunSerializer, **errors(400, 401, 422)},
         description="All-or-nothing change of up to 10,000 projects, each with its expected ETag. "
-        "Answers 202 with Location; progress streams on the `user` websocket topic.",
+        "Answers 202 with Location; progress streams on the `user` websocket topic. "
+        "With `dry_run: true`: 200 with what the run would do, per item, and nothing changes.",
     )
     def post(self, request: AuthedRequest) -> Response:
         serializer = BulkRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         key = request.headers.get("Idempotency-Key", "").strip()[:200]
         data = serializer.validated_data
+        if data["dry_run"]:
+            preview = bulk_operation_preview(
+                actor=request.user,
+                action=data["action"],
+                params=data["params"],
+                items=[dict(item) for item in data["items"]],
+            )
+            return Response(preview, status=status.HTTP_200_OK)
         operation, _created = bulk_operation_request(
             actor=request.user,
             action=data["action"],

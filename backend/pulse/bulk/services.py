@@ -203,16 +203,20 @@ def _check_params(action: str, params: dict[str, Any]) -> None:
             raise ValidationFailed(details={"params": {"reason": [CONTROL_CHARS_MESSAGE]}})
 
 
-@transaction.atomic
-def bulk_operation_request(
-    *, actor: User, action: str, params: dict[str, Any], items: list[dict[str, Any]], idempotency_key: str = ""
-) -> tuple[BulkOperation, bool]:
-    """Record and queue an operation. Returns ``(operation, created)``; a replayed key returns the original."""
+def _check_items(items: list[dict[str, Any]]) -> None:
     if not 1 <= len(items) <= MAX_ITEMS:
         raise ValidationFailed(details={"items": [f"Give between 1 and {MAX_ITEMS} projects."]})
     ids = [item["id"] for item in items]
     if len(set(ids)) != len(ids):
         raise ValidationFailed(details={"items": ["Each project may appear only once."]})
+
+
+@transaction.atomic
+def bulk_operation_request(
+    *, actor: User, action: str, params: dict[str, Any], items: list[dict[str, Any]], idempotency_key: str = ""
+) -> tuple[BulkOperation, bool]:
+    """Record and queue an operation. Returns ``(operation, created)``; a replayed key returns the original."""
+    _check_items(items)
     digest = bulk_request_hash(action, params, items)
     if idempotency_key:
         with connection.cursor() as cursor:
@@ -246,11 +250,47 @@ def bulk_operation_request(
     return operation, True
 
 
+def bulk_operation_preview(
+    *, actor: User, action: str, params: dict[str, Any], items: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """What the operation would do, computed by the real run's own code and then rolled back.
+
+    The same checks (per item, as ``_run`` makes them, under the same row locks) and, for every item
+    that passes, the same ``{field: [before, after]}`` the run would record: the change is applied
+    in a transaction that is always rolled back. Nothing is recorded or queued, no progress is
+    sent, and the activities, events and notifications that follow a write are never made.
+    """
+    _check_items(items)
+    _check_params(action, params)
+    # Never saved: an operation without an id reports no progress (there is nobody to tell).
+    operation = BulkOperation(requested_by=actor, action=action, params=params, items=items, total=len(items))
+    with cyclic_gc_paused(), transaction.atomic():
+        report = _run(operation, dry_run=True)[0]
+        transaction.set_rollback(True)
+    results: dict[str, int] = {}
+    fields: dict[str, dict[str, int]] = {}
+    for entry in report:
+        results[entry["result"]] = results.get(entry["result"], 0) + 1
+        for field in entry.get("changes", ()):
+            fields.setdefault(field, {"count": 0})["count"] += 1
+    return {
+        "dry_run": True,
+        "action": action,
+        "params": params,
+        "total": len(items),
+        "results": results,
+        "report": report,
+        "fields": fields,
+    }
+
+
 # ---------------------------------------------------------------- execution
 
 
 @_phase("progress")
 def _progress(operation: BulkOperation, processed: int, phase: str) -> None:
+    if operation.pk is None:  # a dry run
+        return
     cache.set(f"bulk-progress:{operation.pk}", {"processed": processed, "phase": phase}, timeout=3600)
     try:
         send_to_user(
@@ -368,7 +408,12 @@ def _item_problem(action: str, params: dict[str, Any], project: _Target, taken_t
 
 
 @_phase("run")
-def _run(operation: BulkOperation) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def _run(operation: BulkOperation, *, dry_run: bool = False) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Check every item and, if all pass, write the change, its activities and events.
+
+    ``dry_run``: check, then apply the change to the items that passed and put each one's
+    ``changes`` in its report entry; no activity, event or notification. The caller rolls back.
+    """
     actor = operation.requested_by
     action, params = operation.action, operation.params
     ids = [item["id"] for item in operation.items]
@@ -386,6 +431,7 @@ def _run(operation: BulkOperation) -> tuple[list[dict[str, Any]], dict[str, Any]
         )
 
     report: list[dict[str, Any]] = []
+    conflicts: dict[int, tuple[dict[str, Any], int | None, int]] = {}
     failed = False
     for n, item in enumerate(operation.items, start=1):
         project = projects.get(item["id"])
@@ -396,14 +442,23 @@ def _run(operation: BulkOperation) -> tuple[list[dict[str, Any]], dict[str, Any]
             entry["result"] = "not_found"
         elif not _allowed(actor, action, project, role):
             entry["result"] = "forbidden"
-        elif parse_etag(str(item.get("etag", "")), kind="project", pk=project.pk) != project.version:
+        elif (expected := parse_etag(str(item.get("etag", "")), kind="project", pk=project.pk)) != project.version:
             entry.update(result="conflict", etag=make_etag("project", project.pk, project.version))
+            conflicts[project.pk] = (entry, expected, project.version)
         elif problem := _item_problem(action, params, project, taken):
             entry.update(result="invalid", message=problem)
         failed = failed or entry["result"] != "ok"
         report.append(entry)
         if n % PROGRESS_EVERY == 0:
             _progress(operation, n, "checking")
+    _explain_conflicts(conflicts)
+    if dry_run:
+        passed = [(entry, projects[entry["id"]]) for entry in report if entry["result"] == "ok"]
+        if passed:
+            would = _apply(operation, actor, [project for _, project in passed])
+            for entry, project in passed:
+                entry["changes"] = would[project.pk]
+        return report, {}
     if failed:
         raise _Rejected(report)
 
@@ -443,6 +498,37 @@ def _run(operation: BulkOperation) -> tuple[list[dict[str, Any]], dict[str, Any]
     for entry, project in zip(report, targets, strict=True):
         entry["etag"] = make_etag("project", project.pk, project.version)
     return report, {"changed": len(targets), "results": {"ok": len(targets)}}
+
+
+def _explain_conflicts(conflicts: dict[int, tuple[dict[str, Any], int | None, int]]) -> None:
+    """Add ``changed_by`` ({id, name} or None) and ``changed_fields`` to each conflict entry: who changed
+    the project since the version the client read, and what. Read from the project's activities after
+    that version (an unreadable ETag: the latest change); a child's change names its kind too."""
+    if not conflicts:
+        return
+    since = {pk: (current - 1 if expected is None else expected) for pk, (_, expected, current) in conflicts.items()}
+    rows = (
+        Activity.objects.filter(project_id__in=list(since), version__gt=min(since.values()))
+        .order_by("id")
+        .values_list("project_id", "version", "actor_id", "target_type", "changes", "metadata__project_changes")
+    )
+    latest: dict[int, int | None] = {}
+    fields: dict[int, set[str]] = {}
+    for project_id, version, actor_id, target_type, changes, project_changes in rows:
+        if project_id is None or version is None or version <= since[project_id]:
+            continue
+        latest[project_id] = actor_id
+        found = fields.setdefault(project_id, set())
+        if target_type == "project":
+            found.update(changes or {})
+        else:
+            found.add(f"{target_type}s")
+            found.update(project_changes or {})
+    names = {u.pk: u.name for u in User.objects.filter(pk__in={a for a in latest.values() if a is not None})}
+    for pk, (entry, _, _) in conflicts.items():
+        changer = latest.get(pk)
+        entry["changed_by"] = {"id": changer, "name": names[changer]} if changer in names else None
+        entry["changed_fields"] = sorted(fields.get(pk, ()))
 
 
 @_phase("notify_transitioned")

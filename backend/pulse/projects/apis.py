@@ -36,6 +36,7 @@ from pulse.projects.serializers import (
     ProjectCreateInputSerializer,
     ProjectInputSerializer,
     ProjectOutputSerializer,
+    ProjectSelectionSerializer,
     TagInputSerializer,
     TagOutputSerializer,
     TrashedProjectSerializer,
@@ -43,6 +44,7 @@ from pulse.projects.serializers import (
 from pulsekit.errors import Forbidden, NotFound
 from pulsekit.pagination import PageNumber
 from pulsekit.params import reject_unknown_params, text_param
+from pulsekit.versioning import make_etag
 
 
 def _validated(
@@ -138,6 +140,21 @@ class ProjectListCreateApi(APIView):
             render=lambda p: render_project(request, p),
             location=lambda p: reverse("project-detail", args=[p.pk]),
         )
+
+
+class ProjectSelectionApi(APIView):
+    @extend_schema(
+        operation_id="projects_selection",
+        parameters=PROJECT_LIST_PARAMS,
+        responses={200: ProjectSelectionSerializer, **errors(400, 401)},
+        description="Every visible project the list's filters and search match, in the list's order, as "
+        "`{id, etag}` items for a bulk operation: at most 10,000 (`truncated` when more matched).",
+    )
+    def get(self, request: AuthedRequest) -> Response:
+        reject_unknown_params(request, PROJECT_FILTER_PARAMS)
+        count, rows, truncated = selectors.project_selection(user=request.user, params=request.query_params)
+        items = [{"id": pk, "etag": make_etag("project", pk, version)} for pk, version in rows]
+        return Response({"count": count, "truncated": truncated, "items": items})
 
 
 class ProjectDetailApi(APIView):

@@ -111,7 +111,26 @@ def _with_summary(qs: QuerySet[Project]) -> QuerySet[Project]:
 
 
 def project_list(*, user: Any, params: Any) -> QuerySet[Project]:
-    queryset = _with_summary(visible_to(user)).order_by("-updated_at", "-id")
+    return _filtered(_with_summary(visible_to(user)), params)
+
+
+SELECTION_LIMIT = 10_000
+
+
+def project_selection(*, user: Any, params: Any) -> tuple[int, list[tuple[int, int]], bool]:
+    """``(count, [(id, version)], truncated)`` of every project ``project_list`` would list for these
+    params, in its order, at most ``SELECTION_LIMIT``: what "select all matching" sends to a bulk
+    operation. One query of two columns; a count only when more matched than are returned."""
+    qs = _filtered(visible_to(user).annotate(health_rank=HEALTH_RANK), params)
+    rows = list(qs.values_list("id", "version")[: SELECTION_LIMIT + 1])
+    if len(rows) <= SELECTION_LIMIT:
+        return len(rows), rows, False
+    return qs.order_by().count(), rows[:SELECTION_LIMIT], True
+
+
+def _filtered(queryset: QuerySet[Project], params: Any) -> QuerySet[Project]:
+    """The list's filters, search and order over ``queryset`` (visible projects, annotated as needed)."""
+    queryset = queryset.order_by("-updated_at", "-id")
     filterset = ProjectFilter(data=params, queryset=queryset)
     if not filterset.is_valid():
         raise ValidationFailed(details={field: list(messages) for field, messages in filterset.errors.items()})

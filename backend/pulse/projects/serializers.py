@@ -140,6 +140,17 @@ class ProjectOutputSerializer(serializers.Serializer):
         }
 
 
+class SelectionItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    etag = StrictCharField(help_text='The project\'s current ETag, e.g. "project-12-v3".')
+
+
+class ProjectSelectionSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="How many projects match (may exceed the items returned).")
+    truncated = serializers.BooleanField(help_text="More matched than the 10,000 items returned.")
+    items = SelectionItemSerializer(many=True)
+
+
 class TrashedProjectSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = StrictCharField()

@@ -139,6 +139,9 @@ ENDPOINTS = [
     Endpoint(
         "project-restore", "POST", lambda w: restore_url(w.pid), DELETERS, 200, setup=_delete_project, activities=1
     ),
+    Endpoint(
+        "projects-selection", "GET", lambda w: f"{API}/projects/selection/", AUTHENTICATED, 200, project_scoped=False
+    ),
     Endpoint("projects-trash", "GET", lambda w: f"{API}/projects/trash/", AUTHENTICATED, 200, project_scoped=False),
     Endpoint("project-activity", "GET", lambda w: activity_url(w.pid), VIEWERS, 200),
     # ---- members

@@ -44,6 +44,7 @@ WORKER_SETTINGS = {
     "EMAIL_BACKEND": "anymail.backends.mandrill.EmailBackend",
     "MANDRILL_API_KEY": "test-key",
     "LOG_LEVEL": "INFO",
+    "LOG_JSON": "1",  # as in production
     "PYTHONUNBUFFERED": "1",
 }
 

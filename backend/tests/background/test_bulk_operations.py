@@ -143,7 +143,15 @@ def test_one_stale_etag_among_a_thousand_changes_nothing(worker: Worker, api: An
     assert op.summary == {"changed": 0, "results": {"ok": 999, "conflict": 1}}
     assert len(op.report) == 1_000
     problems = [e for e in op.report if e["result"] != "ok"]
-    assert problems == [{"id": stale.pk, "result": "conflict", "etag": make_etag("project", stale.pk, 2)}]
+    assert problems == [
+        {
+            "id": stale.pk,
+            "result": "conflict",
+            "etag": make_etag("project", stale.pk, 2),
+            "changed_by": {"id": requester.pk, "name": requester.name},
+            "changed_fields": ["description"],
+        }
+    ]
     assert snapshot(ids) == before
     assert set(Activity.objects.values_list("id", flat=True)) == activity_ids
     assert not summaries_of(op.pk).exists()
@@ -184,7 +192,13 @@ def test_the_report_names_every_kind_of_refusal(worker: Worker, api: Any) -> Non
     assert results[hidden.pk] == {"id": hidden.pk, "result": "not_found"}
     assert results[as_developer.pk] == {"id": as_developer.pk, "result": "forbidden"}
     assert results[trashed.pk] == {"id": trashed.pk, "result": "not_found"}
-    assert results[moved.pk] == {"id": moved.pk, "result": "conflict", "etag": make_etag("project", moved.pk, 2)}
+    assert results[moved.pk] == {
+        "id": moved.pk,
+        "result": "conflict",
+        "etag": make_etag("project", moved.pk, 2),
+        "changed_by": {"id": requester.pk, "name": requester.name},
+        "changed_fields": ["description"],
+    }
     assert results[2**62] == {"id": 2**62, "result": "not_found"}
     assert op.summary["results"] == {"ok": 1, "invalid": 1, "not_found": 3, "forbidden": 1, "conflict": 1}
     assert snapshot(ids) == before

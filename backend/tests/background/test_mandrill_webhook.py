@@ -50,7 +50,8 @@ def mandrill_signature(*, key: str, url: str, params: dict[str, str]) -> str:
 
 
 def test_the_signer_matches_an_independently_computed_vector() -> None:
-    # Computed outside Python: printf '<url>mandrill_events<json>' | openssl dgst -sha1 -hmac vector-key -binary | base64
+    # Computed outside Python:
+    # printf '<url>mandrill_events<json>' | openssl dgst -sha1 -hmac vector-key -binary | base64
     params = {"mandrill_events": '[{"event":"send","_id":"abc"}]'}
     url = "https://pulse.example/api/v1/webhooks/mandrill/"
     assert mandrill_signature(key="vector-key", url=url, params=params) == "y3FlWlAkfJjxebvW0Ox/QMjM8l0="

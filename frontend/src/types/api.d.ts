@@ -113,7 +113,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description All-or-nothing change of up to 10,000 projects, each with its expected ETag. Answers 202 with Location; progress streams on the `user` websocket topic. */
+        /** @description All-or-nothing change of up to 10,000 projects, each with its expected ETag. Answers 202 with Location; progress streams on the `user` websocket topic. With `dry_run: true`: 200 with what the run would do, per item, and nothing changes. */
         post: operations["bulk_operations_create"];
         delete?: never;
         options?: never;
@@ -347,6 +347,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/selection/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every visible project the list's filters and search match, in the list's order, as `{id, etag}` items for a bulk operation: at most 10,000 (`truncated` when more matched). */
+        get: operations["projects_selection"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/trash/": {
         parameters: {
             query?: never;
@@ -492,6 +509,22 @@ export interface components {
             due_date: string | null;
             owner: components["schemas"]["UserRef"];
         };
+        BulkDryRun: {
+            dry_run: boolean;
+            action: components["schemas"]["ActionEnum"];
+            params: {
+                [key: string]: unknown;
+            };
+            total: number;
+            /** @description How many items per result. */
+            results: {
+                [key: string]: number;
+            };
+            report: components["schemas"]["ReportEntry"][];
+            fields: {
+                [key: string]: components["schemas"]["FieldCount"];
+            };
+        };
         BulkOperation: {
             id: number;
             action: components["schemas"]["ActionEnum"];
@@ -502,10 +535,7 @@ export interface components {
             total: number;
             processed: number;
             phase: string | null;
-            /** @description Per item: {id, result: ok|conflict|forbidden|not_found|invalid, etag?, message?} */
-            report: {
-                [key: string]: unknown;
-            }[];
+            report: components["schemas"]["ReportEntry"][];
             summary: {
                 [key: string]: unknown;
             };
@@ -530,12 +560,21 @@ export interface components {
             action: components["schemas"]["ActionEnum"];
             items: components["schemas"]["ItemRequest"][];
             params?: components["schemas"]["ParamsRequest"];
+            /**
+             * @description Check and compute the change without making it: 200 with the per-item preview; nothing is recorded, queued or sent.
+             * @default false
+             */
+            dry_run: boolean;
         };
         Capabilities: {
             can_edit: boolean;
             can_manage_team: boolean;
             can_delete: boolean;
             can_change_owner: boolean;
+        };
+        ChangedBy: {
+            id: number;
+            name: string;
         };
         Dashboard: {
             totals: components["schemas"]["Totals"];
@@ -581,6 +620,10 @@ export interface components {
             details: {
                 [key: string]: unknown;
             };
+        };
+        FieldCount: {
+            /** @description How many projects this field would change on. */
+            count: number;
         };
         /**
          * @description * `on_track` - On track
@@ -1034,6 +1077,13 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        ProjectSelection: {
+            /** @description How many projects match (may exceed the items returned). */
+            count: number;
+            /** @description More matched than the 10,000 items returned. */
+            truncated: boolean;
+            items: components["schemas"]["SelectionItem"][];
+        };
         /**
          * @description * `planning` - Planning
          *     * `active` - Active
@@ -1049,6 +1099,31 @@ export interface components {
         RefreshRequest: {
             refresh: string;
         };
+        ReportEntry: {
+            id: number;
+            result: components["schemas"]["ResultEnum"];
+            /** @description ok (run succeeded): the new ETag; conflict: the project's current ETag. */
+            etag?: string;
+            /** @description invalid: why the action does not apply. */
+            message?: string;
+            /** @description conflict: who made the latest change since your version. */
+            changed_by?: components["schemas"]["ChangedBy"] | null;
+            /** @description conflict: the fields changed since your version. */
+            changed_fields?: string[];
+            /** @description Dry run, ok: {field: [before, after]} the run would make. */
+            changes?: {
+                [key: string]: unknown[];
+            };
+        };
+        /**
+         * @description * `ok` - ok
+         *     * `conflict` - conflict
+         *     * `forbidden` - forbidden
+         *     * `not_found` - not_found
+         *     * `invalid` - invalid
+         * @enum {string}
+         */
+        ResultEnum: "ok" | "conflict" | "forbidden" | "not_found" | "invalid";
         /**
          * @description * `lead` - Lead
          *     * `manager` - Manager
@@ -1078,6 +1153,11 @@ export interface components {
             health?: string;
             /** Format: double */
             rank: number;
+        };
+        SelectionItem: {
+            id: number;
+            /** @description The project's current ETag, e.g. "project-12-v3". */
+            etag: string;
         };
         TagInputRequest: {
             name: string;
@@ -1489,6 +1569,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkDryRun"];
+                };
+            };
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -3062,6 +3150,64 @@ export interface operations {
             };
             /** @description If-Match is required on this request. */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    projects_selection: {
+        parameters: {
+            query?: {
+                due_after?: string;
+                due_before?: string;
+                /** @description Repeatable. */
+                health?: ("on_track" | "at_risk" | "off_track")[];
+                /** @description Projects this user is a member of. */
+                member?: number;
+                ordering?: "title" | "-title" | "due_date" | "-due_date" | "progress" | "-progress" | "health" | "-health" | "updated_at" | "-updated_at" | "created_at" | "-created_at";
+                overdue?: boolean;
+                /** @description Owner's user id. */
+                owner?: number;
+                /** @description Progress at most this. */
+                progress_max?: number;
+                /** @description Progress at least this. */
+                progress_min?: number;
+                /** @description Full-text, typo-tolerant search. */
+                q?: string;
+                /** @description Repeatable. */
+                status?: ("planning" | "active" | "on_hold" | "completed" | "cancelled")[];
+                /** @description Tag id, repeatable: projects with any of them. */
+                tag?: number[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectSelection"];
+                };
+            };
+            /** @description Invalid input; nothing was changed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired access token. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
