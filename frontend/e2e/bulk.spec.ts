@@ -8,7 +8,7 @@
 import type { APIRequestContext, Page } from '@playwright/test';
 
 import { projectId } from './support/api';
-import { expect, test } from './support/fixtures';
+import { expect, expectNoAxeViolations, test } from './support/fixtures';
 import { authFile } from './support/paths';
 import { PASSWORD, bella } from './support/seed';
 
@@ -68,6 +68,7 @@ test('select all 240 matching, preview, apply live, a conflict, retry with fresh
   await expect(page.getByText('Page 2 of 5')).toBeVisible();
   await expect(page.getByTestId('selection-count')).toHaveText('240 selected');
   await shot(page, 'bulk-1-selected');
+  await expectNoAxeViolations(page, 'the project list with a selection');
 
   await page.getByRole('button', { name: 'Bulk edit…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Bulk edit 240 projects' });
@@ -79,6 +80,7 @@ test('select all 240 matching, preview, apply live, a conflict, retry with fresh
   await expect(preview.getByRole('list', { name: 'Changes per field' })).toContainText('Due date: 240');
   await expect(preview.getByRole('table', { name: 'Sample of changes' })).toContainText('Bulk project');
   await shot(page, 'bulk-2-preview');
+  await expectNoAxeViolations(page, 'the bulk preview');
   // The preview wrote nothing.
   expect(await dueDate(api, other)).toBe(due);
 
