@@ -1,4 +1,9 @@
+import { useQueryClient } from '@tanstack/react-query';
+
+import type { Paginated, Project, UserRef } from '@/types/models';
+
 import { useAllTags } from '../../api/get-all-tags';
+import { projectKeys } from '../../api/keys';
 import { formatNumber } from '@/lib/format';
 
 import { useProjectTitles } from '../../hooks/use-project-titles';
@@ -16,7 +21,18 @@ export function PreviewView({ preview }: { preview: DryRun }) {
   const sample = ok.filter((e) => e.changes && Object.keys(e.changes).length > 0).slice(0, SAMPLE);
   const titles = useProjectTitles(sample.map((e) => e.id));
   const tags = useAllTags({ enabled: sample.some((e) => e.changes && 'tags' in e.changes) });
-  const names = { tag: (id: number) => tags.data?.byId.get(id)?.name };
+  const qc = useQueryClient();
+  // People by id: the one picked as new owner is cached; current owners come with the list's rows.
+  const person = (id: number) => {
+    const picked = qc.getQueryData<UserRef | null>(projectKeys.person(id));
+    if (picked) return picked.name;
+    for (const [, page] of qc.getQueriesData<Paginated<Project>>({ queryKey: projectKeys.lists() })) {
+      const owner = page?.results.find((p) => p.owner.id === id)?.owner;
+      if (owner) return owner.name;
+    }
+    return undefined;
+  };
+  const names = { tag: (id: number) => tags.data?.byId.get(id)?.name, person };
   const fields = Object.entries(preview.fields);
   const problems = preview.total - ok.length;
   return (
