@@ -28,9 +28,17 @@ class User(VersionedModel, AbstractUser):
         ]
         indexes = [models.Index(fields=["display_name"])]
 
+    # The columns ``name`` is made of, for a read of plain values (``name_from``) instead of users.
+    NAME_COLUMNS = ("display_name", "first_name", "last_name", "username")
+
     @property
     def name(self) -> str:
-        return self.display_name or self.get_full_name() or self.username
+        return self.name_from(self.display_name, self.first_name, self.last_name, self.username)
+
+    @staticmethod
+    def name_from(display_name: str, first_name: str, last_name: str, username: str) -> str:
+        """How a person is shown: the display name, else the full name, else the username."""
+        return display_name or f"{first_name} {last_name}".strip() or username
 
     def __str__(self) -> str:
         return self.name

@@ -102,6 +102,9 @@ class ParamsSerializer(serializers.Serializer):
     owner_id = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="change_owner")
     days = serializers.IntegerField(min_value=-3650, max_value=3650, required=False, help_text="shift_due_date")
     due_date = serializers.DateField(allow_null=True, required=False, help_text="set_due_date")
+    operation_id = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, help_text="undo: the succeeded operation to reverse"
+    )
 
 
 REQUIRED_PARAMS: dict[str, tuple[str, ...]] = {
@@ -113,6 +116,7 @@ REQUIRED_PARAMS: dict[str, tuple[str, ...]] = {
     BulkAction.CHANGE_OWNER: ("owner_id",),
     BulkAction.SHIFT_DUE_DATE: ("days",),
     BulkAction.SET_DUE_DATE: ("due_date",),
+    BulkAction.UNDO: ("operation_id",),
 }
 
 
@@ -180,6 +184,16 @@ class BulkDryRunSerializer(serializers.Serializer):
     fields = serializers.DictField(child=FieldCountSerializer())  # type: ignore[assignment]
 
 
+class UndoParamsSerializer(serializers.Serializer):
+    operation_id = serializers.IntegerField()
+
+
+class UndoSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=BulkAction.choices, help_text='Always "undo".')
+    params = UndoParamsSerializer()
+    items = ItemSerializer(many=True)
+
+
 class BulkOperationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     action = serializers.ChoiceField(choices=BulkAction.choices)
@@ -195,6 +209,12 @@ class BulkOperationSerializer(serializers.Serializer):
     started_at = serializers.DateTimeField(allow_null=True)
     finished_at = serializers.DateTimeField(allow_null=True)
     duration_ms = serializers.IntegerField(allow_null=True)
+    undone_by = serializers.IntegerField(allow_null=True, help_text="The operation that undid this one.")
+    undo = UndoSerializer(
+        allow_null=True,
+        help_text="Once succeeded (and not yet undone): the body to POST to reverse it, with the ETags it left. "
+        "An undo's own undo redoes it.",
+    )
 
     def to_representation(self, op: BulkOperation) -> dict[str, Any]:
         live = live_progress(op) if op.status == BulkStatus.RUNNING else None
@@ -215,7 +235,16 @@ class BulkOperationSerializer(serializers.Serializer):
             "started_at": iso(op.started_at),
             "finished_at": iso(op.finished_at),
             "duration_ms": round(duration) if duration is not None else None,
+            "undone_by": op.undone_by_id,
+            "undo": _undo_body(op),
         }
+
+
+def _undo_body(op: BulkOperation) -> dict[str, Any] | None:
+    if op.status != BulkStatus.SUCCEEDED or not op.inverse or op.undone_by_id is not None:
+        return None
+    items = [{"id": e["id"], "etag": e["etag"]} for e in op.report if e.get("result") == "ok" and "etag" in e]
+    return {"action": BulkAction.UNDO.value, "params": {"operation_id": op.pk}, "items": items}
 
 
 IDEMPOTENCY_KEY = OpenApiParameter(

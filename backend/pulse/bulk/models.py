@@ -14,6 +14,7 @@ class BulkAction(models.TextChoices):
     SET_DUE_DATE = "set_due_date", "Set due date"
     DELETE = "delete", "Delete"
     RESTORE = "restore", "Restore"
+    UNDO = "undo", "Undo an operation"
 
 
 class BulkStatus(models.TextChoices):
@@ -37,6 +38,14 @@ class BulkOperation(models.Model):
     processed = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=list, blank=True)
     summary = models.JSONField(default=dict, blank=True)
+    inverse = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Once succeeded: {project id: {field: value before}} for each field it changed (what undo restores)",
+    )
+    undone_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="The undo that succeeded"
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

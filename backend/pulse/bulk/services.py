@@ -34,6 +34,7 @@ from django.utils import timezone
 from pulse.accounts.models import User
 from pulse.activity.models import Activity
 from pulse.bulk.models import BulkAction, BulkOperation, BulkStatus
+from pulse.bulk.selectors import bulk_operation_get
 from pulse.common.memory import cyclic_gc_paused
 from pulse.common.tasks import enqueue
 from pulse.notifications.models import NotificationKind
@@ -70,6 +71,7 @@ LOADED_FIELDS = (
     "owner_id",
     "version",
     "deleted_at",
+    "deleted_by_id",
 )
 
 
@@ -91,6 +93,7 @@ class _Target:
     owner_id: int
     version: int
     deleted_at: datetime.datetime | None
+    deleted_by_id: int | None
 
     def __init__(self, values: tuple[Any, ...]) -> None:
         (
@@ -107,6 +110,7 @@ class _Target:
             self.owner_id,
             self.version,
             self.deleted_at,
+            self.deleted_by_id,
         ) = values  # in LOADED_FIELDS order
 
     @property
@@ -180,7 +184,9 @@ def bulk_request_hash(action: str, params: dict[str, Any], items: list[dict[str,
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def _check_params(action: str, params: dict[str, Any]) -> None:
+def _check_params(action: str, params: dict[str, Any], *, actor: User, lock: bool = False) -> None:
+    if action == BulkAction.UNDO:
+        _check_undoable(actor, params["operation_id"], lock=lock)
     if action in TAG_ACTIONS:
         ids = set(params.get("tag_ids", []))
         if action != BulkAction.REPLACE_TAGS and not ids:
@@ -211,6 +217,43 @@ def _check_items(items: list[dict[str, Any]]) -> None:
         raise ValidationFailed(details={"items": ["Each project may appear only once."]})
 
 
+def _check_undoable(actor: User, operation_id: int, *, lock: bool) -> None:
+    """An operation may be undone once, by its requester (or staff), once it has succeeded.
+
+    ``lock`` (inside the request's transaction): hold the operation's row so that two undo requests
+    for it are recorded one after the other, the second seeing the first."""
+    original = bulk_operation_get(user=actor, operation_id=operation_id)  # 404 for anyone else's
+    if lock:
+        original = BulkOperation.objects.select_for_update().defer("items").get(pk=original.pk)
+    if original.status != BulkStatus.SUCCEEDED or not original.inverse:
+        raise Unprocessable(
+            f"Operation {original.pk} did not succeed: there is nothing to undo.",
+            code="not_undoable",
+            details={"params": {"operation_id": ["Only a succeeded operation can be undone."]}},
+        )
+    if original.undone_by_id is not None:
+        raise Unprocessable(
+            f"Operation {original.pk} is already undone (by operation {original.undone_by_id}).",
+            code="already_undone",
+            details={"params": {"operation_id": [f"Already undone by operation {original.undone_by_id}."]}},
+        )
+    pending = (
+        BulkOperation.objects.filter(
+            action=BulkAction.UNDO,
+            params__operation_id=original.pk,
+            status__in=(BulkStatus.QUEUED, BulkStatus.RUNNING),
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if pending is not None:
+        raise Unprocessable(
+            f"Operation {original.pk} is being undone (by operation {pending}).",
+            code="undo_pending",
+            details={"params": {"operation_id": [f"Operation {pending} is undoing it now."]}},
+        )
+
+
 @transaction.atomic
 def bulk_operation_request(
     *, actor: User, action: str, params: dict[str, Any], items: list[dict[str, Any]], idempotency_key: str = ""
@@ -234,7 +277,7 @@ def bulk_operation_request(
                     details={"operation_id": existing.pk},
                 )
             return existing, False
-    _check_params(action, params)
+    _check_params(action, params, actor=actor, lock=True)
     operation = BulkOperation.objects.create(
         requested_by=actor,
         action=action,
@@ -261,7 +304,7 @@ def bulk_operation_preview(
     sent, and the activities, events and notifications that follow a write are never made.
     """
     _check_items(items)
-    _check_params(action, params)
+    _check_params(action, params, actor=actor)
     # Never saved: an operation without an id reports no progress (there is nobody to tell).
     operation = BulkOperation(requested_by=actor, action=action, params=params, items=items, total=len(items))
     with cyclic_gc_paused(), transaction.atomic():
@@ -335,6 +378,7 @@ def _execute(operation_id: int) -> BulkOperation | None:
                 processed=operation.total,
                 report=report,
                 summary=summary,
+                inverse=operation.inverse,
                 finished_at=timezone.now(),
             )
     except _Rejected as rejected:
@@ -374,16 +418,31 @@ def _visible(actor: User, project: _Target, role: str | None) -> bool:
     return actor.is_staff or project.owner_id == actor.pk or role is not None
 
 
-def _allowed(actor: User, action: str, project: _Target, role: str | None) -> bool:
+def _allowed(actor: User, action: str, project: _Target, role: str | None, restoring: dict[str, Any]) -> bool:
     # Owner-level actions share their predicates with the single-project services (PATCH owner_id).
     if permissions.is_owner_or_staff(actor, cast(Project, project)):  # a _Target has the owner_id it reads
         return True
-    return action not in OWNER_LEVEL and role in EDITOR_ROLES
+    # An undo is owner-level where it puts back an owner or a deletion, as the action it undoes was.
+    owner_level = action in OWNER_LEVEL or bool(OWNER_LEVEL_FIELDS & restoring.keys())
+    return not owner_level and role in EDITOR_ROLES
 
 
-def _item_problem(action: str, params: dict[str, Any], project: _Target, taken_titles: set[str]) -> str | None:
-    """Why this action cannot apply to this project, or None."""
-    if action == BulkAction.TRANSITION:
+OWNER_LEVEL_FIELDS = frozenset({"owner_id", "deleted_at"})
+
+
+def _item_problem(
+    action: str, params: dict[str, Any], project: _Target, taken_titles: set[str], restoring: dict[str, Any] | None
+) -> str | None:
+    """Why this action cannot apply to this project, or None (``restoring``: what an undo puts back)."""
+    if action == BulkAction.UNDO:
+        if restoring is None:
+            return f"Operation {params['operation_id']} did not change this project."
+        if "deleted_at" in restoring and restoring["deleted_at"] is None and project.deleted_at is not None:
+            key = project.title.lower()
+            if key in taken_titles:
+                return "A live project already has this title."
+            taken_titles.add(key)
+    elif action == BulkAction.TRANSITION:
         sources, _ = TRANSITIONS[params["name"]]
         if project.status not in sources:
             return f"Cannot {params['name']} a project that is {project.status}."
@@ -421,9 +480,15 @@ def _run(operation: BulkOperation, *, dry_run: bool = False) -> tuple[list[dict[
     locked = Project.all_objects.select_for_update(of=("self",)).filter(pk__in=id_set).order_by("pk")
     projects = {row[0]: _Target(row) for row in locked.values_list(*LOADED_FIELDS)}
     roles = dict(TeamMember.objects.filter(user=actor, project_id__in=id_set).values_list("project_id", "role"))
+    undoing = _undoing(operation) if action == BulkAction.UNDO else None
+    restoring: dict[int, dict[str, Any]] = undoing[1] if undoing else {}
     taken: set[str] = set()
-    if action == BulkAction.RESTORE:
-        titles = [p.title.lower() for p in projects.values() if p.deleted_at is not None]
+    if action in (BulkAction.RESTORE, BulkAction.UNDO):
+        titles = [
+            p.title.lower()
+            for p in projects.values()
+            if p.deleted_at is not None and (action == BulkAction.RESTORE or p.pk in restoring)
+        ]
         taken = set(
             Project.objects.annotate(lower_title=Lower("title"))
             .filter(lower_title__in=titles)
@@ -437,15 +502,21 @@ def _run(operation: BulkOperation, *, dry_run: bool = False) -> tuple[list[dict[
         project = projects.get(item["id"])
         role = roles.get(item["id"])
         entry: dict[str, Any] = {"id": item["id"], "result": "ok"}
-        wants_live = action != BulkAction.RESTORE
+        puts_back = restoring.get(item["id"])
+        if action == BulkAction.UNDO:
+            wants_live = puts_back is None or "deleted_at" not in puts_back  # undoing a delete: in the trash
+        else:
+            wants_live = action != BulkAction.RESTORE
         if project is None or not _visible(actor, project, role) or (wants_live and project.deleted_at is not None):
             entry["result"] = "not_found"
-        elif not _allowed(actor, action, project, role):
+        elif not _allowed(actor, action, project, role, puts_back or {}):
             entry["result"] = "forbidden"
+        elif undoing and undoing[0].undone_by_id is not None:
+            entry.update(result="invalid", message=f"Operation {undoing[0].pk} is already undone.")
         elif (expected := parse_etag(str(item.get("etag", "")), kind="project", pk=project.pk)) != project.version:
             entry.update(result="conflict", etag=make_etag("project", project.pk, project.version))
             conflicts[project.pk] = (entry, expected, project.version)
-        elif problem := _item_problem(action, params, project, taken):
+        elif problem := _item_problem(action, params, project, taken, puts_back):
             entry.update(result="invalid", message=problem)
         failed = failed or entry["result"] != "ok"
         report.append(entry)
@@ -455,7 +526,7 @@ def _run(operation: BulkOperation, *, dry_run: bool = False) -> tuple[list[dict[
     if dry_run:
         passed = [(entry, projects[entry["id"]]) for entry in report if entry["result"] == "ok"]
         if passed:
-            would = _apply(operation, actor, [project for _, project in passed])
+            would = _apply(operation, actor, [project for _, project in passed], restoring)
             for entry, project in passed:
                 entry["changes"] = would[project.pk]
         return report, {}
@@ -463,15 +534,16 @@ def _run(operation: BulkOperation, *, dry_run: bool = False) -> tuple[list[dict[
         raise _Rejected(report)
 
     targets = [projects[i] for i in ids]
-    changes = _apply(operation, actor, targets)
+    changes = _apply(operation, actor, targets, restoring)
+    if undoing:
+        BulkOperation.objects.filter(pk=undoing[0].pk).update(undone_by=operation.pk)
     now = timezone.now()
-    verb = _verb(action)
     insert_rows(
         "activity_activity",
         ACTIVITY_COLUMNS,
         [
             (
-                verb,
+                _verb(action, changes[p.pk]),
                 actor.pk,
                 "project",
                 p.pk,
@@ -581,25 +653,84 @@ ACTIVITY_COLUMNS = (
 )
 
 
-def _verb(action: str) -> str:
+def _verb(action: str, changes: dict[str, Any]) -> str:
+    if action == BulkAction.UNDO and "deleted_at" in changes:  # putting back a deletion, or taking one back
+        return "project.restored" if changes["deleted_at"][1] is None else "project.deleted"
     return VERBS.get(action, "project.updated")
+
+
+def _undoing(operation: BulkOperation) -> tuple[BulkOperation, dict[int, dict[str, Any]]]:
+    """The operation an undo reverses (locked: one undo at a time) and what it puts back, per project."""
+    original = (
+        BulkOperation.objects.select_for_update()
+        .only("id", "undone_by", "inverse")
+        .get(pk=operation.params["operation_id"])
+    )
+    return original, {int(pk): values for pk, values in original.inverse.items()}
+
+
+# What each action changes, so what its undo puts back (an undo: the fields it puts back, per project).
+INVERSE_FIELDS: dict[str, tuple[str, ...]] = {
+    BulkAction.TRANSITION: ("status",),
+    BulkAction.SET_HEALTH_OVERRIDE: ("health_override", "health_override_reason"),
+    BulkAction.CLEAR_HEALTH_OVERRIDE: ("health_override", "health_override_reason"),
+    BulkAction.ADD_TAGS: ("tags",),
+    BulkAction.REMOVE_TAGS: ("tags",),
+    BulkAction.REPLACE_TAGS: ("tags",),
+    BulkAction.CHANGE_OWNER: ("owner_id",),
+    BulkAction.SHIFT_DUE_DATE: ("due_date",),
+    BulkAction.SET_DUE_DATE: ("due_date",),
+    BulkAction.DELETE: ("deleted_at", "deleted_by_id"),
+    BulkAction.RESTORE: ("deleted_at", "deleted_by_id"),
+}
+
+
+def _record_inverse(
+    operation: BulkOperation,
+    targets: list[_Target],
+    before: dict[int, dict[str, Any]],
+    restoring: dict[int, dict[str, Any]],
+) -> None:
+    """Keep, on the operation, each project's values before it of the fields it changes: its undo."""
+    from pulse.activity.services import jsonable
+
+    inverse: dict[str, dict[str, Any]] = {}
+    for p in targets:
+        fields = restoring[p.pk].keys() if operation.action == BulkAction.UNDO else INVERSE_FIELDS[operation.action]
+        inverse[str(p.pk)] = {f: jsonable(before[p.pk][f]) for f in fields}
+    operation.inverse = inverse
 
 
 def _snapshot(p: _Target) -> dict[str, Any]:
     return {f: getattr(p, f) for f in _FIELDS_FOR_DIFF}
 
 
+def _undo_state(p: _Target, tag_ids: dict[int, list[int]]) -> dict[str, Any]:
+    """Every field an undo may put back, as the project has it now."""
+    return {**_snapshot(p), "deleted_by_id": p.deleted_by_id, "tags": tag_ids.get(p.pk, [])}
+
+
 @_phase("apply")
-def _apply(operation: BulkOperation, actor: User, targets: list[_Target]) -> dict[int, dict[str, Any]]:
-    """Write the change with set-based SQL; return each project's ``{field: [before, after]}``."""
+def _apply(
+    operation: BulkOperation, actor: User, targets: list[_Target], restoring: dict[int, dict[str, Any]]
+) -> dict[int, dict[str, Any]]:
+    """Write the change with set-based SQL; return each project's ``{field: [before, after]}``.
+
+    The values it changes, as they were, are kept in ``operation.inverse`` (``restoring``: what an
+    undo puts back, per project)."""
     from pulse.activity.services import diff
 
     action, params = operation.action, operation.params
     ids = [p.pk for p in targets]
+    tag_ids_before = _tag_ids(ids) if action in TAG_ACTIONS or action == BulkAction.UNDO else {}
+    _record_inverse(operation, targets, {p.pk: _undo_state(p, tag_ids_before) for p in targets}, restoring)
     before = {p.pk: _snapshot(p) for p in targets}
     now = timezone.now()
     changes: dict[int, dict[str, Any]] = {}
     _progress(operation, operation.total, "writing")
+
+    if action == BulkAction.UNDO:
+        return _apply_undo(targets, restoring, before)
 
     if action in TAG_ACTIONS:
         tag_ids = sorted(set(params.get("tag_ids", [])))
@@ -711,6 +842,97 @@ def _apply(operation: BulkOperation, actor: User, targets: list[_Target]) -> dic
         p.version += 1
         changes[p.pk] = diff(before[p.pk], _snapshot(p))
     return changes
+
+
+def _apply_undo(
+    targets: list[_Target], restoring: dict[int, dict[str, Any]], before: dict[int, dict[str, Any]]
+) -> dict[int, dict[str, Any]]:
+    """Put back each project's recorded values (tags, fields), re-derive health, bump the version."""
+    from pulse.activity.services import diff
+
+    ids = [p.pk for p in targets]
+    retagged = [p.pk for p in targets if "tags" in restoring[p.pk]]
+    names_before = _tag_names(retagged) if retagged else {}
+    if retagged:
+        wanted = {(p, t) for p in retagged for t in restoring[p]["tags"]}
+        live_tags = set(Tag.objects.filter(pk__in={t for _, t in wanted}).values_list("pk", flat=True))
+        pairs = sorted((p, t) for p, t in wanted if t in live_tags)  # a tag deleted since stays gone
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM projects_project_tags WHERE project_id = ANY(%s)", [retagged])
+            if pairs:
+                cursor.execute(
+                    "INSERT INTO projects_project_tags (project_id, tag_id) "
+                    "SELECT * FROM unnest(%s::bigint[], %s::bigint[]) ON CONFLICT DO NOTHING",
+                    [[p for p, _ in pairs], [t for _, t in pairs]],
+                )
+    facts = milestone_facts(ids)
+    today = timezone.localdate()
+    for p in targets:
+        values = restoring[p.pk]
+        if "status" in values:
+            p.status = values["status"]
+        if "health_override" in values:
+            p.health_override, p.health_override_reason = values["health_override"], values["health_override_reason"]
+        if "due_date" in values:
+            p.due_date = datetime.date.fromisoformat(values["due_date"]) if values["due_date"] else None
+        if "owner_id" in values:
+            p.owner_id = values["owner_id"]
+        if "deleted_at" in values:
+            p.deleted_at = datetime.datetime.fromisoformat(values["deleted_at"]) if values["deleted_at"] else None
+            p.deleted_by_id = values["deleted_by_id"]
+        derive(cast(Project, p), facts[p.pk], today=today)
+    update_from_values(
+        "projects_project",
+        [
+            ("status", "varchar"),
+            ("health", "varchar"),
+            ("health_reasons", "jsonb"),
+            ("health_override", "varchar"),
+            ("health_override_reason", "varchar"),
+            ("due_date", "date"),
+            ("owner_id", "bigint"),
+            ("deleted_at", "timestamptz"),
+            ("deleted_by_id", "bigint"),
+        ],
+        [
+            (
+                p.pk,
+                p.status,
+                p.health,
+                orjson.dumps(p.health_reasons).decode(),
+                p.health_override,
+                p.health_override_reason,
+                p.due_date,
+                p.owner_id,
+                p.deleted_at,
+                p.deleted_by_id,
+            )
+            for p in targets
+        ],
+        extra_set='"version" = t."version" + 1, "updated_at" = now()',
+    )
+    if retagged:
+        search_index_refresh(retagged)
+    names_after = _tag_names(retagged) if retagged else {}
+    changes: dict[int, dict[str, Any]] = {}
+    for p in targets:
+        p.version += 1
+        changes[p.pk] = diff(before[p.pk], _snapshot(p))
+        if p.pk in names_before or p.pk in names_after or "tags" in restoring[p.pk]:
+            changes[p.pk].update(diff({"tags": names_before.get(p.pk, [])}, {"tags": names_after.get(p.pk, [])}))
+    return changes
+
+
+def _tag_ids(project_ids: list[int]) -> dict[int, list[int]]:
+    ids: dict[int, list[int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT project_id, tag_id FROM projects_project_tags WHERE project_id = ANY(%s) ORDER BY tag_id",
+            [project_ids],
+        )
+        for project_id, tag_id in cursor.fetchall():
+            ids.setdefault(project_id, []).append(tag_id)
+    return ids
 
 
 def _tag_names(project_ids: list[int]) -> dict[int, list[str]]:

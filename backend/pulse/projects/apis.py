@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
@@ -40,6 +41,7 @@ from pulse.projects.serializers import (
     TagInputSerializer,
     TagOutputSerializer,
     TrashedProjectSerializer,
+    project_list_item,
 )
 from pulsekit.errors import Forbidden, NotFound
 from pulsekit.pagination import PageNumber
@@ -117,11 +119,13 @@ class ProjectListCreateApi(APIView):
     )
     def get(self, request: AuthedRequest) -> Response:
         reject_unknown_params(request, PROJECT_FILTER_PARAMS)
-        projects = selectors.project_list(user=request.user, params=request.query_params)
+        rows = selectors.project_list(user=request.user, params=request.query_params)
         paginator = PageNumber()
-        page = paginator.paginate_queryset(projects, request, view=self)
+        page = paginator.paginate_queryset(rows, request, view=self) or []
+        tags, members = selectors.project_list_relations([row["id"] for row in page])
+        today = timezone.localdate()
         return paginator.get_paginated_response(
-            ProjectOutputSerializer(page, many=True, context={"user": request.user}).data
+            [project_list_item(r, tags[r["id"]], members[r["id"]], user=request.user, today=today) for r in page]
         )
 
     @extend_schema(

@@ -60,11 +60,19 @@ def can_update_milestone(user: Any, project: Project, milestone: Milestone, fiel
 
 
 def capabilities(user: Any, project: Project) -> dict[str, bool]:
+    return capabilities_for(user, owner_id=project.owner_id, role=member_role(user, project))
+
+
+def capabilities_for(user: Any, *, owner_id: int | None, role: str | None) -> dict[str, bool]:
+    """What the user may do on a project they see, from its owner and their role on it: the rules of
+    ``can_edit``, ``can_delete`` and ``can_change_owner``, for a list row that is not a model."""
+    owner_or_staff = bool(getattr(user, "is_staff", False) or owner_id == getattr(user, "pk", None))
+    editor = owner_or_staff or role in EDITOR_ROLES
     return {
-        "can_edit": can_edit(user, project),
-        "can_manage_team": can_edit(user, project),
-        "can_delete": can_delete(user, project),
-        "can_change_owner": can_change_owner(user, project),
+        "can_edit": editor,
+        "can_manage_team": editor,
+        "can_delete": owner_or_staff,
+        "can_change_owner": owner_or_staff,
     }
 
 

@@ -13,8 +13,10 @@ from typing import Any
 from django.utils import timezone
 from rest_framework import serializers
 
+from pulse.accounts.models import User
 from pulse.projects import permissions
 from pulse.projects.models import OPEN_STATUSES, Health, MilestoneStatus, Project, ProjectStatus, Role
+from pulse.projects.selectors import MemberRow, TagRow
 from pulse.projects.services import allowed_transitions
 from pulsekit.fields import BoundedListField, PlainTextField, StrictCharField, StrictEmailField, StrictRegexField
 from pulsekit.versioning import make_etag
@@ -138,6 +140,56 @@ class ProjectOutputSerializer(serializers.Serializer):
             "created_at": _dt(p.created_at),
             "updated_at": _dt(p.updated_at),
         }
+
+
+def project_list_item(
+    row: dict[str, Any], tags: list[TagRow], members: list[MemberRow], *, user: Any, today: datetime.date
+) -> dict[str, Any]:
+    """A list row (``selectors.LIST_COLUMNS``) in ``ProjectOutputSerializer``'s shape, built from plain values."""
+    pk, status, due, version = row["id"], row["status"], row["due_date"], row["version"]
+    total = row["milestone_total"]
+    role = next((m[4] for m in members if m[1] == user.pk), None)
+    owner_id = row["owner_id"]
+    return {
+        "id": pk,
+        "title": row["title"],
+        "description": row["description"],
+        "status": status,
+        "health": row["health"],
+        "health_reasons": row["health_reasons"],
+        "health_override": row["health_override"],
+        "health_override_reason": row["health_override_reason"],
+        "progress": row["progress"],
+        "progress_mode": "milestones" if total else "manual",
+        "start_date": _date(row["start_date"]),
+        "due_date": _date(due),
+        "is_overdue": bool(due and due < today and status in OPEN_STATUSES),
+        "owner": None
+        if owner_id is None
+        else {
+            "id": owner_id,
+            "name": User.name_from(*(row[f"owner__{column}"] for column in User.NAME_COLUMNS)),
+            "email": row["owner__email"],
+        },
+        "tags": [{"id": t[0], "name": t[1], "colour": t[2]} for t in tags],
+        "members": [
+            {"id": m[0], "user": {"id": m[1], "name": m[2], "email": m[3]}, "role": m[4], "allocation": m[5]}
+            for m in members
+        ],
+        "milestone_summary": {
+            "total": total,
+            "done": row["milestone_done"],
+            "overdue": row["milestone_overdue"],
+            "next_due": _date(row["next_milestone_due"]),
+        },
+        "allowed_transitions": allowed_transitions(status),
+        "my_role": role,
+        "capabilities": permissions.capabilities_for(user, owner_id=owner_id, role=role),
+        "version": version,
+        "etag": make_etag("project", pk, version),
+        "created_at": _dt(row["created_at"]),
+        "updated_at": _dt(row["updated_at"]),
+    }
 
 
 class SelectionItemSerializer(serializers.Serializer):

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from pulse.accounts.models import User
 from pulse.activity.models import Activity
 from pulse.projects import services
 from pulse.projects.models import Project
@@ -509,3 +510,40 @@ def test_deleted_project_cannot_be_edited_or_transitioned() -> None:
     assert_error(client.post(transition_url(project.pk, "start"), HTTP_IF_MATCH=etag), 404)
     assert_error(client.post(milestones_url(project.pk), {"title": "m"}, format="json"), 404)
     assert state() == before
+
+
+# ------------------------------------------------------------------ list rows are the detail's shape
+
+
+@pytest.mark.parametrize("viewer", ["staff", "owner", "manager", "developer"])
+def test_a_list_row_is_exactly_the_project_s_detail(viewer: str) -> None:
+    """The list builds its rows from plain values, the detail from the model: the same project reads the same."""
+    owner, manager, developer = make_user("row-owner"), make_user("row-manager"), make_user("row-dev")
+    # Names from each rule: full name (no display name), display name, username (neither).
+    User.objects.filter(pk=owner.pk).update(display_name="", first_name="Ada", last_name="Lovelace")
+    User.objects.filter(pk=developer.pk).update(display_name="", first_name="", last_name="")
+    staff = make_user("row-staff", is_staff=True)
+    tags = [make_tag(owner, name) for name in ("zeta", "alpha", "mid")]
+    project = make_project(
+        owner,
+        title="Row parity",
+        description="Both paths",
+        due_date=timezone.localdate() - datetime.timedelta(days=2),
+        start_date=timezone.localdate() - datetime.timedelta(days=30),
+        tag_ids=[t.pk for t in tags],
+    )
+    add_member(project, manager, role="manager", allocation=40)
+    add_member(project, developer, allocation=25)
+    make_milestone(project, due_date=timezone.localdate() - datetime.timedelta(days=1))
+    make_milestone(project, status="done")
+    make_project(owner, title="Another one")
+    user = {"staff": staff, "owner": owner, "manager": manager, "developer": developer}[viewer]
+    client = client_for(user)
+
+    rows = {row["id"]: row for row in client.get(LIST, {"page_size": 50}).json()["results"]}
+    detail = client.get(project_url(project.pk)).json()
+    assert rows[project.pk] == detail
+    assert [t["name"] for t in detail["tags"]] == ["alpha", "mid", "zeta"]
+    assert detail["owner"]["name"] == "Ada Lovelace"
+    assert {m["user"]["name"] for m in detail["members"]} >= {developer.username}
+    assert detail["milestone_summary"]["total"] == 2 and detail["is_overdue"] is True

@@ -477,9 +477,10 @@ export interface components {
          *     * `set_due_date` - Set due date
          *     * `delete` - Delete
          *     * `restore` - Restore
+         *     * `undo` - Undo an operation
          * @enum {string}
          */
-        ActionEnum: "transition" | "set_health_override" | "clear_health_override" | "add_tags" | "remove_tags" | "replace_tags" | "change_owner" | "shift_due_date" | "set_due_date" | "delete" | "restore";
+        ActionEnum: "transition" | "set_health_override" | "clear_health_override" | "add_tags" | "remove_tags" | "replace_tags" | "change_owner" | "shift_due_date" | "set_due_date" | "delete" | "restore" | "undo";
         ActivityOutput: {
             id: number;
             verb: string;
@@ -547,6 +548,10 @@ export interface components {
             /** Format: date-time */
             finished_at: string | null;
             duration_ms: number | null;
+            /** @description The operation that undid this one. */
+            undone_by: number | null;
+            /** @description Once succeeded (and not yet undone): the body to POST to reverse it, with the ETags it left. An undo's own undo redoes it. */
+            undo: components["schemas"]["Undo"] | null;
         };
         /**
          * @description * `queued` - Queued
@@ -636,6 +641,12 @@ export interface components {
             code: string;
             severity: components["schemas"]["HealthEnum"];
             message: string;
+        };
+        Item: {
+            /** Format: int64 */
+            id: number;
+            /** @description The project's ETag as you last read it. */
+            etag: string;
         };
         ItemRequest: {
             /** Format: int64 */
@@ -961,6 +972,11 @@ export interface components {
              * @description set_due_date
              */
             due_date?: string | null;
+            /**
+             * Format: int64
+             * @description undo: the succeeded operation to reverse
+             */
+            operation_id?: number;
         };
         PatchedMeInputRequest: {
             display_name?: string;
@@ -1206,6 +1222,30 @@ export interface components {
          * @enum {string}
          */
         TypeEnum: "project" | "milestone";
+        Undo: {
+            /**
+             * @description Always "undo".
+             *
+             *     * `transition` - Run a lifecycle transition
+             *     * `set_health_override` - Set health override
+             *     * `clear_health_override` - Clear health override
+             *     * `add_tags` - Add tags
+             *     * `remove_tags` - Remove tags
+             *     * `replace_tags` - Replace tags
+             *     * `change_owner` - Change owner
+             *     * `shift_due_date` - Shift due date
+             *     * `set_due_date` - Set due date
+             *     * `delete` - Delete
+             *     * `restore` - Restore
+             *     * `undo` - Undo an operation
+             */
+            action: components["schemas"]["ActionEnum"];
+            params: components["schemas"]["UndoParams"];
+            items: components["schemas"]["Item"][];
+        };
+        UndoParams: {
+            operation_id: number;
+        };
         UserOutput: {
             id: number;
             name: string;
