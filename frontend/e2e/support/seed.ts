@@ -11,6 +11,10 @@ export const users = {
   eddie: { username: 'eddie', name: 'Eddie Editor' },
   /** Makes her own projects in the editing tests (nobody else sees them). */
   wendy: { username: 'wendy', name: 'Wendy Writer' },
+  /** Owns the 240 projects the bulk-edit test changes and undoes. */
+  bella: { username: 'bella', name: 'Bella Bulk' },
+  /** A manager on "Bulk project 001" only: changes it under the bulk test's feet. */
+  cole: { username: 'cole', name: 'Cole Colleague' },
 } as const;
 
 /** On no project: the editing tests add her to a team by her whole email address. */
@@ -37,4 +41,12 @@ export const eddie = {
   toDelete: 'Pioneer data migration',
   unread: 4,
   notification: 'Quasar research is now on hold',
+} as const;
+
+export const bella = {
+  projects: 240,
+  /** Planning, start 10 days ago, due in 30 days. */
+  title: (n: number) => `Bulk project ${String(n).padStart(3, '0')}`,
+  /** Cole (a manager on it) changes this one between the preview and the run. */
+  shared: 'Bulk project 001',
 } as const;

@@ -12,7 +12,7 @@ import { clearTokens, freshAccessToken, getTokens, refreshTokens } from '@/lib/a
 import { ApiError, networkError } from '@/lib/api-error';
 import type { paths } from '@/types/api';
 
-async function authFetch(input: Request): Promise<Response> {
+export async function authFetch(input: Request): Promise<Response> {
   const retry = input.clone();
   const token = await freshAccessToken();
   if (token) input.headers.set('Authorization', `Bearer ${token}`);

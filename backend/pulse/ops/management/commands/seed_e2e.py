@@ -16,6 +16,10 @@ People (password ``pulse-e2e-2026`` for all):
 - ``wendy`` (Wendy Writer): owns nothing at first; the form and editing tests sign in as her and make
   their own projects, which nobody else sees, so no other test's numbers move.
 - ``nina`` (Nina Newcomer): on no project; those tests add her to a team (found by her whole email).
+- ``bella`` (Bella Bulk): owns the 240 planning projects "Bulk project 001" … "Bulk project 240"
+  (start -10, due +30 days, nothing else) that the bulk-edit test selects all of, changes and undoes.
+- ``cole`` (Cole Colleague): a manager (0 % allocated) on "Bulk project 001" only: the bulk test
+  changes it as him between the preview and the run, for a conflict.
 
 Rita's portfolio (12 live projects, 1 in the trash), ``today`` = the server's local date:
 
@@ -74,7 +78,11 @@ PEOPLE = [
     ("otto", "Otto Outsider"),
     ("wendy", "Wendy Writer"),
     ("nina", "Nina Newcomer"),
+    ("bella", "Bella Bulk"),
+    ("cole", "Cole Colleague"),
 ]
+
+BULK_PROJECTS = 240
 
 TAGS = [("frontend", "#3b82f6"), ("backend", "#10b981"), ("data", "#06b6d4"), ("security", "#ef4444")]
 
@@ -193,6 +201,7 @@ class Command(BaseCommand):
             for seeded in EDDIE:
                 self._project(seeded, people["eddie"], people, tags, today)
             self._project(TESS_WITH_EDDIE, people["tess"], people, tags, today)
+            self._bulk_portfolio(people, tags, today)
             # In-app only: no e-mail goes out for test data.
             Notification.objects.filter(email_status=EmailStatus.PENDING).update(email_status=EmailStatus.SKIPPED)
         self.stdout.write(self.style.SUCCESS(f"Loaded the e2e data set; password {E2E_PASSWORD}."))
@@ -220,6 +229,12 @@ class Command(BaseCommand):
         actor = people[seeded.transitioned_by] if seeded.transitioned_by else owner
         path = seeded.path if seeded.path is not None else PATHS[seeded.status]
         return self._transition(project, list(path), actor)
+
+    def _bulk_portfolio(self, people: dict[str, User], tags: dict[str, Tag], today: datetime.date) -> None:
+        for n in range(1, BULK_PROJECTS + 1):
+            seeded = Seeded(f"Bulk project {n:03d}", "Made for the bulk-edit test.", "planning", (-10, 30))
+            team = {"cole": (Role.MANAGER, 0)} if n == 1 else {}
+            self._project(Seeded(**{**seeded.__dict__, "team": team}), people["bella"], people, tags, today)
 
     def _transition(self, project: Project, names: list[str], actor: User) -> Project:
         for name in names:

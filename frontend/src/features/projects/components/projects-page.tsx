@@ -10,6 +10,8 @@ import { useDocumentTitle } from '@/lib/use-document-title';
 import { useLiveTopics } from '@/stores/live-store';
 import { useUiStore } from '@/stores/ui-store';
 
+import { useBulkControls } from './bulk/bulk-controls';
+
 import { useAllTags } from '../api/get-all-tags';
 import { usePersonName } from '../api/get-person';
 import { useProjects } from '../api/get-projects';
@@ -120,6 +122,8 @@ export function ProjectsPage() {
   useLiveTopics((query.data?.results ?? []).map((p) => `project:${p.id}`));
   const ownerName = usePersonName(view.owner, onScreen);
   const memberName = usePersonName(view.member, onScreen);
+  const { page: _page, page_size: _pageSize, ordering: _ordering, ...filters } = view;
+  const bulk = useBulkControls({ filters, rows: query.data?.results ?? [], count });
   const [filtersOpen, setFiltersOpen] = useState(false);
   const panelId = useId();
   const chips = filterChips(view, { tag: (id) => tags.data?.byId.get(id)?.name, owner: ownerName, member: memberName });
@@ -204,6 +208,7 @@ export function ProjectsPage() {
           </div>
         </div>
       </section>
+      {bulk.notice}
       <ActiveFilters chips={chips} count={query.data?.count} onRemove={(patch) => update(patch)} onClearAll={clear} />
       {query.isPending ? (
         <LoadingRows rows={8} label="Loading projects" />
@@ -233,6 +238,8 @@ export function ProjectsPage() {
               onSort={(ordering) => update({ ordering })}
               query={params.q}
               density={density}
+              selection={bulk.selection}
+              focusedId={bulk.focusedId}
             />
           ) : (
             <ul className="grid grid-cols-1 gap-3 sm:grid-cols-2 xl:grid-cols-3" data-testid="projects-cards">
@@ -272,6 +279,7 @@ export function ProjectsPage() {
           </div>
         </nav>
       )}
+      {bulk.bar}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { HealthIndicator, MemberAvatars, ProgressBar, StatusBadge, TagChips } from '@pulse-ui/project-card';
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type MouseEvent, type ReactNode } from 'react';
 import { Link } from 'react-router';
 
 import { LiveFlash } from '@/components/ui/live-flash';
@@ -29,10 +29,79 @@ function Live({ projectId, column, children }: { projectId: number; column: stri
 
 const SORTABLE: Record<string, string> = { title: 'title', health: 'health', progress: 'progress', due_date: 'due_date', updated_at: 'updated_at' };
 
-type Props = { projects: Project[]; ordering?: string; onSort: (ordering: string) => void; query?: string; density: Density };
+/** Multi-select: a checkbox per row and one for the page in the header. */
+export type TableSelection = {
+  isSelected: (id: number) => boolean;
+  /** `range`: shift held, extend from the last clicked row. */
+  onToggle: (project: Project, range: boolean) => void;
+  page: 'all' | 'none' | 'some';
+  onTogglePage: (on: boolean) => void;
+};
 
-export function ProjectTable({ projects, ordering, onSort, query, density }: Props) {
+type Props = {
+  projects: Project[];
+  ordering?: string;
+  onSort: (ordering: string) => void;
+  query?: string;
+  density: Density;
+  selection?: TableSelection;
+  /** The row j / k moved to: ringed, scrolled into view, its link focused. */
+  focusedId?: number | null;
+};
+
+function PageCheckbox({ state, onChange }: { state: TableSelection['page']; onChange: (on: boolean) => void }) {
+  const ref = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (ref.current) ref.current.indeterminate = state === 'some';
+  }, [state]);
+  return (
+    <input
+      ref={ref}
+      type="checkbox"
+      aria-label="Select this page"
+      checked={state === 'all'}
+      onChange={() => onChange(state !== 'all')}
+      className="size-4 accent-accent"
+    />
+  );
+}
+
+function RowCheckbox({ project, selection }: { project: Project; selection: TableSelection }) {
+  // The click (not change) event knows whether shift was held.
+  const onClick = (e: MouseEvent<HTMLInputElement>) => {
+    e.preventDefault();
+    selection.onToggle(project, e.shiftKey);
+  };
+  return (
+    <input
+      type="checkbox"
+      aria-label={`Select ${project.title}`}
+      checked={selection.isSelected(project.id)}
+      onClick={onClick}
+      onChange={() => {}}
+      className="size-4 accent-accent"
+    />
+  );
+}
+
+export function ProjectTable({ projects, ordering, onSort, query, density, selection, focusedId }: Props) {
+  const bodyRef = useRef<HTMLTableSectionElement>(null);
+  useEffect(() => {
+    if (focusedId == null) return;
+    const row = bodyRef.current?.querySelector<HTMLElement>(`tr[data-row-id="${focusedId}"]`);
+    row?.scrollIntoView?.({ block: 'nearest' });
+    row?.querySelector<HTMLElement>('a')?.focus({ preventScroll: true });
+  }, [focusedId]);
   const columns = [
+    ...(selection
+      ? [
+          col.display({
+            id: 'select',
+            header: () => <PageCheckbox state={selection.page} onChange={selection.onTogglePage} />,
+            cell: (c) => <RowCheckbox project={c.row.original} selection={selection} />,
+          }),
+        ]
+      : []),
     col.accessor('title', {
       header: 'Project',
       cell: (c) => (
@@ -84,7 +153,7 @@ export function ProjectTable({ projects, ordering, onSort, query, density }: Pro
                   <th
                     key={header.id}
                     scope="col"
-                    className="px-3 py-2 font-medium"
+                    className={cn('px-3 py-2 font-medium', header.column.id === 'select' && 'w-8 pr-0')}
                     aria-sort={active ? (descending ? 'descending' : 'ascending') : undefined}
                   >
                     {sortKey ? (
@@ -107,11 +176,21 @@ export function ProjectTable({ projects, ordering, onSort, query, density }: Pro
             </tr>
           ))}
         </thead>
-        <tbody>
+        <tbody ref={bodyRef}>
           {table.getRowModel().rows.map((row) => (
-            <tr key={row.id} className="border-b border-line last:border-0 hover:bg-subtle/60">
+            <tr
+              key={row.id}
+              data-row-id={row.original.id}
+              data-focused={focusedId === row.original.id || undefined}
+              aria-current={focusedId === row.original.id ? 'true' : undefined}
+              className={cn(
+                'border-b border-line last:border-0 hover:bg-subtle/60',
+                selection?.isSelected(row.original.id) && 'bg-accent/5',
+                focusedId === row.original.id && 'outline-2 -outline-offset-2 outline-accent',
+              )}
+            >
               {row.getVisibleCells().map((cell) => (
-                <td key={cell.id} className={cn('px-3 align-middle', density === 'compact' ? 'py-1' : 'py-2.5')}>
+                <td key={cell.id} className={cn('px-3 align-middle', density === 'compact' ? 'py-1' : 'py-2.5', cell.column.id === 'select' && 'w-8 pr-0')}>
                   <Live projectId={row.original.id} column={cell.column.id}>
                     {flexRender(cell.column.columnDef.cell, cell.getContext())}
                   </Live>

@@ -1,0 +1,24 @@
+import { Button } from '@/components/ui/button';
+import { formatNumber } from '@/lib/format';
+
+import { useBulkSession } from './bulk-session';
+
+/** After the dialog closed on a success: the session's last bulk edit, still undoable. */
+export function UndoNotice({ onUndo }: { onUndo: () => void }) {
+  const last = useBulkSession((s) => s.last);
+  const forget = useBulkSession((s) => s.remember);
+  if (!last) return null;
+  return (
+    <div role="status" className="flex flex-wrap items-center gap-2 rounded-lg border border-line bg-subtle/60 px-3 py-2 text-sm">
+      <span>
+        Last bulk edit: {last.label.toLowerCase()} on {formatNumber(last.count)} projects.
+      </span>
+      <Button size="sm" onClick={onUndo}>
+        Undo
+      </Button>
+      <Button size="sm" variant="ghost" onClick={() => forget(null)} aria-label="Dismiss the undo offer">
+        ×
+      </Button>
+    </div>
+  );
+}
