@@ -869,7 +869,9 @@ def main() -> int:
         new_connection_ms = connect_ms(url, options)
         explains = []
         for q, variant in zip(queries, endpoints["search"][1], strict=True):
-            search_sql = next(s for s in variant.statements if "projects_project" in s and "ts_headline" in s)
+            # The statement that served the results: a typo's full-text statement finds nothing and
+            # the fuzzy one after it answers, so the last project search statement is the one to explain.
+            search_sql = [s for s in variant.statements if "projects_project" in s and "ts_headline" in s][-1]
             plan = explain(url, search_sql, options)
             explains.append({"label": q["label"], "q": q["q"], "plan": plan, "summary": plan_summary(plan)})
 
