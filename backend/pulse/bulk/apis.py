@@ -149,8 +149,11 @@ class ReportEntrySerializer(serializers.Serializer):
     changed_by = ChangedBySerializer(
         required=False, allow_null=True, help_text="conflict: who made the latest change since your version."
     )
-    changed_fields = serializers.ListField(
-        child=StrictCharField(), required=False, help_text="conflict: the fields changed since your version."
+    changed_fields = BoundedListField(
+        child=StrictCharField(),
+        max_length=50,
+        required=False,
+        help_text="conflict: the fields changed since your version.",
     )
     changes = serializers.DictField(
         child=serializers.ListField(min_length=2, max_length=2),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.urls import reverse
@@ -112,7 +112,7 @@ class ProjectListCreateApi(APIView):
         reject_unknown_params(request, PROJECT_FILTER_PARAMS)
         rows = selectors.project_list(user=request.user, params=request.query_params)
         paginator = PageNumber()
-        page = paginator.paginate_queryset(rows, request, view=self) or []
+        page: list[dict[str, Any]] = paginator.paginate_queryset(cast(Any, rows), request, view=self) or []
         tags, members = selectors.project_list_relations([row["id"] for row in page])
         today = timezone.localdate()
         return paginator.get_paginated_response(

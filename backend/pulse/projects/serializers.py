@@ -153,8 +153,8 @@ def project_list_item(
         "health_override_reason": row["health_override_reason"],
         "progress": row["progress"],
         "progress_mode": "milestones" if total else "manual",
-        "start_date": _date(row["start_date"]),
-        "due_date": _date(due),
+        "start_date": iso_date(row["start_date"]),
+        "due_date": iso_date(due),
         "is_overdue": bool(due and due < today and status in OPEN_STATUSES),
         "owner": None
         if owner_id is None
@@ -172,15 +172,15 @@ def project_list_item(
             "total": total,
             "done": row["milestone_done"],
             "overdue": row["milestone_overdue"],
-            "next_due": _date(row["next_milestone_due"]),
+            "next_due": iso_date(row["next_milestone_due"]),
         },
         "allowed_transitions": allowed_transitions(status),
         "my_role": role,
         "capabilities": permissions.capabilities_for(user, owner_id=owner_id, role=role),
         "version": version,
         "etag": make_etag("project", pk, version),
-        "created_at": _dt(row["created_at"]),
-        "updated_at": _dt(row["updated_at"]),
+        "created_at": iso_datetime(row["created_at"]),
+        "updated_at": iso_datetime(row["updated_at"]),
     }
 
 
