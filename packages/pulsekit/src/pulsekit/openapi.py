@@ -19,9 +19,9 @@ class ErrorBodySerializer(serializers.Serializer):
     details = serializers.DictField()
 
 
+# {"error": {"code", "message", "details"}}, the body of every 4xx/5xx. (No docstring: the schema
+# would show it as the component's description.)
 class ErrorSerializer(serializers.Serializer):
-    """``{"error": {"code", "message", "details"}}``, the body of every 4xx/5xx."""
-
     error = ErrorBodySerializer()
 
 
