@@ -122,7 +122,8 @@ test('select all 240 matching, preview, apply live, a conflict, retry with fresh
   const after = await api.get(`/api/v1/projects/${shared}/`);
   expect(((await after.json()) as { description: string }).description).toBe('Cole was here first.');
   await shot(page, 'bulk-5-undone');
-  await dialog.getByRole('button', { name: 'Close' }).click();
+  // The dialog now speaks of the undo.
+  await page.getByRole('dialog', { name: 'Undo the bulk edit' }).getByRole('button', { name: 'Close' }).click();
   await expect(page.getByTestId('selection-count')).toHaveCount(0);
   await coleContext.close();
 });

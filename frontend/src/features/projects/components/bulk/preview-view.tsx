@@ -53,7 +53,8 @@ export function PreviewView({ preview }: { preview: DryRun }) {
         ok.length > 0 && <p className="text-sm text-fg-muted">Nothing would actually change: the projects already look like this.</p>
       )}
       {sample.length > 0 && (
-        <div className="max-h-56 overflow-auto rounded-md border border-line">
+        // At most SAMPLE rows: no scrolling box (which would need to be reachable by keyboard).
+        <div className="rounded-md border border-line">
           <table className="w-full text-left text-sm" aria-label="Sample of changes">
             <thead className="bg-subtle text-xs text-fg-muted">
               <tr>
