@@ -616,7 +616,6 @@ export interface components {
          * @enum {string}
          */
         EmailStatusEnum: "pending" | "skipped" | "sent" | "deferred" | "soft_bounced" | "bounced" | "rejected" | "opened" | "clicked" | "spam" | "unsubscribed" | "failed";
-        /** @description ``{"error": {"code", "message", "details"}}``, the body of every 4xx/5xx. */
         Error: {
             error: components["schemas"]["ErrorBody"];
         };
