@@ -12,7 +12,8 @@ export const projectCount = (page: Page, n: number): Locator => page.getByText(`
 export async function tableTitles(page: Page): Promise<string[]> {
   const table = page.getByRole('table');
   await expect(table).toBeVisible();
-  return table.getByRole('row').locator('td:first-child').getByRole('link').allTextContents();
+  // Each row links its title to the project; the selection checkbox sits in the column before it.
+  return table.locator('tbody a[href^="/projects/"]').allTextContents();
 }
 
 /** Waits until a page has its heading and nothing is still loading. */
