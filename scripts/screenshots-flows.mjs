@@ -184,24 +184,29 @@ async function dialogShot(page, name) {
 }
 
 // --- Bulk: select a page, preview a due-date shift, Amara changes one meanwhile, apply, retry, undo. ---
+/**
+ * Installed before the page opens its socket (a route applies to new connections only); while `hold.on`, the
+ * run's final message and reads of the operation wait 2.5 s: the camera's only intervention.
+ */
 async function holdCompletion(page) {
-  // The run's last message and the reads of the operation wait 2.5 s: the camera's only intervention.
+  const hold = { on: false };
+  const later = (fn) => (hold.on ? setTimeout(fn, 2_500) : fn());
   await page.routeWebSocket(/\/ws\/?(\?.*)?$/, (ws) => {
     const server = ws.connectToServer();
     server.onMessage((message) => {
       const text = typeof message === 'string' ? message : message.toString();
-      if (/"type":\s*"bulk\.(progress|completed)"/.test(text) && /"phase":\s*"(succeeded|failed|completed)"|bulk\.completed/.test(text)) {
-        setTimeout(() => ws.send(message), 2_500);
-      } else ws.send(message);
+      const final = /"type":\s*"bulk\.completed"/.test(text) || (/"type":\s*"bulk\.progress"/.test(text) && /"phase":\s*"(succeeded|failed|completed)"/.test(text));
+      if (final) later(() => ws.send(message));
+      else ws.send(message);
     });
+    ws.onMessage((message) => server.send(message));
   });
-  await page.route(/\/api\/v1\/bulk-operations\/\d+\/$/, async (route) => {
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
-    await route.continue();
-  });
+  await page.route(/\/api\/v1\/bulk-operations\/\d+\/$/, (route) => later(() => void route.continue()));
+  return hold;
 }
 
 async function bulkFlow(page, suffix, amaraPage) {
+  const hold = await holdCompletion(page);
   await visit(page, '/projects?ordering=title');
   await live(page);
   await page.getByRole('checkbox', { name: 'Select this page' }).check();
@@ -215,10 +220,11 @@ async function bulkFlow(page, suffix, amaraPage) {
   const dialog = page.getByRole('dialog', { name: /^Bulk edit \d+ projects$/ });
   await dialog.getByLabel('Action').selectOption('shift_due_date');
   await dialog.getByLabel('Days (negative moves earlier)').fill('7');
+  await dialogShot(page, `bulk-2-form${suffix}`);
   await dialog.getByRole('button', { name: 'Preview' }).click();
   await dialog.getByTestId('bulk-preview').getByRole('table', { name: 'Sample of changes' }).waitFor();
   await settle(page);
-  await dialogShot(page, `bulk-2-preview${suffix}`);
+  await dialogShot(page, `bulk-3-preview${suffix}`);
   if (amaraPage) {
     // Amara moves one of the selected projects' due date meanwhile (in her own window).
     const path = await projectPath(amaraPage, LIVE);
@@ -231,24 +237,29 @@ async function bulkFlow(page, suffix, amaraPage) {
     await form.getByRole('button', { name: 'Save changes' }).click();
     await amaraPage.waitForURL(new RegExp(`${path}$`));
   }
-  await holdCompletion(page);
-  await dialog.getByRole('button', { name: /^Apply to \d+ projects$/ }).click();
-  await dialog.getByTestId('bulk-progress').waitFor();
-  await page.waitForTimeout(600);
-  await dialogShot(page, `bulk-3-progress${suffix}`);
+  const apply = dialog.getByRole('button', { name: /^Apply to \d+ projects$/ });
   const report = dialog.getByTestId('bulk-report');
-  await report.waitFor({ timeout: 30_000 });
-  await settle(page);
   if (amaraPage) {
-    await report.getByRole('region', { name: 'Changed by someone since you read them' }).waitFor();
+    // All or nothing: the run fails on Amara's change and says so; the retry takes her version.
+    await apply.click();
+    await report.getByRole('region', { name: 'Changed by someone since you read them' }).waitFor({ timeout: 30_000 });
+    await settle(page);
     await dialogShot(page, `bulk-4-conflict${suffix}`);
+    hold.on = true;
     await report.getByRole('button', { name: 'Retry with the fresh versions' }).click();
+  } else {
+    hold.on = true;
+    await apply.click();
   }
+  await dialog.getByTestId('bulk-progress').waitFor();
+  await page.waitForTimeout(800);
+  await dialogShot(page, `bulk-5-progress${suffix}`);
+  hold.on = false;
   await dialog.getByText(/^Done: \d+ projects changed\.$/).waitFor({ timeout: 30_000 });
-  await dialogShot(page, `bulk-5-done${suffix}`);
+  await dialogShot(page, `bulk-6-done${suffix}`);
   await dialog.getByRole('button', { name: 'Undo' }).click();
   await page.getByText(/^Undone: \d+ projects are back as they were\.$/).waitFor({ timeout: 30_000 });
-  await dialogShot(page, `bulk-6-undone${suffix}`);
+  await dialogShot(page, `bulk-7-undone${suffix}`);
   await page.getByRole('dialog', { name: 'Undo the bulk edit' }).getByRole('button', { name: 'Close' }).click();
   await page.unrouteAll({ behavior: 'ignoreErrors' });
 }
@@ -278,6 +289,7 @@ async function bulkFlow(page, suffix, amaraPage) {
   const dialog = phone.page.getByRole('dialog', { name: 'Bulk edit 2 projects' });
   await dialog.getByLabel('Action').selectOption('shift_due_date');
   await dialog.getByLabel('Days (negative moves earlier)').fill('7');
+  save('bulk-phone-form', await phone.page.screenshot());
   await dialog.getByRole('button', { name: 'Preview' }).click();
   await dialog.getByTestId('bulk-preview').getByRole('table', { name: 'Sample of changes' }).waitFor();
   await settle(phone.page);
