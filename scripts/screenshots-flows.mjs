@@ -58,9 +58,11 @@ async function signedIn(username, options = {}) {
   return { context, page };
 }
 
+/** Until nothing on the page is loading (skeletons gone); after an in-app navigation too, where no load event comes. */
 async function settle(page) {
   await page.waitForLoadState('networkidle').catch(() => {});
-  await page.locator('.animate-pulse').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => {});
+  await page.waitForTimeout(300);
+  await page.waitForFunction(() => document.querySelectorAll('.animate-pulse').length === 0, null, { timeout: 15_000 }).catch(() => {});
 }
 
 async function visit(page, path) {
@@ -177,6 +179,7 @@ async function dialogShot(page, name) {
   await dialog.getByLabel('Description, your value').fill('Versioned partner endpoints with per-partner rate limits and webhooks for order events.');
   await dialog.getByRole('button', { name: 'Save merged' }).click();
   await dana.page.waitForURL(new RegExp(`${path}$`));
+  await dana.page.evaluate(() => window.scrollTo(0, 0));
   await settle(dana.page);
   save('merge-3-saved', await dana.page.screenshot());
   await dana.context.close();
