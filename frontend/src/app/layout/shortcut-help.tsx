@@ -82,7 +82,7 @@ export function ShortcutHelp() {
         {shortcutGroups.map((group) => (
           <section key={group.title} aria-label={group.title}>
             <h3 className="mb-1.5 text-xs font-semibold tracking-wide text-fg-subtle uppercase">{group.title}</h3>
-            <dl className="grid grid-cols-[9rem_1fr] gap-x-4 gap-y-2 text-sm">
+            <dl className="grid grid-cols-[6.5rem_1fr] gap-x-3 sm:grid-cols-[9rem_1fr] sm:gap-x-4 gap-y-2 text-sm">
               {group.shortcuts.map((s) => (
                 <div key={s.description} className="contents">
                   <dt>
