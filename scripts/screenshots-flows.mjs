@@ -2,7 +2,7 @@
 // Chromium: live (two people, an edit in one window shows in the other, tinted), merge (a 412 answered by the
 // merge dialog), bulk (selection bar, preview, live progress, a conflict, retry, Undo), the command palette and
 // the shortcut help. Saves PNGs into docs/screenshots/ (palette-quantised with pngquant when it is installed).
-//   node scripts/screenshots-flows.mjs [http://localhost:8000]
+//   node scripts/screenshots-flows.mjs [http://localhost:8000] [live,merge,bulk,palette]   (default: all four)
 // It changes the demo data as a user would (a description and due date on two projects; the bulk edit is undone).
 // Two things are slowed down for the camera only, never changed: the bulk run's final websocket message and
 // reads of the operation are held back 2.5 s so the progress bar can be photographed before the report replaces it.
@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const base = process.argv[2] ?? 'http://localhost:8000';
+const only = new Set((process.argv[3] ?? 'live,merge,bulk,palette').split(','));
+const want = (flow) => only.has(flow);
 const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'screenshots');
 mkdirSync(out, { recursive: true });
 const PASSWORD = 'pulse-demo-2026';
@@ -116,7 +118,7 @@ async function dialogShot(page, name) {
 }
 
 // --- Live: Amara edits in her window; Dana's open project page shows it within a second, tinted. ---
-{
+if (want('live')) {
   const small = { viewport: { width: 960, height: 640 } };
   const dana = await signedIn('demo', small);
   const amara = await signedIn('amara', small);
@@ -148,7 +150,7 @@ async function dialogShot(page, name) {
 }
 
 // --- Merge: both edit the description; Dana's save meets Amara's newer version (412) and asks. ---
-{
+if (want('merge')) {
   const dana = await signedIn('demo');
   const amara = await signedIn('amara');
   const path = await projectPath(dana.page, MERGE);
@@ -267,20 +269,20 @@ async function bulkFlow(page, suffix, amaraPage) {
   await page.unrouteAll({ behavior: 'ignoreErrors' });
 }
 
-{
+if (want('bulk')) {
   const dana = await signedIn('demo');
   const amara = await signedIn('amara');
   await bulkFlow(dana.page, '', amara.page);
   await dana.context.close();
   await amara.context.close();
 }
-{
+if (want('bulk')) {
   // Dark: the same flow without the conflict.
   const dark = await signedIn('demo', { colorScheme: 'dark' });
   await bulkFlow(dark.page, '-dark', null);
   await dark.context.close();
 }
-{
+if (want('bulk')) {
   // Phone: the selection bar across the bottom and the dialog's preview.
   const phone = await signedIn('demo', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 });
   await visit(phone.page, '/projects?ordering=title');
@@ -301,11 +303,12 @@ async function bulkFlow(page, suffix, amaraPage) {
 }
 
 // --- The command palette (searching as you type, beside the commands) and the shortcut help. ---
-for (const [suffix, options] of [
+const paletteVariants = [
   ['', {}],
   ['-dark', { colorScheme: 'dark' }],
   ['-phone', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: 'dark' }],
-]) {
+];
+for (const [suffix, options] of want('palette') ? paletteVariants : []) {
   const { context, page } = await signedIn('demo', options);
   const path = await projectPath(page, MERGE);
   await visit(page, path);

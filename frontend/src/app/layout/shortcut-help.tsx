@@ -85,7 +85,8 @@ export function ShortcutHelp() {
             <dl className="grid grid-cols-[6.5rem_1fr] gap-x-3 sm:grid-cols-[9rem_1fr] sm:gap-x-4 gap-y-2 text-sm">
               {group.shortcuts.map((s) => (
                 <div key={s.description} className="contents">
-                  <dt>
+                  {/* Flex: the combos wrap as wholes when the column is narrow (adjacent spans give no break). */}
+                  <dt className="flex flex-wrap items-center gap-y-1">
                     <Combos combos={s.combos} />
                   </dt>
                   <dd className="text-fg-muted">{s.description}</dd>
