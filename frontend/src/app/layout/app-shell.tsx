@@ -89,7 +89,8 @@ export function AppShell() {
         <ConnectionIndicator className="ml-auto px-2" />
         <button
           type="button"
-          className="rounded-md px-2 py-1 text-sm hover:bg-subtle"
+          // A 36 px target with a glyph one can see (it was about 24 px around a 14 px ⌕).
+          className="grid size-9 place-items-center rounded-md text-lg leading-none hover:bg-subtle"
           aria-label="Open the command palette"
           onClick={() => setPaletteOpen(true)}
         >

@@ -271,4 +271,15 @@ describe('the command palette', () => {
     expect(useUiStore.getState().paletteOpen).toBe(false);
     other.remove();
   });
+
+  it('closes with its Cancel button (a touch screen has no Esc) and gives the focus back', async () => {
+    renderApp();
+    const notes = await screen.findByLabelText('Notes');
+    notes.focus();
+    const { dialog } = await openPalette();
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(useUiStore.getState().paletteOpen).toBe(false);
+    expect(notes).toHaveFocus();
+  });
 });

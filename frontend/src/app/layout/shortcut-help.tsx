@@ -1,3 +1,4 @@
+import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { useUiStore } from '@/stores/ui-store';
 
@@ -64,15 +65,28 @@ export function ShortcutHelp() {
   const open = useUiStore((s) => s.shortcutsOpen);
   const setOpen = useUiStore((s) => s.setShortcutsOpen);
   return (
-    <Dialog open={open} onClose={() => setOpen(false)} title="Keyboard shortcuts" description="Single keys never fire while you type in a field.">
-      <div className="flex max-h-[70dvh] flex-col gap-4 overflow-y-auto">
+    <Dialog
+      open={open}
+      onClose={() => setOpen(false)}
+      title="Keyboard shortcuts"
+      description="Single keys never fire while you type in a field."
+      footer={
+        // A way out without Esc (a phone has none); it also takes the focus when the dialog opens.
+        <Button variant="ghost" data-autofocus onClick={() => setOpen(false)}>
+          Close
+        </Button>
+      }
+    >
+      {/* Room inside the scroller for the focus ring the browser draws on a scrollable region. */}
+      <div className="-mx-1 flex max-h-[70dvh] flex-col gap-4 overflow-y-auto px-1 py-0.5">
         {shortcutGroups.map((group) => (
           <section key={group.title} aria-label={group.title}>
             <h3 className="mb-1.5 text-xs font-semibold tracking-wide text-fg-subtle uppercase">{group.title}</h3>
-            <dl className="grid grid-cols-[auto_1fr] gap-x-6 gap-y-2 text-sm">
+            <dl className="grid grid-cols-[6.5rem_1fr] gap-x-3 sm:grid-cols-[9rem_1fr] sm:gap-x-4 gap-y-2 text-sm">
               {group.shortcuts.map((s) => (
                 <div key={s.description} className="contents">
-                  <dt>
+                  {/* Flex: the combos wrap as wholes when the column is narrow (adjacent spans give no break). */}
+                  <dt className="flex flex-wrap items-center gap-y-1">
                     <Combos combos={s.combos} />
                   </dt>
                   <dd className="text-fg-muted">{s.description}</dd>

@@ -48,7 +48,7 @@ export function Dialog({ open, onClose, title, description, children, footer, cl
         onClose();
       }}
       className={cn(
-        'm-auto rounded-xl border border-line bg-surface p-0 text-fg shadow-xl backdrop:bg-black/40',
+        'm-auto rounded-xl border border-line bg-surface p-0 text-fg shadow-xl backdrop:bg-black/40 dark:backdrop:bg-black/70',
         widthClassName ?? 'w-[min(32rem,calc(100vw-2rem))]',
         className,
       )}

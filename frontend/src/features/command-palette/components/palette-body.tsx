@@ -16,7 +16,7 @@ type Entry = { value: string; label: ReactNode; detail?: ReactNode; hint?: strin
 type Section = { heading: string; entries: Entry[] };
 
 const itemClass =
-  'flex cursor-pointer items-center justify-between gap-3 rounded-md px-2.5 py-2 text-sm text-fg data-[selected=true]:bg-accent/15 data-[disabled=true]:cursor-default data-[disabled=true]:text-fg-muted';
+  'flex cursor-pointer items-center justify-between gap-3 rounded-md px-2.5 py-2 text-sm text-fg data-[selected=true]:bg-accent/15 data-[selected=true]:shadow-[inset_2px_0_0_var(--app-accent)] dark:data-[selected=true]:bg-accent/25 data-[disabled=true]:cursor-default data-[disabled=true]:text-fg-muted';
 const groupClass =
   'px-1.5 pb-1 [&_[cmdk-group-heading]]:px-1 [&_[cmdk-group-heading]]:pt-2 [&_[cmdk-group-heading]]:pb-1 [&_[cmdk-group-heading]]:text-[11px] [&_[cmdk-group-heading]]:font-semibold [&_[cmdk-group-heading]]:tracking-wide [&_[cmdk-group-heading]]:text-fg-subtle [&_[cmdk-group-heading]]:uppercase';
 
@@ -139,6 +139,14 @@ export default function PaletteBody({ onRun, onOpen }: BodyProps) {
           className="h-12 min-w-0 flex-1 bg-transparent text-sm text-fg outline-none placeholder:text-fg-subtle"
         />
         {loading && <span aria-hidden className="size-4 shrink-0 animate-spin rounded-full border-2 border-fg-subtle border-r-transparent" />}
+        {/* A touch screen has no Esc: a way out beside the field (a desk says "Esc to close" below). */}
+        <button
+          type="button"
+          onClick={() => onRun(() => undefined)}
+          className="-mr-1 h-9 shrink-0 rounded-md px-2 text-sm text-fg-muted hover:bg-subtle hover:text-fg sm:hidden"
+        >
+          Cancel
+        </button>
       </div>
       <Command.List className="max-h-[min(24rem,60dvh)] overflow-y-auto overscroll-contain py-1">
         {sections.map((section) => (
