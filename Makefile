@@ -3,7 +3,9 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+# Named by the Python manifests' content (see NODE_STAMP below for why not by time).
+PY_MANIFESTS := backend/pyproject.toml backend/requirements.lock packages/pulsekit/pyproject.toml
+STAMP := $(VENV)/.installed-$(shell cat $(PY_MANIFESTS) 2>/dev/null | sha256sum | cut -c1-16)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 # Tests talk to the real servers on 127.0.0.1 unless told otherwise.
@@ -19,7 +21,7 @@ help:
 	@echo "make bench  - benchmarks in bench/ (writes bench/results/*.json)"
 	@echo "make bench-web - SPA bundle sizes, time to a usable projects page and a change painted in another browser (Chromium)"
 
-$(STAMP): backend/pyproject.toml backend/requirements.lock packages/pulsekit/pyproject.toml
+$(STAMP):
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -c backend/requirements.lock -e packages/pulsekit -e 'backend[dev,embedded]'
@@ -58,10 +60,13 @@ test-packages: $(STAMP) services
 	cd packages/pulsekit && DATABASE_URL=$(TEST_DATABASE_URL) ../../$(PY) -m pytest
 
 # --- Web app and the ProjectCard package (npm workspaces at the root) ---
-NODE_STAMP := node_modules/.pulse-installed
+# The stamp is named by the manifests' content, not compared by time: a fresh checkout (whose files are
+# all newer than an existing node_modules) does not reinstall, and a changed lock file always does.
+NODE_MANIFESTS := package-lock.json package.json frontend/package.json packages/project-card/package.json
+NODE_STAMP := node_modules/.pulse-installed-$(shell cat $(NODE_MANIFESTS) 2>/dev/null | sha256sum | cut -c1-16)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-$(NODE_STAMP): package-lock.json package.json frontend/package.json packages/project-card/package.json
+$(NODE_STAMP):
 	@command -v npm >/dev/null || { echo "Node.js 20+ with npm is needed for the web app" >&2; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $(NODE_STAMP)
