@@ -13,7 +13,7 @@ from pulse.bulk.selectors import bulk_operation_get
 from pulse.bulk.services import ACTIONS, MAX_ITEMS, bulk_operation_preview, bulk_operation_request, live_progress
 from pulse.common.apis import ETAG, IF_NONE_MATCH, AuthedRequest, errors
 from pulse.projects.models import Health
-from pulse.projects.services import TRANSITIONS
+from pulse.projects.rules.lifecycle import TRANSITIONS
 from pulsekit.fields import BoundedListField, PlainTextField, StrictCharField, has_control_chars
 from pulsekit.versioning import not_modified_or
 

@@ -43,16 +43,22 @@ from pulse.bulk.models import BulkAction, BulkOperation, BulkStatus
 from pulse.bulk.selectors import bulk_operation_get
 from pulse.common.memory import cyclic_gc_paused
 from pulse.common.tasks import enqueue
-from pulse.notifications.models import NotificationKind
-from pulse.notifications.services import notify
-from pulse.projects import permissions
 from pulse.projects.models import Project, Role, Tag, TeamMember
-from pulse.projects.permissions import EDITOR_ROLES
-from pulse.projects.services import TRANSITIONS, derive, milestone_facts, search_index_refresh
+from pulse.projects.rules import permissions
+from pulse.projects.rules.activity import ACTIVITY_COLUMNS, activity_values, project_activity
+from pulse.projects.rules.lifecycle import transition_problem, transition_target
+from pulse.projects.rules.notifications import notify_transitioned
+from pulse.projects.rules.validation import (
+    NO_ACTIVE_USER,
+    active_user,
+    dates_in_order,
+    override_reason_problem,
+    resolve_tags,
+)
+from pulse.projects.services import derive, milestone_facts, search_index_refresh
 from pulse.realtime.outbox import publish_after_commit, send_to_user
 from pulsekit.bulk import insert_rows, update_from_values
 from pulsekit.errors import Unprocessable, ValidationFailed
-from pulsekit.fields import CONTROL_CHARS_MESSAGE, has_control_chars
 from pulsekit.versioning import make_etag, parse_etag
 
 logger = logging.getLogger(__name__)
@@ -401,17 +407,13 @@ def _finish_failed(operation: BulkOperation, report: list[dict[str, Any]]) -> No
     )
 
 
-def _visible(actor: User, project: _Target, role: str | None) -> bool:
-    return actor.is_staff or project.owner_id == actor.pk or role is not None
-
-
 def _allowed(actor: User, action: str, project: _Target, role: str | None, restoring: dict[str, Any]) -> bool:
-    # Owner-level actions share their predicates with the single-project services (PATCH owner_id).
-    if permissions.is_owner_or_staff(actor, cast(Project, project)):  # a _Target has the owner_id it reads
+    # The predicates of the single-project services, on the locked row's owner and the actor's role.
+    if permissions.may_own(actor, owner_id=project.owner_id):
         return True
     # An undo is owner-level where it puts back an owner or a deletion, as the action it undoes was.
     owner_level = ACTIONS[action].owner_level or bool(OWNER_LEVEL_FIELDS & restoring.keys())
-    return not owner_level and role in EDITOR_ROLES
+    return not owner_level and permissions.may_edit(actor, owner_id=project.owner_id, role=role)
 
 
 OWNER_LEVEL_FIELDS = frozenset({"owner_id", "deleted_at"})
@@ -481,7 +483,11 @@ def _run(operation: BulkOperation, *, dry_run: bool = False) -> tuple[list[dict[
             wants_live = puts_back is None or "deleted_at" not in puts_back  # undoing a delete: in the trash
         else:
             wants_live = not ACTIONS[action].in_trash
-        if project is None or not _visible(actor, project, role) or (wants_live and project.deleted_at is not None):
+        if (
+            project is None
+            or not permissions.may_view(actor, owner_id=project.owner_id, role=role)
+            or (wants_live and project.deleted_at is not None)
+        ):
             entry["result"] = "not_found"
         elif not _allowed(actor, action, project, role, puts_back or {}):
             entry["result"] = "forbidden"
@@ -518,16 +524,19 @@ def _run(operation: BulkOperation, *, dry_run: bool = False) -> tuple[list[dict[
         "activity_activity",
         ACTIVITY_COLUMNS,
         [
-            (
-                _verb(action, changes[p.pk]),
-                actor.pk,
-                "project",
-                p.pk,
-                p.pk,
-                p.version,
-                orjson.dumps(changes[p.pk], default=str).decode(),
-                orjson.dumps({"title": p.title, **extra, "bulk_operation_id": operation.pk, "action": action}).decode(),
-                now,
+            activity_values(
+                project_activity(
+                    verb=_verb(action, changes[p.pk]),
+                    actor=actor,
+                    project_id=p.pk,
+                    version=p.version,
+                    changes=changes[p.pk],
+                    title=p.title,
+                    **extra,
+                    bulk_operation_id=operation.pk,
+                    action=action,
+                ),
+                created_at=now,
             )
             for p in targets
         ],
@@ -582,45 +591,13 @@ def _explain_conflicts(conflicts: dict[int, tuple[dict[str, Any], int | None, in
 
 @_phase("notify_transitioned")
 def _notify_transitioned(operation: BulkOperation, actor: User, targets: list[_Target]) -> None:
-    """One notification per person concerned (members and owners), summarising their projects."""
-    concerned: dict[int, set[int]] = {}
-    titles = {p.pk: p.title for p in targets}
-    with connection.cursor() as cursor:  # ~30,000 memberships: plain rows, not ORM ones
-        cursor.execute(
-            "SELECT user_id, project_id FROM projects_teammember WHERE project_id = ANY(%s::bigint[])", [list(titles)]
-        )
-        for user_id, project_id in cursor.fetchall():
-            concerned.setdefault(user_id, set()).add(project_id)
-    for p in targets:
-        concerned.setdefault(p.owner_id, set()).add(p.pk)
-    status = TRANSITIONS[operation.params["name"]][1]
-    for user in User.objects.filter(pk__in=list(concerned), is_active=True):
-        theirs = concerned[user.pk]
-        names = sorted(titles[pk] for pk in theirs)
-        shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
-        notify(
-            recipients=[user],
-            kind=NotificationKind.PROJECT_TRANSITIONED,
-            title=(f"{names[0]} is now" if len(names) == 1 else f"{len(names)} projects are now") + f" {status}",
-            body=f"{actor.name} ran “{operation.params['name']}” on {shown}.",
-            project_id=next(iter(theirs)) if len(theirs) == 1 else None,
-            target=("bulk_operation", operation.pk),
-            dedupe_key=f"bulk:{operation.pk}",
-            exclude=actor,
-        )
-
-
-ACTIVITY_COLUMNS = (
-    "verb",
-    "actor_id",
-    "target_type",
-    "target_id",
-    "project_id",
-    "version",
-    "changes",
-    "metadata",
-    "created_at",
-)
+    notify_transitioned(
+        actor=actor,
+        name=operation.params["name"],
+        projects=[(p.pk, p.title, p.owner_id) for p in targets],
+        target=("bulk_operation", operation.pk),
+        dedupe_key=f"bulk:{operation.pk}",
+    )
 
 
 def _verb(action: str, changes: dict[str, Any]) -> str:
@@ -953,49 +930,39 @@ class ActionSpec:
 
 
 def _tag_ids_known(params: dict[str, Any], *, allow_none: bool) -> None:
-    ids = set(params.get("tag_ids", []))
+    ids = params.get("tag_ids", [])
     if not allow_none and not ids:
         raise ValidationFailed(details={"params": {"tag_ids": ["Give at least one tag id."]}})
-    missing = ids - set(Tag.objects.filter(pk__in=ids).values_list("pk", flat=True))
-    if missing:
-        raise ValidationFailed(details={"params": {"tag_ids": [f"Unknown tag id(s): {sorted(missing)}."]}})
+    if missing := resolve_tags(ids)[1]:
+        raise ValidationFailed(details={"params": {"tag_ids": [f"Unknown tag id(s): {missing}."]}})
 
 
 def _owner_active(params: dict[str, Any]) -> None:
-    if not User.objects.filter(pk=params["owner_id"], is_active=True).exists():
-        raise ValidationFailed(details={"params": {"owner_id": ["No active user with this id."]}})
+    if active_user(params["owner_id"]) is None:
+        raise ValidationFailed(details={"params": {"owner_id": [NO_ACTIVE_USER]}})
 
 
 def _override_reason(params: dict[str, Any]) -> None:
-    # The reason is written by raw SQL, past the model's validators: the text rule is applied here.
-    reason = params.get("reason")
-    if not isinstance(reason, str) or not reason.strip():
-        raise ValidationFailed(details={"params": {"reason": ["A reason is required to override health."]}})
-    if len(reason) > 500:
-        raise ValidationFailed(details={"params": {"reason": ["Ensure this field has no more than 500 characters."]}})
-    if has_control_chars(reason):
-        raise ValidationFailed(details={"params": {"reason": [CONTROL_CHARS_MESSAGE]}})
+    # The reason is written by raw SQL, past the model's validators: every text rule is applied here.
+    if problem := override_reason_problem(params.get("reason")):
+        raise ValidationFailed(details={"params": {"reason": [problem]}})
 
 
 def _can_transition(params: dict[str, Any], project: _Target, taken: set[str]) -> str | None:
-    sources, _ = TRANSITIONS[params["name"]]
-    if project.status not in sources:
-        return f"Cannot {params['name']} a project that is {project.status}."
-    return None
+    return transition_problem(params["name"], project.status)
 
 
 def _can_shift_due(params: dict[str, Any], project: _Target, taken: set[str]) -> str | None:
     if project.due_date is None:
         return "The project has no due date to shift."
-    new_due = project.due_date + datetime.timedelta(days=params["days"])
-    if project.start_date and new_due < project.start_date:
+    if not dates_in_order(project.start_date, project.due_date + datetime.timedelta(days=params["days"])):
         return "The shifted due date would be before the start date."
     return None
 
 
 def _can_set_due(params: dict[str, Any], project: _Target, taken: set[str]) -> str | None:
     due = params.get("due_date")
-    if due and project.start_date and datetime.date.fromisoformat(due) < project.start_date:
+    if due and not dates_in_order(project.start_date, datetime.date.fromisoformat(due)):
         return "The due date would be before the start date."
     return None
 
@@ -1007,7 +974,7 @@ def _can_restore(params: dict[str, Any], project: _Target, taken: set[str]) -> s
 
 
 def _set_status(p: _Target, params: dict[str, Any]) -> None:
-    p.status = TRANSITIONS[params["name"]][1]
+    p.status = transition_target(params["name"])
 
 
 def _set_override(p: _Target, params: dict[str, Any]) -> None:

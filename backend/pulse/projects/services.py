@@ -21,19 +21,28 @@ from pulse.activity.services import activity_record, diff
 from pulse.common.validation import clean_or_fail, integrity_failed
 from pulse.notifications.models import NotificationKind
 from pulse.notifications.services import notify
-from pulse.projects import permissions
 from pulse.projects.health import MilestoneFacts, compute_health, weighted_progress
 from pulse.projects.models import (
     Milestone,
     MilestoneStatus,
     Project,
-    ProjectStatus,
     Role,
     Tag,
     TeamMember,
 )
+from pulse.projects.rules import permissions
+from pulse.projects.rules.activity import project_activity
+from pulse.projects.rules.lifecycle import TRANSITIONS, allowed_transitions, transition_problem, transition_target
+from pulse.projects.rules.notifications import notify_transitioned
+from pulse.projects.rules.validation import (
+    NO_ACTIVE_USER,
+    OVERRIDE_REASON_REQUIRED,
+    active_user,
+    override_reason_missing,
+    resolve_tags,
+)
 from pulse.realtime.outbox import publish_after_commit
-from pulsekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from pulsekit.errors import Conflict, NotFound, ValidationFailed
 from pulsekit.versioning import StaleVersion, compare_and_swap
 
 PROJECT_FIELDS = (
@@ -46,23 +55,6 @@ PROJECT_FIELDS = (
     "health_override_reason",
 )
 MILESTONE_FIELDS = ("title", "description", "status", "start_date", "due_date", "progress", "weight", "assignee_id")
-
-# name -> (statuses it may start from, status it leads to)
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "start": (frozenset({ProjectStatus.PLANNING}), ProjectStatus.ACTIVE),
-    "hold": (frozenset({ProjectStatus.ACTIVE}), ProjectStatus.ON_HOLD),
-    "resume": (frozenset({ProjectStatus.ON_HOLD}), ProjectStatus.ACTIVE),
-    "complete": (frozenset({ProjectStatus.ACTIVE}), ProjectStatus.COMPLETED),
-    "cancel": (
-        frozenset({ProjectStatus.PLANNING, ProjectStatus.ACTIVE, ProjectStatus.ON_HOLD}),
-        ProjectStatus.CANCELLED,
-    ),
-}
-
-
-def allowed_transitions(status: str) -> list[str]:
-    return [name for name, (sources, _) in TRANSITIONS.items() if status in sources]
-
 
 # ---------------------------------------------------------------- helpers
 
@@ -202,16 +194,14 @@ def milestone_search_index_refresh(milestone_ids: list[int]) -> None:
 
 
 def _active_user(user_id: int, *, field: str) -> User:
-    user = User.objects.filter(pk=user_id, is_active=True).first()
+    user = active_user(user_id)
     if user is None:
-        raise ValidationFailed(details={field: ["No active user with this id."]})
+        raise ValidationFailed(details={field: [NO_ACTIVE_USER]})
     return user
 
 
 def _resolve_tags(tag_ids: list[int]) -> list[Tag]:
-    unique = list(dict.fromkeys(tag_ids))
-    tags = list(Tag.objects.filter(pk__in=unique))
-    missing = sorted(set(unique) - {t.pk for t in tags})
+    tags, missing = resolve_tags(tag_ids)
     if missing:
         raise ValidationFailed(details={"tag_ids": [f"Unknown tag id(s): {', '.join(map(str, missing))}."]})
     return tags
@@ -234,8 +224,8 @@ def project_create(
     health_override_reason: str = "",
 ) -> Project:
     """Create a project owned by ``actor``, who also becomes its ``lead`` member."""
-    if health_override and not health_override_reason.strip():
-        raise ValidationFailed(details={"health_override_reason": ["A reason is required to override health."]})
+    if health_override and override_reason_missing(health_override_reason):
+        raise ValidationFailed(details={"health_override_reason": [OVERRIDE_REASON_REQUIRED]})
     project = Project(
         title=title.strip(),
         description=description,
@@ -258,14 +248,14 @@ def project_create(
     TeamMember.objects.create(project=project, user=actor, role=Role.LEAD, allocation=0)
     search_index_refresh([project.pk])
     activity_record(
-        verb="project.created",
-        actor=actor,
-        target_type="project",
-        target_id=project.pk,
-        project_id=project.pk,
-        version=project.version,
-        changes=diff({}, _project_snapshot(project, sorted(t.name for t in tags))),
-        metadata={"title": project.title},
+        **project_activity(
+            verb="project.created",
+            actor=actor,
+            project_id=project.pk,
+            version=project.version,
+            changes=diff({}, _project_snapshot(project, sorted(t.name for t in tags))),
+            title=project.title,
+        )
     )
     return project
 
@@ -280,11 +270,10 @@ def project_update(
     the project over, to an active user, who becomes a ``lead`` member unless already on the team.
     """
     project = _lock_project(project_id, actor=actor)
-    if not permissions.can_edit(actor, project):
-        raise Forbidden("Only the owner, a lead or a manager may edit this project.")
+    permissions.require_editor(actor, project, to="edit")
     owner_changes = data.get("owner_id", project.owner_id) != project.owner_id
-    if owner_changes and not permissions.can_change_owner(actor, project):
-        raise Forbidden("Only the owner or staff may hand this project to someone else.")
+    if owner_changes:
+        permissions.require_owner_change(actor, project)
     _check_version("project", project, expected_version)
     new_owner = _active_user(data["owner_id"], field="owner_id") if owner_changes else None
 
@@ -314,8 +303,8 @@ def project_update(
         project.owner = new_owner
     if "health_override" in data and project.health_override is None:
         project.health_override_reason = ""
-    elif project.health_override and not project.health_override_reason.strip():
-        raise ValidationFailed(details={"health_override_reason": ["A reason is required to override health."]})
+    elif project.health_override and override_reason_missing(project.health_override_reason):
+        raise ValidationFailed(details={"health_override_reason": [OVERRIDE_REASON_REQUIRED]})
 
     tags = _resolve_tags(data["tag_ids"]) if "tag_ids" in data else None
     derive(project, milestones)
@@ -341,14 +330,14 @@ def project_update(
     if {"title", "description", "tags"} & changes.keys():
         search_index_refresh([project.pk])
     activity_record(
-        verb="project.updated",
-        actor=actor,
-        target_type="project",
-        target_id=project.pk,
-        project_id=project.pk,
-        version=project.version,
-        changes=changes,
-        metadata={"title": project.title},
+        **project_activity(
+            verb="project.updated",
+            actor=actor,
+            project_id=project.pk,
+            version=project.version,
+            changes=changes,
+            title=project.title,
+        )
     )
     return project
 
@@ -357,21 +346,19 @@ def project_update(
 def project_transition(*, project_id: int, name: str, expected_version: int | None, actor: User) -> Project:
     """Run a lifecycle transition; 409 listing the allowed ones when it does not apply."""
     project = _lock_project(project_id, actor=actor)
-    if not permissions.can_edit(actor, project):
-        raise Forbidden("Only the owner, a lead or a manager may change this project's status.")
+    permissions.require_editor(actor, project, to="transition")
     _check_version("project", project, expected_version)
     if name not in TRANSITIONS:
         raise NotFound(f"Unknown transition “{name}”.")
-    sources, target = TRANSITIONS[name]
-    if project.status not in sources:
+    if problem := transition_problem(name, project.status):
         allowed = allowed_transitions(project.status)
         raise Conflict(
-            f"Cannot {name} a project that is {project.status}.",
+            problem,
             code="transition_not_allowed",
             details={"status": project.status, "transition": name, "allowed": allowed},
         )
     before = {"status": project.status, "health": project.health}
-    project.status = target
+    project.status = transition_target(name)
     _derive(project)
     _write_project(
         project,
@@ -379,25 +366,22 @@ def project_transition(*, project_id: int, name: str, expected_version: int | No
         {"status": project.status, "health": project.health, "health_reasons": project.health_reasons},
     )
     activity = activity_record(
-        verb="project.transitioned",
-        actor=actor,
-        target_type="project",
-        target_id=project.pk,
-        project_id=project.pk,
-        version=project.version,
-        changes=diff(before, {"status": project.status, "health": project.health}),
-        metadata={"title": project.title, "transition": name},
+        **project_activity(
+            verb="project.transitioned",
+            actor=actor,
+            project_id=project.pk,
+            version=project.version,
+            changes=diff(before, {"status": project.status, "health": project.health}),
+            title=project.title,
+            transition=name,
+        )
     )
-    members = User.objects.filter(memberships__project_id=project.pk)
-    notify(
-        recipients=[*members, project.owner],
-        kind=NotificationKind.PROJECT_TRANSITIONED,
-        title=f"{project.title} is now {project.get_status_display().lower()}",
-        body=f"{actor.name} ran “{name}” on {project.title}.",
-        project_id=project.pk,
+    notify_transitioned(
+        actor=actor,
+        name=name,
+        projects=[(project.pk, project.title, project.owner_id)],
         target=("project", project.pk),
         dedupe_key=f"activity:{activity.pk}",
-        exclude=actor,
     )
     return project
 
@@ -406,21 +390,20 @@ def project_transition(*, project_id: int, name: str, expected_version: int | No
 def project_delete(*, project_id: int, expected_version: int | None, actor: User) -> Project:
     """Soft delete: the project, its milestones and team leave every live query together."""
     project = _lock_project(project_id, actor=actor)
-    if not permissions.can_delete(actor, project):
-        raise Forbidden("Only the owner may delete this project.")
+    permissions.require_owner(actor, project, to="delete")
     _check_version("project", project, expected_version)
     now = timezone.now()
     _write_project(project, project.version, {"deleted_at": now, "deleted_by": actor})
     project.deleted_at = now
     activity_record(
-        verb="project.deleted",
-        actor=actor,
-        target_type="project",
-        target_id=project.pk,
-        project_id=project.pk,
-        version=project.version,
-        changes={"deleted_at": [None, now.isoformat()]},
-        metadata={"title": project.title},
+        **project_activity(
+            verb="project.deleted",
+            actor=actor,
+            project_id=project.pk,
+            version=project.version,
+            changes={"deleted_at": [None, now.isoformat()]},
+            title=project.title,
+        )
     )
     return project
 
@@ -431,8 +414,7 @@ def project_restore(*, project_id: int, actor: User) -> Project:
     project = _lock_project(project_id, actor=actor, include_deleted=True)
     if project.deleted_at is None:
         raise Conflict("The project is not in the trash.", code="not_deleted")
-    if not permissions.can_delete(actor, project):
-        raise Forbidden("Only the owner may restore this project.")
+    permissions.require_owner(actor, project, to="restore")
     if Project.objects.filter(title__iexact=project.title).exists():
         raise Conflict(
             "A live project already has this title; rename one of them first.",
@@ -448,14 +430,14 @@ def project_restore(*, project_id: int, actor: User) -> Project:
         {"deleted_at": None, "deleted_by": None, "health": project.health, "health_reasons": project.health_reasons},
     )
     activity_record(
-        verb="project.restored",
-        actor=actor,
-        target_type="project",
-        target_id=project.pk,
-        project_id=project.pk,
-        version=project.version,
-        changes={"deleted_at": [deleted_at.isoformat(), None]},
-        metadata={"title": project.title},
+        **project_activity(
+            verb="project.restored",
+            actor=actor,
+            project_id=project.pk,
+            version=project.version,
+            changes={"deleted_at": [deleted_at.isoformat(), None]},
+            title=project.title,
+        )
     )
     return project
 
@@ -491,18 +473,11 @@ def _member_snapshot(member: TeamMember) -> dict[str, Any]:
     return {"user_id": member.user_id, "role": member.role, "allocation": member.allocation}
 
 
-def _require_team_manager(actor: User, project: Project) -> None:
-    if not permissions.can_edit(actor, project):
-        raise Forbidden("Only the owner, a lead or a manager may manage the team.")
-
-
 @transaction.atomic
 def member_add(*, project_id: int, actor: User, user_id: int, role: str, allocation: int = 0) -> TeamMember:
     project = _lock_project(project_id, actor=actor)
-    _require_team_manager(actor, project)
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None:
-        raise ValidationFailed(details={"user_id": ["No active user with this id."]})
+    permissions.require_editor(actor, project, to="manage_team")
+    user = _active_user(user_id, field="user_id")
     if TeamMember.objects.filter(project_id=project.pk, user_id=user.pk).exists():
         raise ValidationFailed(details={"user_id": ["This person is already a member of the project."]})
     member = TeamMember(project=project, user=user, role=role, allocation=allocation)
@@ -541,7 +516,7 @@ def member_update(
     *, project_id: int, member_id: int, expected_version: int | None, actor: User, data: dict[str, Any]
 ) -> TeamMember:
     project = _lock_project(project_id, actor=actor)
-    _require_team_manager(actor, project)
+    permissions.require_editor(actor, project, to="manage_team")
     member = _lock_member(project, member_id)
     _check_version("member", member, expected_version)
     before = _member_snapshot(member)
@@ -588,7 +563,7 @@ def member_update(
 def member_remove(*, project_id: int, member_id: int, expected_version: int | None, actor: User) -> None:
     """Remove a member; milestones assigned to them become unassigned."""
     project = _lock_project(project_id, actor=actor)
-    _require_team_manager(actor, project)
+    permissions.require_editor(actor, project, to="manage_team")
     member = _lock_member(project, member_id)
     _check_version("member", member, expected_version)
     if member.user_id == project.owner_id:
@@ -645,8 +620,7 @@ def _apply_completion(milestone: Milestone, data: dict[str, Any]) -> None:
 @transaction.atomic
 def milestone_create(*, project_id: int, actor: User, data: dict[str, Any]) -> Milestone:
     project = _lock_project(project_id, actor=actor)
-    if not permissions.can_edit(actor, project):
-        raise Forbidden("Only the owner, a lead or a manager may add milestones.")
+    permissions.require_editor(actor, project, to="add_milestone")
     _check_assignee(project, data.get("assignee_id"))
     milestone = Milestone(project=project, **{k: v for k, v in data.items() if k in MILESTONE_FIELDS})
     milestone.title = milestone.title.strip()
@@ -699,8 +673,7 @@ def milestone_update(
     project = _lock_project(project_id, actor=actor)
     milestone = _lock_milestone(project, milestone_id)
     fields = set(data)
-    if not permissions.can_update_milestone(actor, project, milestone, fields):
-        raise Forbidden("You may only update status, progress and description of milestones assigned to you.")
+    permissions.require_milestone_update(actor, project, milestone, fields)
     _check_version("milestone", milestone, expected_version)
     if replace:
         data = {
@@ -752,8 +725,7 @@ def milestone_update(
 @transaction.atomic
 def milestone_delete(*, project_id: int, milestone_id: int, expected_version: int | None, actor: User) -> None:
     project = _lock_project(project_id, actor=actor)
-    if not permissions.can_edit(actor, project):
-        raise Forbidden("Only the owner, a lead or a manager may delete milestones.")
+    permissions.require_editor(actor, project, to="delete_milestone")
     milestone = _lock_milestone(project, milestone_id)
     _check_version("milestone", milestone, expected_version)
     now = timezone.now()
@@ -824,14 +796,16 @@ def _tagged_projects_changed(
     Activity.objects.bulk_create(
         [
             Activity(
-                verb="project.updated",
-                actor=actor,
-                target_type="project",
-                target_id=pid,
-                project_id=pid,
-                version=version + 1,
-                changes=diff({"tags": names_before[pid]}, {"tags": names_after[pid]}),
-                metadata={"title": title, "tag_id": tag.pk, "cause": cause},
+                **project_activity(
+                    verb="project.updated",
+                    actor=actor,
+                    project_id=pid,
+                    version=version + 1,
+                    changes=diff({"tags": names_before[pid]}, {"tags": names_after[pid]}),
+                    title=title,
+                    tag_id=tag.pk,
+                    cause=cause,
+                ),
                 created_at=now,
             )
             for pid, (version, title) in locked.items()

@@ -73,8 +73,13 @@ def _activity(pk: int, since: int) -> list[dict[str, Any]]:
     ]
 
 
-def _told(since: int) -> list[tuple[int, str]]:
-    return sorted(Notification.objects.filter(id__gt=since).values_list("recipient_id", "kind"))
+def _told(since: int, title: str) -> list[tuple[Any, ...]]:
+    """Who was told what (the project's title, which differs between the twins, as ``<title>``)."""
+    rows = Notification.objects.filter(id__gt=since).values_list("recipient_id", "kind", "title", "body", "project_id")
+    return sorted(
+        (user, kind, text.replace(title, "<title>"), body.replace(title, "<title>"), project is not None)
+        for user, kind, text, body, project in rows
+    )
 
 
 # (action, bulk params, the single-project call doing the same)
@@ -161,6 +166,10 @@ def _override(w: dict[str, Any], p: Project) -> None:
     )
 
 
+def _start(w: dict[str, Any], p: Project) -> None:
+    services.project_transition(project_id=p.pk, name="start", expected_version=p.version, actor=w["owner"])
+
+
 def _trash(w: dict[str, Any], p: Project) -> None:
     services.project_delete(project_id=p.pk, expected_version=p.version, actor=w["owner"])
 
@@ -173,6 +182,14 @@ PREPARED: list[tuple[str, Any, Any, Any]] = [
         lambda w: {},
         lambda w, p: services.project_update(
             project_id=p.pk, expected_version=p.version, actor=w["owner"], data={"health_override": None}
+        ),
+    ),
+    (
+        "transition",  # to a status whose name is two words: both tell "on hold"
+        _start,
+        lambda w: {"name": "hold"},
+        lambda w, p: services.project_transition(
+            project_id=p.pk, name="hold", expected_version=p.version, actor=w["owner"]
         ),
     ),
     ("restore", _trash, lambda w: {}, lambda w, p: services.project_restore(project_id=p.pk, actor=w["owner"])),
@@ -200,7 +217,7 @@ def test_a_bulk_action_on_one_project_is_the_single_project_service(case: tuple[
     told = Notification.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
     single(world, alone)
-    single_told = _told(told)
+    single_told = _told(told, alone.title)
     told = Notification.objects.order_by("-id").values_list("id", flat=True).first() or 0
     operation, _ = bulk_services.bulk_operation_request(
         actor=owner, action=action, params=params_of(world), items=items_for([in_bulk])
@@ -215,5 +232,5 @@ def test_a_bulk_action_on_one_project_is_the_single_project_service(case: tuple[
             for row in rows:
                 row["changes"]["tags"] = [len(v) for v in row["changes"]["tags"]]
     assert bulk_rows == single_rows
-    assert _told(told) == single_told
+    assert _told(told, in_bulk.title) == single_told
     assert not BulkOperation.objects.filter(status=BulkStatus.FAILED).exists()

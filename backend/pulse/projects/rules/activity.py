@@ -1,0 +1,54 @@
+"""The activity row of a change to one project (the event outbox entry), as every writer records it:
+a single-project service through ``activity_record``, a set-based writer as plain rows."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import orjson
+
+# The columns a set-based writer fills, in the order of ``activity_values``.
+ACTIVITY_COLUMNS = (
+    "verb",
+    "actor_id",
+    "target_type",
+    "target_id",
+    "project_id",
+    "version",
+    "changes",
+    "metadata",
+    "created_at",
+)
+
+
+def project_activity(
+    *, verb: str, actor: Any, project_id: int, version: int, changes: dict[str, Any], title: str, **metadata: Any
+) -> dict[str, Any]:
+    """The fields of the activity that records ``changes`` to project ``project_id`` (now at ``version``):
+    its target is the project, its metadata the project's title and what the change adds."""
+    return {
+        "verb": verb,
+        "actor": actor,
+        "target_type": "project",
+        "target_id": project_id,
+        "project_id": project_id,
+        "version": version,
+        "changes": changes,
+        "metadata": {"title": title, **metadata},
+    }
+
+
+def activity_values(row: dict[str, Any], *, created_at: datetime.datetime) -> tuple[Any, ...]:
+    """A ``project_activity`` as one row of ``ACTIVITY_COLUMNS`` for a set-based INSERT."""
+    return (
+        row["verb"],
+        row["actor"].pk if row["actor"] is not None else None,
+        row["target_type"],
+        row["target_id"],
+        row["project_id"],
+        row["version"],
+        orjson.dumps(row["changes"], default=str).decode(),
+        orjson.dumps(row["metadata"]).decode(),
+        created_at,
+    )
