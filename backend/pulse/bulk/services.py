@@ -55,8 +55,9 @@ from pulse.projects.rules.validation import (
     override_reason_problem,
     resolve_tags,
 )
-from pulse.projects.services import derive, milestone_facts, search_index_refresh
+from pulse.projects.services import derive, milestone_facts, tag_names_by_project
 from pulse.realtime.outbox import publish_after_commit, send_to_user
+from pulse.search.index import search_index_refresh
 from pulsekit.bulk import insert_rows, update_from_values
 from pulsekit.errors import Unprocessable, ValidationFailed
 from pulsekit.versioning import make_etag, parse_etag
@@ -682,7 +683,7 @@ def _apply_tags(run: Apply) -> dict[int, dict[str, Any]]:
 
     action, ids = run.operation.action, run.ids
     tag_ids = sorted(set(run.params.get("tag_ids", [])))
-    names_before = _tag_names(ids)
+    names_before = tag_names_by_project(ids)
     with connection.cursor() as cursor:
         if action == BulkAction.REMOVE_TAGS:
             cursor.execute(
@@ -699,7 +700,7 @@ def _apply_tags(run: Apply) -> dict[int, dict[str, Any]]:
             )
     Project.all_objects.filter(pk__in=ids).update(version=F("version") + 1, updated_at=timezone.now())
     search_index_refresh(ids)
-    names_after = _tag_names(ids)
+    names_after = tag_names_by_project(ids)
     changes: dict[int, dict[str, Any]] = {}
     for p in run.targets:
         p.version += 1
@@ -804,7 +805,7 @@ def _apply_undo(run: Apply) -> dict[int, dict[str, Any]]:
 
     ids = [p.pk for p in targets]
     retagged = [p.pk for p in targets if "tags" in restoring[p.pk]]
-    names_before = _tag_names(retagged) if retagged else {}
+    names_before = tag_names_by_project(retagged) if retagged else {}
     if retagged:
         wanted = {(p, t) for p in retagged for t in restoring[p]["tags"]}
         live_tags = set(Tag.objects.filter(pk__in={t for _, t in wanted}).values_list("pk", flat=True))
@@ -865,7 +866,7 @@ def _apply_undo(run: Apply) -> dict[int, dict[str, Any]]:
     )
     if retagged:
         search_index_refresh(retagged)
-    names_after = _tag_names(retagged) if retagged else {}
+    names_after = tag_names_by_project(retagged) if retagged else {}
     changes: dict[int, dict[str, Any]] = {}
     for p in targets:
         p.version += 1
@@ -885,14 +886,6 @@ def _tag_ids(project_ids: list[int]) -> dict[int, list[int]]:
         for project_id, tag_id in cursor.fetchall():
             ids.setdefault(project_id, []).append(tag_id)
     return ids
-
-
-def _tag_names(project_ids: list[int]) -> dict[int, list[str]]:
-    names: dict[int, list[str]] = {}
-    rows = Tag.objects.filter(projects__id__in=project_ids).values_list("projects__id", "name").order_by("name")
-    for project_id, name in rows:
-        names.setdefault(project_id, []).append(name)
-    return names
 
 
 # ---------------------------------------------------------------- the actions

@@ -16,7 +16,7 @@ from pulse.accounts.models import User
 from pulse.activity.models import Activity
 from pulse.bulk.models import BulkOperation, BulkStatus
 from pulse.projects.models import Project, ProjectStatus, Role, TeamMember
-from pulse.projects.services import search_index_refresh
+from pulse.search.index import search_index_refresh
 from pulsekit.versioning import make_etag
 
 
