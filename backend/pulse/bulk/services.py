@@ -23,6 +23,7 @@ import functools
 import hashlib
 import json
 import logging
+import operator
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -726,8 +727,6 @@ def _apply_delete(run: Apply) -> dict[int, dict[str, Any]]:
 
 
 def _apply_owner(run: Apply) -> dict[int, dict[str, Any]]:
-    from pulse.activity.services import diff
-
     owner_id = run.params["owner_id"]
     update_from_values(
         "projects_project",
@@ -743,53 +742,78 @@ def _apply_owner(run: Apply) -> dict[int, dict[str, Any]]:
             "ON CONFLICT (project_id, user_id) DO NOTHING",
             [owner_id, Role.LEAD, run.ids],
         )
-    changes: dict[int, dict[str, Any]] = {}
     for p in run.targets:
         p.owner_id = owner_id
-        p.version += 1
-        changes[p.pk] = diff(run.before[p.pk], _snapshot(p))
-    return changes
+    return _bumped(run)
 
 
 def _apply_fields(run: Apply) -> dict[int, dict[str, Any]]:
     """Field changes that move health: the action's ``set_fields`` per project, then health recomputed
     from its milestones (fetched in one query), then one UPDATE of every such column."""
-    from pulse.activity.services import diff
-
     spec = ACTIONS[run.operation.action]
     assert spec.set_fields is not None
-    facts = milestone_facts(run.ids)
-    today = timezone.localdate()
     for p in run.targets:
         spec.set_fields(p, run.params)
+    _rederive(run.targets)
+    restoring = run.operation.action == BulkAction.RESTORE
+    _write_columns(run.targets, FIELD_COLUMNS, extra_set=', "deleted_by_id" = NULL' if restoring else "")
+    return _bumped(run)
+
+
+# What a generic field change writes (health follows the fields), and an undo besides: the owner and
+# the deletion it may put back. Their SQL types, for update_from_values.
+FIELD_COLUMNS = (
+    "status",
+    "health",
+    "health_reasons",
+    "health_override",
+    "health_override_reason",
+    "due_date",
+    "deleted_at",
+)
+UNDO_COLUMNS = (*FIELD_COLUMNS[:-1], "owner_id", "deleted_at", "deleted_by_id")
+_COLUMN_TYPES = {
+    "status": "varchar",
+    "health": "varchar",
+    "health_reasons": "jsonb",
+    "health_override": "varchar",
+    "health_override_reason": "varchar",
+    "due_date": "date",
+    "owner_id": "bigint",
+    "deleted_at": "timestamptz",
+    "deleted_by_id": "bigint",
+}
+
+
+def _rederive(targets: list[_Target]) -> None:
+    """Progress and health recomputed on each target from its milestones, read in one query."""
+    facts = milestone_facts([p.pk for p in targets])
+    today = timezone.localdate()
+    for p in targets:
         derive(cast(Project, p), facts[p.pk], today=today)  # a _Target has every attribute derive uses
+
+
+def _write_columns(targets: list[_Target], columns: tuple[str, ...], *, extra_set: str = "") -> None:
+    """One UPDATE of ``columns`` over every target, from its attributes; each gets its next version."""
+    values = operator.attrgetter(*columns)
+    reasons = columns.index("health_reasons")
+    rows = []
+    for p in targets:
+        row = [p.pk, *values(p)]
+        row[reasons + 1] = orjson.dumps(row[reasons + 1]).decode()
+        rows.append(tuple(row))
     update_from_values(
         "projects_project",
-        [
-            ("status", "varchar"),
-            ("health", "varchar"),
-            ("health_reasons", "jsonb"),
-            ("health_override", "varchar"),
-            ("health_override_reason", "varchar"),
-            ("due_date", "date"),
-            ("deleted_at", "timestamptz"),
-        ],
-        [
-            (
-                p.pk,
-                p.status,
-                p.health,
-                orjson.dumps(p.health_reasons).decode(),
-                p.health_override,
-                p.health_override_reason,
-                p.due_date,
-                p.deleted_at,
-            )
-            for p in run.targets
-        ],
-        extra_set='"version" = t."version" + 1, "updated_at" = now()'
-        + (', "deleted_by_id" = NULL' if run.operation.action == BulkAction.RESTORE else ""),
+        [(column, _COLUMN_TYPES[column]) for column in columns],
+        rows,
+        extra_set='"version" = t."version" + 1, "updated_at" = now()' + extra_set,
     )
+
+
+def _bumped(run: Apply) -> dict[int, dict[str, Any]]:
+    """The targets, written, at their next version: each one's ``{field: [before, after]}``."""
+    from pulse.activity.services import diff
+
     changes: dict[int, dict[str, Any]] = {}
     for p in run.targets:
         p.version += 1
@@ -801,9 +825,7 @@ def _apply_undo(run: Apply) -> dict[int, dict[str, Any]]:
     """Put back each project's recorded values (tags, fields), re-derive health, bump the version."""
     from pulse.activity.services import diff
 
-    targets, restoring, before = run.targets, run.restoring, run.before
-
-    ids = [p.pk for p in targets]
+    targets, restoring = run.targets, run.restoring
     retagged = [p.pk for p in targets if "tags" in restoring[p.pk]]
     names_before = tag_names_by_project(retagged) if retagged else {}
     if retagged:
@@ -818,8 +840,6 @@ def _apply_undo(run: Apply) -> dict[int, dict[str, Any]]:
                     "SELECT * FROM unnest(%s::bigint[], %s::bigint[]) ON CONFLICT DO NOTHING",
                     [[p for p, _ in pairs], [t for _, t in pairs]],
                 )
-    facts = milestone_facts(ids)
-    today = timezone.localdate()
     for p in targets:
         values = restoring[p.pk]
         if "status" in values:
@@ -833,46 +853,14 @@ def _apply_undo(run: Apply) -> dict[int, dict[str, Any]]:
         if "deleted_at" in values:
             p.deleted_at = datetime.datetime.fromisoformat(values["deleted_at"]) if values["deleted_at"] else None
             p.deleted_by_id = values["deleted_by_id"]
-        derive(cast(Project, p), facts[p.pk], today=today)
-    update_from_values(
-        "projects_project",
-        [
-            ("status", "varchar"),
-            ("health", "varchar"),
-            ("health_reasons", "jsonb"),
-            ("health_override", "varchar"),
-            ("health_override_reason", "varchar"),
-            ("due_date", "date"),
-            ("owner_id", "bigint"),
-            ("deleted_at", "timestamptz"),
-            ("deleted_by_id", "bigint"),
-        ],
-        [
-            (
-                p.pk,
-                p.status,
-                p.health,
-                orjson.dumps(p.health_reasons).decode(),
-                p.health_override,
-                p.health_override_reason,
-                p.due_date,
-                p.owner_id,
-                p.deleted_at,
-                p.deleted_by_id,
-            )
-            for p in targets
-        ],
-        extra_set='"version" = t."version" + 1, "updated_at" = now()',
-    )
+    _rederive(targets)
+    _write_columns(targets, UNDO_COLUMNS)
     if retagged:
         search_index_refresh(retagged)
     names_after = tag_names_by_project(retagged) if retagged else {}
-    changes: dict[int, dict[str, Any]] = {}
-    for p in targets:
-        p.version += 1
-        changes[p.pk] = diff(before[p.pk], _snapshot(p))
-        if p.pk in names_before or p.pk in names_after or "tags" in restoring[p.pk]:
-            changes[p.pk].update(diff({"tags": names_before.get(p.pk, [])}, {"tags": names_after.get(p.pk, [])}))
+    changes = _bumped(run)
+    for pk in retagged:
+        changes[pk].update(diff({"tags": names_before[pk]}, {"tags": names_after[pk]}))
     return changes
 
 
