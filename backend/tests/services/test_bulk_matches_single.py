@@ -14,7 +14,7 @@ from pulse.bulk.models import BulkAction, BulkOperation, BulkStatus
 from pulse.notifications.models import Notification
 from pulse.projects import services
 from pulse.projects.models import Project, Role, TeamMember
-from tests.background.support import items_for
+from tests.background.support import bulk_fields, items_for
 from tests.factories import add_member, make_milestone, make_project, make_tag, make_user
 
 pytestmark = pytest.mark.django_db
@@ -42,13 +42,7 @@ def _pair(owner: Any, colleague: Any) -> list[Project]:
 def _row(pk: int) -> dict[str, Any]:
     p = Project.all_objects.get(pk=pk)
     return {
-        "status": p.status,
-        "health": p.health,
-        "health_reasons": p.health_reasons,
-        "health_override": p.health_override,
-        "health_override_reason": p.health_override_reason,
-        "due_date": p.due_date,
-        "owner_id": p.owner_id,
+        **bulk_fields(p),
         "deleted": p.deleted_at is not None,
         "deleted_by_id": p.deleted_by_id,
         "version": p.version,
