@@ -760,18 +760,9 @@ def _apply_fields(run: Apply) -> dict[int, dict[str, Any]]:
     return _bumped(run)
 
 
-# What a generic field change writes (health follows the fields), and an undo besides: the owner and
-# the deletion it may put back. Their SQL types, for update_from_values.
-FIELD_COLUMNS = (
-    "status",
-    "health",
-    "health_reasons",
-    "health_override",
-    "health_override_reason",
-    "due_date",
-    "deleted_at",
-)
-UNDO_COLUMNS = (*FIELD_COLUMNS[:-1], "owner_id", "deleted_at", "deleted_by_id")
+# Every column a set-based field change may write, with its SQL type for update_from_values: a
+# generic field change writes all but the owner and who deleted it (health follows the fields); an
+# undo writes them all, as it may put back an owner or a deletion.
 _COLUMN_TYPES = {
     "status": "varchar",
     "health": "varchar",
@@ -783,6 +774,8 @@ _COLUMN_TYPES = {
     "deleted_at": "timestamptz",
     "deleted_by_id": "bigint",
 }
+FIELD_COLUMNS = tuple(c for c in _COLUMN_TYPES if c not in ("owner_id", "deleted_by_id"))
+UNDO_COLUMNS = tuple(_COLUMN_TYPES)
 
 
 def _rederive(targets: list[_Target]) -> None:

@@ -22,21 +22,45 @@ ACTIVITY_COLUMNS = (
 )
 
 
+def activity_fields(
+    *,
+    verb: str,
+    actor: Any,
+    target: tuple[str, int | None],
+    project_id: int | None,
+    version: int | None,
+    changes: dict[str, Any],
+    **metadata: Any,
+) -> dict[str, Any]:
+    """The fields of the activity that records ``changes`` to ``target`` (``(type, id)``), on project
+    ``project_id`` (None: no project's) now at ``version``."""
+    return {
+        "verb": verb,
+        "actor": actor,
+        "target_type": target[0],
+        "target_id": target[1],
+        "project_id": project_id,
+        "version": version,
+        "changes": changes,
+        "metadata": metadata,
+    }
+
+
 def project_activity(
     *, verb: str, actor: Any, project_id: int, version: int, changes: dict[str, Any], title: str, **metadata: Any
 ) -> dict[str, Any]:
     """The fields of the activity that records ``changes`` to project ``project_id`` (now at ``version``):
     its target is the project, its metadata the project's title and what the change adds."""
-    return {
-        "verb": verb,
-        "actor": actor,
-        "target_type": "project",
-        "target_id": project_id,
-        "project_id": project_id,
-        "version": version,
-        "changes": changes,
-        "metadata": {"title": title, **metadata},
-    }
+    return activity_fields(
+        verb=verb,
+        actor=actor,
+        target=("project", project_id),
+        project_id=project_id,
+        version=version,
+        changes=changes,
+        title=title,
+        **metadata,
+    )
 
 
 def activity_values(row: dict[str, Any], *, created_at: datetime.datetime) -> tuple[Any, ...]:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from django.db import connection
 
 from pulse.accounts.models import User
+from pulse.activity.models import Activity
 from pulse.notifications.models import NotificationKind
 from pulse.notifications.services import notify
 from pulse.projects.rules.lifecycle import status_label, transition_target
@@ -51,3 +52,18 @@ def notify_transitioned(
             dedupe_key=dedupe_key,
             exclude=actor,
         )
+
+
+def notify_about(activity: Activity, *, recipient: User, kind: str, title: str, body: str) -> None:
+    """Tell ``recipient`` (unless they made it) of the change ``activity`` records, pointing at its target;
+    once, however often the change is retried."""
+    notify(
+        recipients=[recipient],
+        kind=kind,
+        title=title,
+        body=body,
+        project_id=activity.project_id,
+        target=(activity.target_type, activity.target_id),
+        dedupe_key=f"activity:{activity.pk}",
+        exclude=activity.actor,
+    )

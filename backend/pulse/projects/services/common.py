@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from pulse.accounts.models import User
-from pulse.activity.services import diff
+from pulse.activity.models import Activity
+from pulse.activity.services import activity_record, diff
 from pulse.projects.models import Project, Tag
 from pulse.projects.rules import permissions
+from pulse.projects.rules.activity import activity_fields, project_activity
 from pulse.projects.rules.validation import NO_ACTIVE_USER, active_user, resolve_tags
 from pulse.projects.services.derivation import derive_project
 from pulsekit.errors import NotFound, ValidationFailed
@@ -80,3 +82,37 @@ def tags_or_fail(tag_ids: list[int]) -> list[Tag]:
     if missing:
         raise ValidationFailed(details={"tag_ids": [f"Unknown tag id(s): {', '.join(map(str, missing))}."]})
     return tags
+
+
+def record_project_change(
+    verb: str, *, actor: User, project: Project, changes: dict[str, Any], **metadata: Any
+) -> Activity:
+    """The activity (outbox row) of a change to the project itself, at its new version."""
+    return activity_record(
+        **project_activity(
+            verb=verb,
+            actor=actor,
+            project_id=project.pk,
+            version=project.version,
+            changes=changes,
+            title=project.title,
+            **metadata,
+        )
+    )
+
+
+def record_child_change(
+    verb: str, *, actor: User, project: Project, target: tuple[str, int], changes: dict[str, Any], **metadata: Any
+) -> Activity:
+    """The activity of a change to one of the project's members or milestones, at the project's new version."""
+    return activity_record(
+        **activity_fields(
+            verb=verb,
+            actor=actor,
+            target=target,
+            project_id=project.pk,
+            version=project.version,
+            changes=changes,
+            **metadata,
+        )
+    )

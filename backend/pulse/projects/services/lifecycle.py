@@ -6,13 +6,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from pulse.accounts.models import User
-from pulse.activity.services import activity_record, diff
+from pulse.activity.services import diff
 from pulse.projects.models import Project
 from pulse.projects.rules import permissions
-from pulse.projects.rules.activity import project_activity
 from pulse.projects.rules.lifecycle import TRANSITIONS, allowed_transitions, transition_problem, transition_target
 from pulse.projects.rules.notifications import notify_transitioned
-from pulse.projects.services.common import check_version, lock_project, write_project
+from pulse.projects.services.common import check_version, lock_project, record_project_change, write_project
 from pulse.projects.services.derivation import derive_project
 from pulsekit.errors import Conflict, NotFound
 
@@ -40,16 +39,9 @@ def project_transition(*, project_id: int, name: str, expected_version: int | No
         project.version,
         {"status": project.status, "health": project.health, "health_reasons": project.health_reasons},
     )
-    activity = activity_record(
-        **project_activity(
-            verb="project.transitioned",
-            actor=actor,
-            project_id=project.pk,
-            version=project.version,
-            changes=diff(before, {"status": project.status, "health": project.health}),
-            title=project.title,
-            transition=name,
-        )
+    after = {"status": project.status, "health": project.health}
+    activity = record_project_change(
+        "project.transitioned", actor=actor, project=project, changes=diff(before, after), transition=name
     )
     notify_transitioned(
         actor=actor,
@@ -70,15 +62,8 @@ def project_delete(*, project_id: int, expected_version: int | None, actor: User
     now = timezone.now()
     write_project(project, project.version, {"deleted_at": now, "deleted_by": actor})
     project.deleted_at = now
-    activity_record(
-        **project_activity(
-            verb="project.deleted",
-            actor=actor,
-            project_id=project.pk,
-            version=project.version,
-            changes={"deleted_at": [None, now.isoformat()]},
-            title=project.title,
-        )
+    record_project_change(
+        "project.deleted", actor=actor, project=project, changes={"deleted_at": [None, now.isoformat()]}
     )
     return project
 
@@ -104,14 +89,7 @@ def project_restore(*, project_id: int, actor: User) -> Project:
         project.version,
         {"deleted_at": None, "deleted_by": None, "health": project.health, "health_reasons": project.health_reasons},
     )
-    activity_record(
-        **project_activity(
-            verb="project.restored",
-            actor=actor,
-            project_id=project.pk,
-            version=project.version,
-            changes={"deleted_at": [deleted_at.isoformat(), None]},
-            title=project.title,
-        )
+    record_project_change(
+        "project.restored", actor=actor, project=project, changes={"deleted_at": [deleted_at.isoformat(), None]}
     )
     return project

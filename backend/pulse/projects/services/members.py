@@ -9,13 +9,20 @@ from django.db.models import F
 from django.utils import timezone
 
 from pulse.accounts.models import User
-from pulse.activity.services import activity_record, diff
+from pulse.activity.models import Activity
+from pulse.activity.services import diff
 from pulse.common.validation import clean_or_fail, integrity_failed
 from pulse.notifications.models import NotificationKind
-from pulse.notifications.services import notify
 from pulse.projects.models import Milestone, Project, TeamMember
 from pulse.projects.rules import permissions
-from pulse.projects.services.common import active_user_or_fail, check_version, lock_project, touch_project
+from pulse.projects.rules.notifications import notify_about
+from pulse.projects.services.common import (
+    active_user_or_fail,
+    check_version,
+    lock_project,
+    record_child_change,
+    touch_project,
+)
 from pulsekit.errors import Conflict, NotFound, ValidationFailed
 from pulsekit.versioning import compare_and_swap
 
@@ -30,6 +37,23 @@ def _lock_member(project: Project, member_id: int) -> TeamMember:
     if member is None:
         raise NotFound("Member not found.")
     return member
+
+
+def _record(
+    verb: str, actor: User, project: Project, member: TeamMember, changes: dict[str, Any], **metadata: Any
+) -> Activity:
+    """The member change's activity: its project's title and the member's name in the metadata."""
+    target_id = metadata.pop("member_id", member.pk)  # a removed member has no pk left
+    return record_child_change(
+        verb,
+        actor=actor,
+        project=project,
+        target=("member", target_id),
+        changes=changes,
+        title=project.title,
+        user_name=member.user.name,
+        **metadata,
+    )
 
 
 def _member_snapshot(member: TeamMember) -> dict[str, Any]:
@@ -51,25 +75,13 @@ def member_add(*, project_id: int, actor: User, user_id: int, role: str, allocat
     except IntegrityError as error:
         raise integrity_failed(error) from error
     touch_project(project)
-    activity = activity_record(
-        verb="member.added",
-        actor=actor,
-        target_type="member",
-        target_id=member.pk,
-        project_id=project.pk,
-        version=project.version,
-        changes=diff({}, _member_snapshot(member)),
-        metadata={"title": project.title, "user_name": user.name},
-    )
-    notify(
-        recipients=[user],
+    activity = _record("member.added", actor, project, member, diff({}, _member_snapshot(member)))
+    notify_about(
+        activity,
+        recipient=user,
         kind=NotificationKind.MEMBER_ADDED,
         title=f"You joined {project.title} as {member.get_role_display().lower()}",
         body=f"{actor.name} added you to {project.title} with {member.allocation}% allocation.",
-        project_id=project.pk,
-        target=("member", member.pk),
-        dedupe_key=f"activity:{activity.pk}",
-        exclude=actor,
     )
     return member
 
@@ -98,26 +110,14 @@ def member_update(
         values={"role": member.role, "allocation": member.allocation},
     )
     touch_project(project)
-    activity = activity_record(
-        verb="member.updated",
-        actor=actor,
-        target_type="member",
-        target_id=member.pk,
-        project_id=project.pk,
-        version=project.version,
-        changes=changes,
-        metadata={"title": project.title, "user_name": member.user.name, "user_id": member.user_id},
-    )
+    activity = _record("member.updated", actor, project, member, changes, user_id=member.user_id)
     if "role" in changes:
-        notify(
-            recipients=[member.user],
+        notify_about(
+            activity,
+            recipient=member.user,
             kind=NotificationKind.MEMBER_ROLE_CHANGED,
             title=f"Your role on {project.title} is now {member.get_role_display().lower()}",
             body=f"{actor.name} changed your role from {changes['role'][0]} to {changes['role'][1]}.",
-            project_id=project.pk,
-            target=("member", member.pk),
-            dedupe_key=f"activity:{activity.pk}",
-            exclude=actor,
         )
     return member
 
@@ -140,13 +140,5 @@ def member_remove(*, project_id: int, member_id: int, expected_version: int | No
     snapshot = _member_snapshot(member)
     member.delete()
     touch_project(project)
-    activity_record(
-        verb="member.removed",
-        actor=actor,
-        target_type="member",
-        target_id=member_id,
-        project_id=project.pk,
-        version=project.version,
-        changes={k: [v, None] for k, v in snapshot.items()},
-        metadata={"title": project.title, "user_name": member.user.name, "unassigned_milestones": unassigned},
-    )
+    changes = {k: [v, None] for k, v in snapshot.items()}
+    _record("member.removed", actor, project, member, changes, member_id=member_id, unassigned_milestones=unassigned)

@@ -8,13 +8,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from pulse.accounts.models import User
-from pulse.activity.services import activity_record, diff
+from pulse.activity.models import Activity
+from pulse.activity.services import diff
 from pulse.common.validation import clean_or_fail
 from pulse.notifications.models import NotificationKind
-from pulse.notifications.services import notify
 from pulse.projects.models import Milestone, MilestoneStatus, Project, TeamMember
 from pulse.projects.rules import permissions
-from pulse.projects.services.common import check_version, lock_project, touch_project
+from pulse.projects.rules.notifications import notify_about
+from pulse.projects.services.common import check_version, lock_project, record_child_change, touch_project
 from pulse.search.index import milestone_search_index_refresh
 from pulsekit.errors import NotFound, ValidationFailed
 from pulsekit.versioning import compare_and_swap
@@ -58,35 +59,41 @@ def milestone_create(*, project_id: int, actor: User, data: dict[str, Any]) -> M
     clean_or_fail(milestone, exclude=["search_vector", "project"])
     milestone.save()
     milestone_search_index_refresh([milestone.pk])
-    project_changes = touch_project(project)
-    activity = activity_record(
-        verb="milestone.created",
-        actor=actor,
-        target_type="milestone",
-        target_id=milestone.pk,
-        project_id=project.pk,
-        version=project.version,
-        changes=diff({}, _milestone_snapshot(milestone)),
-        metadata={"title": milestone.title, "project_title": project.title, "project_changes": project_changes},
+    activity = _record_with_project(
+        "milestone.created", actor, project, milestone, diff({}, _milestone_snapshot(milestone))
     )
-    _notify_assignee(milestone, project, actor, activity.pk)
+    _notify_assignee(milestone, project, actor, activity)
     return milestone
 
 
-def _notify_assignee(milestone: Milestone, project: Project, actor: User, activity_id: int) -> None:
+def _record_with_project(
+    verb: str, actor: User, project: Project, milestone: Milestone, changes: dict[str, Any]
+) -> Activity:
+    """A milestone changed: recompute its project's derived fields, then record the change's activity
+    with what it did to the project."""
+    project_changes = touch_project(project)
+    return record_child_change(
+        verb,
+        actor=actor,
+        project=project,
+        target=("milestone", milestone.pk),
+        changes=changes,
+        title=milestone.title,
+        project_title=project.title,
+        project_changes=project_changes,
+    )
+
+
+def _notify_assignee(milestone: Milestone, project: Project, actor: User, activity: Activity) -> None:
     if milestone.assignee_id is None:
         return
-    assignee = User.objects.get(pk=milestone.assignee_id)
     due = f", due {milestone.due_date.isoformat()}" if milestone.due_date else ""
-    notify(
-        recipients=[assignee],
+    notify_about(
+        activity,
+        recipient=User.objects.get(pk=milestone.assignee_id),
         kind=NotificationKind.MILESTONE_ASSIGNED,
         title=f"Milestone “{milestone.title}” on {project.title} is yours",
         body=f"{actor.name} assigned you “{milestone.title}”{due}.",
-        project_id=project.pk,
-        target=("milestone", milestone.pk),
-        dedupe_key=f"activity:{activity_id}",
-        exclude=actor,
     )
 
 
@@ -136,19 +143,9 @@ def milestone_update(
     )
     if {"title", "description"} & changes.keys():
         milestone_search_index_refresh([milestone.pk])
-    project_changes = touch_project(project)
-    activity = activity_record(
-        verb="milestone.updated",
-        actor=actor,
-        target_type="milestone",
-        target_id=milestone.pk,
-        project_id=project.pk,
-        version=project.version,
-        changes=changes,
-        metadata={"title": milestone.title, "project_title": project.title, "project_changes": project_changes},
-    )
+    activity = _record_with_project("milestone.updated", actor, project, milestone, changes)
     if "assignee_id" in changes:
-        _notify_assignee(milestone, project, actor, activity.pk)
+        _notify_assignee(milestone, project, actor, activity)
     return milestone
 
 
@@ -166,14 +163,4 @@ def milestone_delete(*, project_id: int, milestone_id: int, expected_version: in
         version=milestone.version,
         values={"deleted_at": now, "deleted_by": actor},
     )
-    project_changes = touch_project(project)
-    activity_record(
-        verb="milestone.deleted",
-        actor=actor,
-        target_type="milestone",
-        target_id=milestone.pk,
-        project_id=project.pk,
-        version=project.version,
-        changes={"deleted_at": [None, now.isoformat()]},
-        metadata={"title": milestone.title, "project_title": project.title, "project_changes": project_changes},
-    )
+    _record_with_project("milestone.deleted", actor, project, milestone, {"deleted_at": [None, now.isoformat()]})

@@ -8,11 +8,10 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from pulse.accounts.models import User
-from pulse.activity.services import activity_record, diff
+from pulse.activity.services import diff
 from pulse.common.validation import clean_or_fail, integrity_failed
 from pulse.projects.models import Project, Role, TeamMember
 from pulse.projects.rules import permissions
-from pulse.projects.rules.activity import project_activity
 from pulse.projects.rules.validation import OVERRIDE_REASON_REQUIRED, override_reason_missing
 from pulse.projects.services.common import (
     PROJECT_FIELDS,
@@ -20,6 +19,7 @@ from pulse.projects.services.common import (
     check_version,
     lock_project,
     project_snapshot,
+    record_project_change,
     tags_or_fail,
     write_project,
 )
@@ -79,15 +79,11 @@ def project_create(
     project.tags.set(tags)
     TeamMember.objects.create(project=project, user=actor, role=Role.LEAD, allocation=0)
     search_index_refresh([project.pk])
-    activity_record(
-        **project_activity(
-            verb="project.created",
-            actor=actor,
-            project_id=project.pk,
-            version=project.version,
-            changes=diff({}, project_snapshot(project, sorted(t.name for t in tags))),
-            title=project.title,
-        )
+    record_project_change(
+        "project.created",
+        actor=actor,
+        project=project,
+        changes=diff({}, project_snapshot(project, sorted(t.name for t in tags))),
     )
     return project
 
@@ -161,14 +157,5 @@ def project_update(
         )
     if {"title", "description", "tags"} & changes.keys():
         search_index_refresh([project.pk])
-    activity_record(
-        **project_activity(
-            verb="project.updated",
-            actor=actor,
-            project_id=project.pk,
-            version=project.version,
-            changes=changes,
-            title=project.title,
-        )
-    )
+    record_project_change("project.updated", actor=actor, project=project, changes=changes)
     return project

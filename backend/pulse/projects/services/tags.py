@@ -14,7 +14,7 @@ from pulse.activity.services import activity_record, diff
 from pulse.common.validation import clean_or_fail, integrity_failed
 from pulse.projects.models import Project, Tag
 from pulse.projects.rules import permissions
-from pulse.projects.rules.activity import project_activity
+from pulse.projects.rules.activity import activity_fields, project_activity
 from pulse.projects.services.common import check_version
 from pulse.realtime.outbox import publish_after_commit
 from pulse.search.index import search_index_refresh
@@ -86,6 +86,23 @@ def _tagged_projects_changed(
     return ids
 
 
+def _record(verb: str, actor: User, tag: Tag, *, version: int, changes: dict[str, Any], **metadata: Any) -> None:
+    """A tag's change: its activity (no project's), the tag's name in the metadata."""
+    target = ("tag", tag.pk)
+    activity_record(
+        **activity_fields(
+            verb=verb,
+            actor=actor,
+            target=target,
+            project_id=None,
+            version=version,
+            changes=changes,
+            name=tag.name,
+            **metadata,
+        )
+    )
+
+
 @transaction.atomic
 def tag_create(*, actor: User, name: str, colour: str | None = None) -> Tag:
     tag = Tag(name=name.strip(), created_by=actor)  # its words reach the vocabulary when it tags a project
@@ -97,15 +114,7 @@ def tag_create(*, actor: User, name: str, colour: str | None = None) -> Tag:
             tag.save()
     except IntegrityError as error:
         raise integrity_failed(error) from error
-    activity_record(
-        verb="tag.created",
-        actor=actor,
-        target_type="tag",
-        target_id=tag.pk,
-        version=tag.version,
-        changes=diff({}, {"name": tag.name, "colour": tag.colour}),
-        metadata={"name": tag.name},
-    )
+    _record("tag.created", actor, tag, version=tag.version, changes=diff({}, {"name": tag.name, "colour": tag.colour}))
     return tag
 
 
@@ -132,15 +141,7 @@ def tag_update(*, tag_id: int, expected_version: int | None, actor: User, data: 
             )
     except IntegrityError as error:
         raise integrity_failed(error) from error
-    activity_record(
-        verb="tag.updated",
-        actor=actor,
-        target_type="tag",
-        target_id=tag.pk,
-        version=tag.version,
-        changes=changes,
-        metadata={"name": tag.name, "project_ids": list(locked)},
-    )
+    _record("tag.updated", actor, tag, version=tag.version, changes=changes, project_ids=list(locked))
     _tagged_projects_changed(tag=tag, locked=locked, names_before=names_before, actor=actor, cause="tag.updated")
     return tag
 
@@ -159,13 +160,7 @@ def tag_delete(*, tag_id: int, expected_version: int | None, actor: User) -> Non
         version=tag.version,
         values={"deleted_at": timezone.now(), "deleted_by": actor},
     )
-    activity_record(
-        verb="tag.deleted",
-        actor=actor,
-        target_type="tag",
-        target_id=tag.pk,
-        version=tag.version + 1,
-        changes={"name": [tag.name, None]},
-        metadata={"name": tag.name, "project_ids": list(locked)},
+    _record(
+        "tag.deleted", actor, tag, version=tag.version + 1, changes={"name": [tag.name, None]}, project_ids=list(locked)
     )
     _tagged_projects_changed(tag=tag, locked=locked, names_before=names_before, actor=actor, cause="tag.deleted")
