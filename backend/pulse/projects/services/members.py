@@ -27,6 +27,18 @@ from pulsekit.errors import Conflict, NotFound, ValidationFailed
 from pulsekit.versioning import compare_and_swap
 
 
+def _lock_for_change(
+    project_id: int, member_id: int, expected_version: int | None, actor: User
+) -> tuple[Project, TeamMember]:
+    """The project and the member, locked in that order, once the actor may manage the team and has
+    read the member's current version."""
+    project = lock_project(project_id, actor=actor)
+    permissions.require_editor(actor, project, to="manage_team")
+    member = _lock_member(project, member_id)
+    check_version("member", member, expected_version)
+    return project, member
+
+
 def _lock_member(project: Project, member_id: int) -> TeamMember:
     member = (
         TeamMember.objects.select_for_update(of=("self",))
@@ -90,10 +102,7 @@ def member_add(*, project_id: int, actor: User, user_id: int, role: str, allocat
 def member_update(
     *, project_id: int, member_id: int, expected_version: int | None, actor: User, data: dict[str, Any]
 ) -> TeamMember:
-    project = lock_project(project_id, actor=actor)
-    permissions.require_editor(actor, project, to="manage_team")
-    member = _lock_member(project, member_id)
-    check_version("member", member, expected_version)
+    project, member = _lock_for_change(project_id, member_id, expected_version, actor)
     before = _member_snapshot(member)
     for field in ("role", "allocation"):
         if field in data:
@@ -125,10 +134,7 @@ def member_update(
 @transaction.atomic
 def member_remove(*, project_id: int, member_id: int, expected_version: int | None, actor: User) -> None:
     """Remove a member; milestones assigned to them become unassigned."""
-    project = lock_project(project_id, actor=actor)
-    permissions.require_editor(actor, project, to="manage_team")
-    member = _lock_member(project, member_id)
-    check_version("member", member, expected_version)
+    project, member = _lock_for_change(project_id, member_id, expected_version, actor)
     if member.user_id == project.owner_id:
         raise Conflict("The project owner cannot be removed from the team.", code="owner_membership")
     unassigned = list(
