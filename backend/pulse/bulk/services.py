@@ -46,7 +46,7 @@ from pulse.common.memory import cyclic_gc_paused
 from pulse.common.tasks import enqueue
 from pulse.projects.models import Project, Role, Tag, TeamMember
 from pulse.projects.rules import permissions
-from pulse.projects.rules.activity import ACTIVITY_COLUMNS, activity_values, project_activity
+from pulse.projects.rules.activity import ACTIVITY_COLUMNS, project_activity_values
 from pulse.projects.rules.lifecycle import transition_problem, transition_target
 from pulse.projects.rules.notifications import notify_transitioned
 from pulse.projects.rules.validation import (
@@ -521,24 +521,17 @@ def _run(operation: BulkOperation, *, dry_run: bool = False) -> tuple[list[dict[
         BulkOperation.objects.filter(pk=undoing[0].pk).update(undone_by=operation.pk)
     now = timezone.now()
     spec = ACTIONS[action]
-    extra = spec.activity_metadata(params) if spec.activity_metadata is not None else {}
+    extra = {
+        **(spec.activity_metadata(params) if spec.activity_metadata is not None else {}),
+        "bulk_operation_id": operation.pk,
+        "action": action,
+    }
     insert_rows(
         "activity_activity",
         ACTIVITY_COLUMNS,
         [
-            activity_values(
-                project_activity(
-                    verb=_verb(action, changes[p.pk]),
-                    actor=actor,
-                    project_id=p.pk,
-                    version=p.version,
-                    changes=changes[p.pk],
-                    title=p.title,
-                    **extra,
-                    bulk_operation_id=operation.pk,
-                    action=action,
-                ),
-                created_at=now,
+            project_activity_values(
+                _verb(action, changes[p.pk]), actor, p.pk, p.version, changes[p.pk], p.title, extra, now
             )
             for p in targets
         ],

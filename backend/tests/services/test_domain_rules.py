@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+import orjson
 import pytest
 
 from pulse.projects import services
 from pulse.projects.models import ProjectStatus, Role
 from pulse.projects.rules import permissions
+from pulse.projects.rules.activity import ACTIVITY_COLUMNS, project_activity, project_activity_values
 from pulse.projects.rules.lifecycle import TRANSITIONS, allowed_transitions, transition_problem, transition_target
 from pulse.projects.rules.validation import OVERRIDE_REASON_REQUIRED, dates_in_order, override_reason_problem
 from pulsekit.errors import Forbidden
@@ -69,3 +71,32 @@ def test_field_and_date_rules_refuse_what_the_database_would() -> None:
     assert override_reason_problem(None) == OVERRIDE_REASON_REQUIRED
     assert override_reason_problem("x" * 501) == "Ensure this field has no more than 500 characters."
     assert override_reason_problem("late\x00") == CONTROL_CHARS_MESSAGE
+
+
+def test_the_set_based_activity_row_is_the_single_project_one() -> None:
+    actor = make_user("rules-actor")
+    now = datetime.datetime(2030, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
+    changes = {"status": ["planning", "active"], "due_date": [datetime.date(2030, 1, 1), None]}
+    fields = project_activity(
+        verb="project.transitioned", actor=actor, project_id=7, version=3, changes=changes, title="T", transition="x"
+    )
+    row = dict(zip(ACTIVITY_COLUMNS, project_activity_values(*_in_order(fields, actor), now), strict=True))
+    assert row == {
+        "verb": fields["verb"],
+        "actor_id": actor.pk,
+        "target_type": fields["target_type"],
+        "target_id": fields["target_id"],
+        "project_id": fields["project_id"],
+        "version": fields["version"],
+        "changes": orjson.dumps(changes, default=str).decode(),
+        "metadata": orjson.dumps(fields["metadata"]).decode(),
+        "created_at": now,
+    }
+    assert (fields["target_type"], fields["target_id"]) == ("project", 7)
+    assert fields["metadata"] == {"title": "T", "transition": "x"}
+
+
+def _in_order(fields: dict[str, Any], actor: Any) -> tuple[Any, ...]:
+    metadata = dict(fields["metadata"])
+    title = metadata.pop("title")
+    return (fields["verb"], actor, fields["project_id"], fields["version"], fields["changes"], title, metadata)
