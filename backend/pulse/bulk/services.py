@@ -965,6 +965,12 @@ def _undelete(p: _Target, params: dict[str, Any]) -> None:
     p.deleted_at = None
 
 
+def _tag_action(*, allow_none: bool) -> ActionSpec:
+    """Add, remove or replace tags (``_apply_tags`` tells them apart); ``allow_none``: an empty list is valid."""
+    validate = functools.partial(_tag_ids_known, allow_none=allow_none)
+    return ActionSpec(required=("tag_ids",), validate=validate, apply=_apply_tags, inverse=("tags",))
+
+
 _OVERRIDE = ("health_override", "health_override_reason")
 _DELETION = ("deleted_at", "deleted_by_id")
 
@@ -989,24 +995,9 @@ ACTIONS: dict[str, ActionSpec] = {
     BulkAction.CLEAR_HEALTH_OVERRIDE: ActionSpec(
         required=(), apply=_apply_fields, set_fields=_clear_override, inverse=_OVERRIDE
     ),
-    BulkAction.ADD_TAGS: ActionSpec(
-        required=("tag_ids",),
-        validate=functools.partial(_tag_ids_known, allow_none=False),
-        apply=_apply_tags,
-        inverse=("tags",),
-    ),
-    BulkAction.REMOVE_TAGS: ActionSpec(
-        required=("tag_ids",),
-        validate=functools.partial(_tag_ids_known, allow_none=False),
-        apply=_apply_tags,
-        inverse=("tags",),
-    ),
-    BulkAction.REPLACE_TAGS: ActionSpec(
-        required=("tag_ids",),
-        validate=functools.partial(_tag_ids_known, allow_none=True),
-        apply=_apply_tags,
-        inverse=("tags",),
-    ),
+    BulkAction.ADD_TAGS: _tag_action(allow_none=False),
+    BulkAction.REMOVE_TAGS: _tag_action(allow_none=False),
+    BulkAction.REPLACE_TAGS: _tag_action(allow_none=True),  # to no tags at all
     BulkAction.CHANGE_OWNER: ActionSpec(
         required=("owner_id",), validate=_owner_active, apply=_apply_owner, inverse=("owner_id",), owner_level=True
     ),
