@@ -13,7 +13,7 @@ from pulse.dashboard.apis import DashboardApi
 from pulse.notifications import apis as notifications
 from pulse.ops import views as ops
 from pulse.projects import apis as projects
-from pulse.projects.services import TRANSITIONS
+from pulse.projects.rules.lifecycle import TRANSITIONS
 from pulse.realtime.apis import WsTicketApi
 from pulse.search.apis import SearchApi
 from pulsekit.errors import json_error_view

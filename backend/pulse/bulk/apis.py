@@ -13,15 +13,16 @@ from pulse.bulk.selectors import bulk_operation_get
 from pulse.bulk.services import ACTIONS, MAX_ITEMS, bulk_operation_preview, bulk_operation_request, live_progress
 from pulse.common.apis import ETAG, IF_NONE_MATCH, AuthedRequest, errors
 from pulse.projects.models import Health
-from pulse.projects.services import TRANSITIONS
+from pulse.projects.rules.lifecycle import TRANSITIONS
+from pulse.projects.rules.validation import OVERRIDE_REASON_REQUIRED, override_reason_missing
+from pulsekit.dates import iso_date, iso_datetime
 from pulsekit.fields import BoundedListField, PlainTextField, StrictCharField, has_control_chars
+from pulsekit.ids import MAX_ID, id_field
 from pulsekit.versioning import not_modified_or
-
-MAX_ID = 2**63 - 1
 
 
 class ItemSerializer(serializers.Serializer):
-    id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    id = id_field()
     etag = StrictCharField(max_length=100, help_text="The project's ETag as you last read it.")
 
 
@@ -96,15 +97,11 @@ class ParamsSerializer(serializers.Serializer):
     name = serializers.ChoiceField(choices=list(TRANSITIONS), required=False, help_text="transition")
     health = serializers.ChoiceField(choices=Health.choices, required=False, help_text="set_health_override")
     reason = PlainTextField(max_length=500, required=False, help_text="set_health_override")
-    tag_ids = BoundedListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), max_length=50, required=False
-    )
-    owner_id = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, help_text="change_owner")
+    tag_ids = BoundedListField(child=id_field(), max_length=50, required=False)
+    owner_id = id_field(required=False, help_text="change_owner")
     days = serializers.IntegerField(min_value=-3650, max_value=3650, required=False, help_text="shift_due_date")
     due_date = serializers.DateField(allow_null=True, required=False, help_text="set_due_date")
-    operation_id = serializers.IntegerField(
-        min_value=1, max_value=MAX_ID, required=False, help_text="undo: the succeeded operation to reverse"
-    )
+    operation_id = id_field(required=False, help_text="undo: the succeeded operation to reverse")
 
 
 REQUIRED_PARAMS: dict[str, tuple[str, ...]] = {name: spec.required for name, spec in ACTIONS.items()}
@@ -126,10 +123,10 @@ class BulkRequestSerializer(serializers.Serializer):
         missing = [k for k in REQUIRED_PARAMS.get(attrs["action"], ()) if k not in params]
         if missing:
             raise serializers.ValidationError({"params": {k: ["Required for this action."] for k in missing}})
-        if "reason" in params and not params["reason"].strip():
-            raise serializers.ValidationError({"params": {"reason": ["A reason is required to override health."]}})
-        if "due_date" in params and params["due_date"] is not None:
-            params["due_date"] = params["due_date"].isoformat()
+        if "reason" in params and override_reason_missing(params["reason"]):
+            raise serializers.ValidationError({"params": {"reason": [OVERRIDE_REASON_REQUIRED]}})
+        if "due_date" in params:
+            params["due_date"] = iso_date(params["due_date"])
         attrs["params"] = params
         return attrs
 
@@ -212,7 +209,6 @@ class BulkOperationSerializer(serializers.Serializer):
     def to_representation(self, op: BulkOperation) -> dict[str, Any]:
         live = live_progress(op) if op.status == BulkStatus.RUNNING else None
         duration = (op.finished_at - op.started_at).total_seconds() * 1000 if op.finished_at and op.started_at else None
-        iso = lambda d: d.isoformat().replace("+00:00", "Z") if d else None  # noqa: E731
         return {
             "id": op.pk,
             "action": op.action,
@@ -224,9 +220,9 @@ class BulkOperationSerializer(serializers.Serializer):
             "report": op.report,
             "summary": op.summary,
             "attempts": op.attempts,
-            "created_at": iso(op.created_at),
-            "started_at": iso(op.started_at),
-            "finished_at": iso(op.finished_at),
+            "created_at": iso_datetime(op.created_at),
+            "started_at": iso_datetime(op.started_at),
+            "finished_at": iso_datetime(op.finished_at),
             "duration_ms": round(duration) if duration is not None else None,
             "undone_by": op.undone_by_id,
             "undo": _undo_body(op),

@@ -23,6 +23,7 @@ import functools
 import hashlib
 import json
 import logging
+import operator
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -43,16 +44,23 @@ from pulse.bulk.models import BulkAction, BulkOperation, BulkStatus
 from pulse.bulk.selectors import bulk_operation_get
 from pulse.common.memory import cyclic_gc_paused
 from pulse.common.tasks import enqueue
-from pulse.notifications.models import NotificationKind
-from pulse.notifications.services import notify
-from pulse.projects import permissions
 from pulse.projects.models import Project, Role, Tag, TeamMember
-from pulse.projects.permissions import EDITOR_ROLES
-from pulse.projects.services import TRANSITIONS, derive, milestone_facts, search_index_refresh
+from pulse.projects.rules import permissions
+from pulse.projects.rules.activity import ACTIVITY_COLUMNS, project_activity_values
+from pulse.projects.rules.lifecycle import transition_problem, transition_target
+from pulse.projects.rules.notifications import notify_transitioned
+from pulse.projects.rules.validation import (
+    NO_ACTIVE_USER,
+    active_user,
+    dates_in_order,
+    override_reason_problem,
+    resolve_tags,
+)
+from pulse.projects.services import derive, milestone_facts, tag_names_by_project
 from pulse.realtime.outbox import publish_after_commit, send_to_user
+from pulse.search.index import search_index_refresh
 from pulsekit.bulk import insert_rows, update_from_values
 from pulsekit.errors import Unprocessable, ValidationFailed
-from pulsekit.fields import CONTROL_CHARS_MESSAGE, has_control_chars
 from pulsekit.versioning import make_etag, parse_etag
 
 logger = logging.getLogger(__name__)
@@ -401,17 +409,13 @@ def _finish_failed(operation: BulkOperation, report: list[dict[str, Any]]) -> No
     )
 
 
-def _visible(actor: User, project: _Target, role: str | None) -> bool:
-    return actor.is_staff or project.owner_id == actor.pk or role is not None
-
-
 def _allowed(actor: User, action: str, project: _Target, role: str | None, restoring: dict[str, Any]) -> bool:
-    # Owner-level actions share their predicates with the single-project services (PATCH owner_id).
-    if permissions.is_owner_or_staff(actor, cast(Project, project)):  # a _Target has the owner_id it reads
+    # The predicates of the single-project services, on the locked row's owner and the actor's role.
+    if permissions.may_own(actor, owner_id=project.owner_id):
         return True
     # An undo is owner-level where it puts back an owner or a deletion, as the action it undoes was.
     owner_level = ACTIONS[action].owner_level or bool(OWNER_LEVEL_FIELDS & restoring.keys())
-    return not owner_level and role in EDITOR_ROLES
+    return not owner_level and permissions.may_edit(actor, owner_id=project.owner_id, role=role)
 
 
 OWNER_LEVEL_FIELDS = frozenset({"owner_id", "deleted_at"})
@@ -481,7 +485,11 @@ def _run(operation: BulkOperation, *, dry_run: bool = False) -> tuple[list[dict[
             wants_live = puts_back is None or "deleted_at" not in puts_back  # undoing a delete: in the trash
         else:
             wants_live = not ACTIONS[action].in_trash
-        if project is None or not _visible(actor, project, role) or (wants_live and project.deleted_at is not None):
+        if (
+            project is None
+            or not permissions.may_view(actor, owner_id=project.owner_id, role=role)
+            or (wants_live and project.deleted_at is not None)
+        ):
             entry["result"] = "not_found"
         elif not _allowed(actor, action, project, role, puts_back or {}):
             entry["result"] = "forbidden"
@@ -513,21 +521,17 @@ def _run(operation: BulkOperation, *, dry_run: bool = False) -> tuple[list[dict[
         BulkOperation.objects.filter(pk=undoing[0].pk).update(undone_by=operation.pk)
     now = timezone.now()
     spec = ACTIONS[action]
-    extra = spec.activity_metadata(params) if spec.activity_metadata is not None else {}
+    extra = {
+        **(spec.activity_metadata(params) if spec.activity_metadata is not None else {}),
+        "bulk_operation_id": operation.pk,
+        "action": action,
+    }
     insert_rows(
         "activity_activity",
         ACTIVITY_COLUMNS,
         [
-            (
-                _verb(action, changes[p.pk]),
-                actor.pk,
-                "project",
-                p.pk,
-                p.pk,
-                p.version,
-                orjson.dumps(changes[p.pk], default=str).decode(),
-                orjson.dumps({"title": p.title, **extra, "bulk_operation_id": operation.pk, "action": action}).decode(),
-                now,
+            project_activity_values(
+                _verb(action, changes[p.pk]), actor, p.pk, p.version, changes[p.pk], p.title, extra, now
             )
             for p in targets
         ],
@@ -582,45 +586,13 @@ def _explain_conflicts(conflicts: dict[int, tuple[dict[str, Any], int | None, in
 
 @_phase("notify_transitioned")
 def _notify_transitioned(operation: BulkOperation, actor: User, targets: list[_Target]) -> None:
-    """One notification per person concerned (members and owners), summarising their projects."""
-    concerned: dict[int, set[int]] = {}
-    titles = {p.pk: p.title for p in targets}
-    with connection.cursor() as cursor:  # ~30,000 memberships: plain rows, not ORM ones
-        cursor.execute(
-            "SELECT user_id, project_id FROM projects_teammember WHERE project_id = ANY(%s::bigint[])", [list(titles)]
-        )
-        for user_id, project_id in cursor.fetchall():
-            concerned.setdefault(user_id, set()).add(project_id)
-    for p in targets:
-        concerned.setdefault(p.owner_id, set()).add(p.pk)
-    status = TRANSITIONS[operation.params["name"]][1]
-    for user in User.objects.filter(pk__in=list(concerned), is_active=True):
-        theirs = concerned[user.pk]
-        names = sorted(titles[pk] for pk in theirs)
-        shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
-        notify(
-            recipients=[user],
-            kind=NotificationKind.PROJECT_TRANSITIONED,
-            title=(f"{names[0]} is now" if len(names) == 1 else f"{len(names)} projects are now") + f" {status}",
-            body=f"{actor.name} ran “{operation.params['name']}” on {shown}.",
-            project_id=next(iter(theirs)) if len(theirs) == 1 else None,
-            target=("bulk_operation", operation.pk),
-            dedupe_key=f"bulk:{operation.pk}",
-            exclude=actor,
-        )
-
-
-ACTIVITY_COLUMNS = (
-    "verb",
-    "actor_id",
-    "target_type",
-    "target_id",
-    "project_id",
-    "version",
-    "changes",
-    "metadata",
-    "created_at",
-)
+    notify_transitioned(
+        actor=actor,
+        name=operation.params["name"],
+        projects=[(p.pk, p.title, p.owner_id) for p in targets],
+        target=("bulk_operation", operation.pk),
+        dedupe_key=f"bulk:{operation.pk}",
+    )
 
 
 def _verb(action: str, changes: dict[str, Any]) -> str:
@@ -705,7 +677,7 @@ def _apply_tags(run: Apply) -> dict[int, dict[str, Any]]:
 
     action, ids = run.operation.action, run.ids
     tag_ids = sorted(set(run.params.get("tag_ids", [])))
-    names_before = _tag_names(ids)
+    names_before = tag_names_by_project(ids)
     with connection.cursor() as cursor:
         if action == BulkAction.REMOVE_TAGS:
             cursor.execute(
@@ -722,7 +694,7 @@ def _apply_tags(run: Apply) -> dict[int, dict[str, Any]]:
             )
     Project.all_objects.filter(pk__in=ids).update(version=F("version") + 1, updated_at=timezone.now())
     search_index_refresh(ids)
-    names_after = _tag_names(ids)
+    names_after = tag_names_by_project(ids)
     changes: dict[int, dict[str, Any]] = {}
     for p in run.targets:
         p.version += 1
@@ -748,8 +720,6 @@ def _apply_delete(run: Apply) -> dict[int, dict[str, Any]]:
 
 
 def _apply_owner(run: Apply) -> dict[int, dict[str, Any]]:
-    from pulse.activity.services import diff
-
     owner_id = run.params["owner_id"]
     update_from_values(
         "projects_project",
@@ -765,53 +735,71 @@ def _apply_owner(run: Apply) -> dict[int, dict[str, Any]]:
             "ON CONFLICT (project_id, user_id) DO NOTHING",
             [owner_id, Role.LEAD, run.ids],
         )
-    changes: dict[int, dict[str, Any]] = {}
     for p in run.targets:
         p.owner_id = owner_id
-        p.version += 1
-        changes[p.pk] = diff(run.before[p.pk], _snapshot(p))
-    return changes
+    return _bumped(run)
 
 
 def _apply_fields(run: Apply) -> dict[int, dict[str, Any]]:
     """Field changes that move health: the action's ``set_fields`` per project, then health recomputed
     from its milestones (fetched in one query), then one UPDATE of every such column."""
-    from pulse.activity.services import diff
-
     spec = ACTIONS[run.operation.action]
     assert spec.set_fields is not None
-    facts = milestone_facts(run.ids)
-    today = timezone.localdate()
     for p in run.targets:
         spec.set_fields(p, run.params)
+    _rederive(run.targets)
+    restoring = run.operation.action == BulkAction.RESTORE
+    _write_columns(run.targets, FIELD_COLUMNS, extra_set=', "deleted_by_id" = NULL' if restoring else "")
+    return _bumped(run)
+
+
+# Every column a set-based field change may write, with its SQL type for update_from_values: a
+# generic field change writes all but the owner and who deleted it (health follows the fields); an
+# undo writes them all, as it may put back an owner or a deletion.
+_COLUMN_TYPES = {
+    "status": "varchar",
+    "health": "varchar",
+    "health_reasons": "jsonb",
+    "health_override": "varchar",
+    "health_override_reason": "varchar",
+    "due_date": "date",
+    "owner_id": "bigint",
+    "deleted_at": "timestamptz",
+    "deleted_by_id": "bigint",
+}
+FIELD_COLUMNS = tuple(c for c in _COLUMN_TYPES if c not in ("owner_id", "deleted_by_id"))
+UNDO_COLUMNS = tuple(_COLUMN_TYPES)
+
+
+def _rederive(targets: list[_Target]) -> None:
+    """Progress and health recomputed on each target from its milestones, read in one query."""
+    facts = milestone_facts([p.pk for p in targets])
+    today = timezone.localdate()
+    for p in targets:
         derive(cast(Project, p), facts[p.pk], today=today)  # a _Target has every attribute derive uses
+
+
+def _write_columns(targets: list[_Target], columns: tuple[str, ...], *, extra_set: str = "") -> None:
+    """One UPDATE of ``columns`` over every target, from its attributes; each gets its next version."""
+    values = operator.attrgetter(*columns)
+    reasons = columns.index("health_reasons")
+    rows = []
+    for p in targets:
+        row = [p.pk, *values(p)]
+        row[reasons + 1] = orjson.dumps(row[reasons + 1]).decode()
+        rows.append(tuple(row))
     update_from_values(
         "projects_project",
-        [
-            ("status", "varchar"),
-            ("health", "varchar"),
-            ("health_reasons", "jsonb"),
-            ("health_override", "varchar"),
-            ("health_override_reason", "varchar"),
-            ("due_date", "date"),
-            ("deleted_at", "timestamptz"),
-        ],
-        [
-            (
-                p.pk,
-                p.status,
-                p.health,
-                orjson.dumps(p.health_reasons).decode(),
-                p.health_override,
-                p.health_override_reason,
-                p.due_date,
-                p.deleted_at,
-            )
-            for p in run.targets
-        ],
-        extra_set='"version" = t."version" + 1, "updated_at" = now()'
-        + (', "deleted_by_id" = NULL' if run.operation.action == BulkAction.RESTORE else ""),
+        [(column, _COLUMN_TYPES[column]) for column in columns],
+        rows,
+        extra_set='"version" = t."version" + 1, "updated_at" = now()' + extra_set,
     )
+
+
+def _bumped(run: Apply) -> dict[int, dict[str, Any]]:
+    """The targets, written, at their next version: each one's ``{field: [before, after]}``."""
+    from pulse.activity.services import diff
+
     changes: dict[int, dict[str, Any]] = {}
     for p in run.targets:
         p.version += 1
@@ -823,11 +811,9 @@ def _apply_undo(run: Apply) -> dict[int, dict[str, Any]]:
     """Put back each project's recorded values (tags, fields), re-derive health, bump the version."""
     from pulse.activity.services import diff
 
-    targets, restoring, before = run.targets, run.restoring, run.before
-
-    ids = [p.pk for p in targets]
+    targets, restoring = run.targets, run.restoring
     retagged = [p.pk for p in targets if "tags" in restoring[p.pk]]
-    names_before = _tag_names(retagged) if retagged else {}
+    names_before = tag_names_by_project(retagged) if retagged else {}
     if retagged:
         wanted = {(p, t) for p in retagged for t in restoring[p]["tags"]}
         live_tags = set(Tag.objects.filter(pk__in={t for _, t in wanted}).values_list("pk", flat=True))
@@ -840,8 +826,6 @@ def _apply_undo(run: Apply) -> dict[int, dict[str, Any]]:
                     "SELECT * FROM unnest(%s::bigint[], %s::bigint[]) ON CONFLICT DO NOTHING",
                     [[p for p, _ in pairs], [t for _, t in pairs]],
                 )
-    facts = milestone_facts(ids)
-    today = timezone.localdate()
     for p in targets:
         values = restoring[p.pk]
         if "status" in values:
@@ -855,46 +839,14 @@ def _apply_undo(run: Apply) -> dict[int, dict[str, Any]]:
         if "deleted_at" in values:
             p.deleted_at = datetime.datetime.fromisoformat(values["deleted_at"]) if values["deleted_at"] else None
             p.deleted_by_id = values["deleted_by_id"]
-        derive(cast(Project, p), facts[p.pk], today=today)
-    update_from_values(
-        "projects_project",
-        [
-            ("status", "varchar"),
-            ("health", "varchar"),
-            ("health_reasons", "jsonb"),
-            ("health_override", "varchar"),
-            ("health_override_reason", "varchar"),
-            ("due_date", "date"),
-            ("owner_id", "bigint"),
-            ("deleted_at", "timestamptz"),
-            ("deleted_by_id", "bigint"),
-        ],
-        [
-            (
-                p.pk,
-                p.status,
-                p.health,
-                orjson.dumps(p.health_reasons).decode(),
-                p.health_override,
-                p.health_override_reason,
-                p.due_date,
-                p.owner_id,
-                p.deleted_at,
-                p.deleted_by_id,
-            )
-            for p in targets
-        ],
-        extra_set='"version" = t."version" + 1, "updated_at" = now()',
-    )
+    _rederive(targets)
+    _write_columns(targets, UNDO_COLUMNS)
     if retagged:
         search_index_refresh(retagged)
-    names_after = _tag_names(retagged) if retagged else {}
-    changes: dict[int, dict[str, Any]] = {}
-    for p in targets:
-        p.version += 1
-        changes[p.pk] = diff(before[p.pk], _snapshot(p))
-        if p.pk in names_before or p.pk in names_after or "tags" in restoring[p.pk]:
-            changes[p.pk].update(diff({"tags": names_before.get(p.pk, [])}, {"tags": names_after.get(p.pk, [])}))
+    names_after = tag_names_by_project(retagged) if retagged else {}
+    changes = _bumped(run)
+    for pk in retagged:
+        changes[pk].update(diff({"tags": names_before[pk]}, {"tags": names_after[pk]}))
     return changes
 
 
@@ -908,14 +860,6 @@ def _tag_ids(project_ids: list[int]) -> dict[int, list[int]]:
         for project_id, tag_id in cursor.fetchall():
             ids.setdefault(project_id, []).append(tag_id)
     return ids
-
-
-def _tag_names(project_ids: list[int]) -> dict[int, list[str]]:
-    names: dict[int, list[str]] = {}
-    rows = Tag.objects.filter(projects__id__in=project_ids).values_list("projects__id", "name").order_by("name")
-    for project_id, name in rows:
-        names.setdefault(project_id, []).append(name)
-    return names
 
 
 # ---------------------------------------------------------------- the actions
@@ -953,49 +897,39 @@ class ActionSpec:
 
 
 def _tag_ids_known(params: dict[str, Any], *, allow_none: bool) -> None:
-    ids = set(params.get("tag_ids", []))
+    ids = params.get("tag_ids", [])
     if not allow_none and not ids:
         raise ValidationFailed(details={"params": {"tag_ids": ["Give at least one tag id."]}})
-    missing = ids - set(Tag.objects.filter(pk__in=ids).values_list("pk", flat=True))
-    if missing:
-        raise ValidationFailed(details={"params": {"tag_ids": [f"Unknown tag id(s): {sorted(missing)}."]}})
+    if missing := resolve_tags(ids)[1]:
+        raise ValidationFailed(details={"params": {"tag_ids": [f"Unknown tag id(s): {missing}."]}})
 
 
 def _owner_active(params: dict[str, Any]) -> None:
-    if not User.objects.filter(pk=params["owner_id"], is_active=True).exists():
-        raise ValidationFailed(details={"params": {"owner_id": ["No active user with this id."]}})
+    if active_user(params["owner_id"]) is None:
+        raise ValidationFailed(details={"params": {"owner_id": [NO_ACTIVE_USER]}})
 
 
 def _override_reason(params: dict[str, Any]) -> None:
-    # The reason is written by raw SQL, past the model's validators: the text rule is applied here.
-    reason = params.get("reason")
-    if not isinstance(reason, str) or not reason.strip():
-        raise ValidationFailed(details={"params": {"reason": ["A reason is required to override health."]}})
-    if len(reason) > 500:
-        raise ValidationFailed(details={"params": {"reason": ["Ensure this field has no more than 500 characters."]}})
-    if has_control_chars(reason):
-        raise ValidationFailed(details={"params": {"reason": [CONTROL_CHARS_MESSAGE]}})
+    # The reason is written by raw SQL, past the model's validators: every text rule is applied here.
+    if problem := override_reason_problem(params.get("reason")):
+        raise ValidationFailed(details={"params": {"reason": [problem]}})
 
 
 def _can_transition(params: dict[str, Any], project: _Target, taken: set[str]) -> str | None:
-    sources, _ = TRANSITIONS[params["name"]]
-    if project.status not in sources:
-        return f"Cannot {params['name']} a project that is {project.status}."
-    return None
+    return transition_problem(params["name"], project.status)
 
 
 def _can_shift_due(params: dict[str, Any], project: _Target, taken: set[str]) -> str | None:
     if project.due_date is None:
         return "The project has no due date to shift."
-    new_due = project.due_date + datetime.timedelta(days=params["days"])
-    if project.start_date and new_due < project.start_date:
+    if not dates_in_order(project.start_date, project.due_date + datetime.timedelta(days=params["days"])):
         return "The shifted due date would be before the start date."
     return None
 
 
 def _can_set_due(params: dict[str, Any], project: _Target, taken: set[str]) -> str | None:
     due = params.get("due_date")
-    if due and project.start_date and datetime.date.fromisoformat(due) < project.start_date:
+    if due and not dates_in_order(project.start_date, datetime.date.fromisoformat(due)):
         return "The due date would be before the start date."
     return None
 
@@ -1007,7 +941,7 @@ def _can_restore(params: dict[str, Any], project: _Target, taken: set[str]) -> s
 
 
 def _set_status(p: _Target, params: dict[str, Any]) -> None:
-    p.status = TRANSITIONS[params["name"]][1]
+    p.status = transition_target(params["name"])
 
 
 def _set_override(p: _Target, params: dict[str, Any]) -> None:
@@ -1029,6 +963,12 @@ def _set_due(p: _Target, params: dict[str, Any]) -> None:
 
 def _undelete(p: _Target, params: dict[str, Any]) -> None:
     p.deleted_at = None
+
+
+def _tag_action(*, allow_none: bool) -> ActionSpec:
+    """Add, remove or replace tags (``_apply_tags`` tells them apart); ``allow_none``: an empty list is valid."""
+    validate = functools.partial(_tag_ids_known, allow_none=allow_none)
+    return ActionSpec(required=("tag_ids",), validate=validate, apply=_apply_tags, inverse=("tags",))
 
 
 _OVERRIDE = ("health_override", "health_override_reason")
@@ -1055,24 +995,9 @@ ACTIONS: dict[str, ActionSpec] = {
     BulkAction.CLEAR_HEALTH_OVERRIDE: ActionSpec(
         required=(), apply=_apply_fields, set_fields=_clear_override, inverse=_OVERRIDE
     ),
-    BulkAction.ADD_TAGS: ActionSpec(
-        required=("tag_ids",),
-        validate=functools.partial(_tag_ids_known, allow_none=False),
-        apply=_apply_tags,
-        inverse=("tags",),
-    ),
-    BulkAction.REMOVE_TAGS: ActionSpec(
-        required=("tag_ids",),
-        validate=functools.partial(_tag_ids_known, allow_none=False),
-        apply=_apply_tags,
-        inverse=("tags",),
-    ),
-    BulkAction.REPLACE_TAGS: ActionSpec(
-        required=("tag_ids",),
-        validate=functools.partial(_tag_ids_known, allow_none=True),
-        apply=_apply_tags,
-        inverse=("tags",),
-    ),
+    BulkAction.ADD_TAGS: _tag_action(allow_none=False),
+    BulkAction.REMOVE_TAGS: _tag_action(allow_none=False),
+    BulkAction.REPLACE_TAGS: _tag_action(allow_none=True),  # to no tags at all
     BulkAction.CHANGE_OWNER: ActionSpec(
         required=("owner_id",), validate=_owner_active, apply=_apply_owner, inverse=("owner_id",), owner_level=True
     ),

@@ -13,9 +13,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pulse.common.apis import AuthedRequest
-from pulse.projects import permissions, selectors, services
+from pulse.projects import selectors, services
 from pulse.projects.filters import PROJECT_FILTER_PARAMS
 from pulse.projects.models import Health, ProjectStatus
+from pulse.projects.rules import permissions
+from pulse.projects.rules.lifecycle import TRANSITIONS
 from pulse.projects.serializers import (
     MemberCreateSerializer,
     MemberOutputSerializer,
@@ -32,7 +34,7 @@ from pulse.projects.serializers import (
     project_list_item,
 )
 from pulsekit.conditional import conditional_get, conditional_write, created, with_etag
-from pulsekit.errors import Forbidden, NotFound
+from pulsekit.errors import NotFound
 from pulsekit.ids import valid_id
 from pulsekit.openapi import ETAG, IF_MATCH, IF_NONE_MATCH, READ_ERRORS, WRITE_ERRORS, errors
 from pulsekit.pagination import PageNumber
@@ -155,8 +157,7 @@ class ProjectSelectionApi(APIView):
 class ProjectDetailApi(APIView):
     def _write(self, request: AuthedRequest, project_id: int, *, partial: bool) -> Response:
         project = selectors.project_gate(user=request.user, project_id=project_id)
-        if not permissions.can_edit(request.user, project):
-            raise Forbidden("Only the owner, a lead or a manager may edit this project.")
+        permissions.require_editor(request.user, project, to="edit")
         data = _validated(
             ProjectInputSerializer, request, partial=partial, dates=(project.start_date, project.due_date)
         )
@@ -205,8 +206,7 @@ class ProjectDetailApi(APIView):
     )
     def delete(self, request: AuthedRequest, project_id: int) -> Response:
         project = selectors.project_gate(user=request.user, project_id=project_id)
-        if not permissions.can_delete(request.user, project):
-            raise Forbidden("Only the owner may delete this project.")
+        permissions.require_owner(request.user, project, to="delete")
         return conditional_write(
             request,
             kind="project",
@@ -225,7 +225,7 @@ class ProjectTransitionApi(APIView):
         operation_id="projects_transition",
         parameters=[
             IF_MATCH,
-            OpenApiParameter("name", str, OpenApiParameter.PATH, enum=list(services.TRANSITIONS)),
+            OpenApiParameter("name", str, OpenApiParameter.PATH, enum=list(TRANSITIONS)),
         ],
         request=None,
         responses={
@@ -237,8 +237,7 @@ class ProjectTransitionApi(APIView):
     )
     def post(self, request: AuthedRequest, project_id: int, name: str) -> Response:
         project = selectors.project_gate(user=request.user, project_id=project_id)
-        if not permissions.can_edit(request.user, project):
-            raise Forbidden("Only the owner, a lead or a manager may change this project's status.")
+        permissions.require_editor(request.user, project, to="transition")
         return conditional_write(
             request,
             kind="project",
@@ -346,8 +345,7 @@ class MemberDetailApi(APIView):
     def patch(self, request: AuthedRequest, project_id: int, member_id: int) -> Response:
         project = selectors.project_get(user=request.user, project_id=project_id)
         member = selectors.member_get(project=project, member_id=member_id)
-        if not permissions.can_edit(request.user, project):
-            raise Forbidden("Only the owner, a lead or a manager may manage the team.")
+        permissions.require_editor(request.user, project, to="manage_team")
         data = _validated(MemberUpdateSerializer, request, partial=True)
         return conditional_write(
             request,
@@ -368,8 +366,7 @@ class MemberDetailApi(APIView):
     def delete(self, request: AuthedRequest, project_id: int, member_id: int) -> Response:
         project = selectors.project_get(user=request.user, project_id=project_id)
         member = selectors.member_get(project=project, member_id=member_id)
-        if not permissions.can_edit(request.user, project):
-            raise Forbidden("Only the owner, a lead or a manager may manage the team.")
+        permissions.require_editor(request.user, project, to="manage_team")
         return conditional_write(
             request,
             kind="member",
@@ -411,8 +408,7 @@ class MilestoneListCreateApi(APIView):
     )
     def post(self, request: AuthedRequest, project_id: int) -> Response:
         project = selectors.project_get(user=request.user, project_id=project_id)
-        if not permissions.can_edit(request.user, project):
-            raise Forbidden("Only the owner, a lead or a manager may add milestones.")
+        permissions.require_editor(request.user, project, to="add_milestone")
         data = _validated(MilestoneInputSerializer, request)
         return created(
             request,
@@ -432,8 +428,7 @@ class MilestoneDetailApi(APIView):
             MilestoneInputSerializer, request, partial=partial, dates=(milestone.start_date, milestone.due_date)
         )
         fields = set(data) if partial else {"title", "start_date", "due_date", "weight", "assignee_id"} | set(data)
-        if not permissions.can_update_milestone(request.user, project, milestone, fields):
-            raise Forbidden("You may only update status, progress and description of milestones assigned to you.")
+        permissions.require_milestone_update(request.user, project, milestone, fields)
         return conditional_write(
             request,
             kind="milestone",
@@ -486,8 +481,7 @@ class MilestoneDetailApi(APIView):
     def delete(self, request: AuthedRequest, project_id: int, milestone_id: int) -> Response:
         project = selectors.project_get(user=request.user, project_id=project_id)
         milestone = selectors.milestone_get(project=project, milestone_id=milestone_id)
-        if not permissions.can_edit(request.user, project):
-            raise Forbidden("Only the owner, a lead or a manager may delete milestones.")
+        permissions.require_editor(request.user, project, to="delete_milestone")
         return conditional_write(
             request,
             kind="milestone",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pulse.projects.models import Health, MilestoneStatus, ProjectStatus
 
@@ -13,13 +13,15 @@ AT_RISK_LAG = 10
 OFF_TRACK_LAG = 25
 
 
-@dataclass(frozen=True)
-class MilestoneFacts:
+class MilestoneFacts(NamedTuple):
+    """What a project's derived fields read of one live milestone (a row of ``milestone_facts``)."""
+
     title: str
     status: str
     start_date: datetime.date | None
     due_date: datetime.date | None
     progress: int
+    weight: int = 1
 
 
 def expected_progress(start: datetime.date | None, due: datetime.date | None, today: datetime.date) -> int | None:

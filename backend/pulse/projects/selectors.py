@@ -26,9 +26,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from pulse.accounts.models import User
-from pulse.projects import permissions
 from pulse.projects.filters import ProjectFilter
 from pulse.projects.models import OPEN_STATUSES, Health, Milestone, MilestoneStatus, Project, Tag, TeamMember
+from pulse.projects.rules import permissions
 from pulsekit.errors import NotFound, ValidationFailed
 from pulsekit.ids import valid_id
 

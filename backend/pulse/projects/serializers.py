@@ -14,10 +14,11 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from pulse.accounts.models import User
-from pulse.projects import permissions
 from pulse.projects.models import OPEN_STATUSES, Health, MilestoneStatus, Project, ProjectStatus, Role
+from pulse.projects.rules import permissions
+from pulse.projects.rules.lifecycle import allowed_transitions
+from pulse.projects.rules.validation import dates_in_order
 from pulse.projects.selectors import MemberRow, TagRow
-from pulse.projects.services import allowed_transitions
 from pulsekit.dates import iso_date, iso_datetime
 from pulsekit.fields import BoundedListField, PlainTextField, StrictCharField, StrictEmailField, StrictRegexField
 from pulsekit.ids import id_field
@@ -223,7 +224,7 @@ class TrashedProjectSerializer(serializers.Serializer):
 def _check_dates(attrs: dict[str, Any], instance_dates: tuple[Any, Any] = (None, None)) -> None:
     start = attrs.get("start_date", instance_dates[0])
     due = attrs.get("due_date", instance_dates[1])
-    if start and due and due < start:
+    if not dates_in_order(start, due):
         raise serializers.ValidationError({"due_date": ["The due date cannot be before the start date."]})
 
 

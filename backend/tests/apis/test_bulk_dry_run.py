@@ -19,7 +19,14 @@ from pulse.projects import services
 from pulse.projects.models import Project, Role
 from pulsekit.versioning import make_etag
 from tests.apis.support import assert_error, body_of, state
-from tests.background.support import BULK_URL, activities_of, items_for, snapshot
+from tests.background.support import (
+    BULK_URL,
+    activities_of,
+    assert_refusals_reported,
+    items_for,
+    refusal_case,
+    snapshot,
+)
 from tests.conftest import client_for
 from tests.factories import add_member, make_milestone, make_project, make_tag, make_user
 
@@ -144,24 +151,8 @@ def test_a_preview_derives_health_like_the_run(sent: list[Any]) -> None:
 
 
 def test_a_dry_run_reports_every_refusal_and_still_previews_the_rest(sent: list[Any]) -> None:
-    requester = make_user("dry-report-owner")
-    editor = make_user("dry-report-editor")
-    stranger = make_user("dry-stranger")
-    fine = make_project(requester)
-    active = make_project(requester)
-    services.project_transition(project_id=active.pk, name="start", expected_version=1, actor=requester)
-    hidden = make_project(stranger)
-    as_developer = make_project(stranger)
-    add_member(as_developer, requester, role=Role.DEVELOPER)
-    trashed = make_project(requester)
-    services.project_delete(project_id=trashed.pk, expected_version=1, actor=requester)
-    moved = make_project(requester)
-    add_member(moved, editor, role=Role.MANAGER)  # version 2: a member change
-    services.project_update(project_id=moved.pk, expected_version=2, actor=editor, data={"description": "x"})
-    targets = [fine, active, hidden, as_developer, trashed, moved]
-    items = [{"id": p.pk, "etag": make_etag("project", p.pk, 1)} for p in targets]
-    items[1]["etag"] = make_etag("project", active.pk, 2)
-    items.append({"id": 2**62, "etag": make_etag("project", 2**62, 1)})
+    case = refusal_case("dry-report", moved_by_manager=True)
+    requester, items = case.requester, case.items
     before = state()
 
     response = _dry(client_for(requester), "transition", items, {"name": "start"})
@@ -169,20 +160,7 @@ def test_a_dry_run_reports_every_refusal_and_still_previews_the_rest(sent: list[
     assert response.status_code == 200, response.content
     preview = body_of(response)
     assert state() == before and not BulkOperation.objects.exists() and sent == []
-    results = {e["id"]: e for e in preview["report"]}
-    assert results[fine.pk] == {"id": fine.pk, "result": "ok", "changes": {"status": ["planning", "active"]}}
-    assert results[active.pk]["result"] == "invalid" and "active" in results[active.pk]["message"]
-    assert results[hidden.pk] == {"id": hidden.pk, "result": "not_found"}
-    assert results[as_developer.pk] == {"id": as_developer.pk, "result": "forbidden"}
-    assert results[trashed.pk] == {"id": trashed.pk, "result": "not_found"}
-    assert results[moved.pk] == {
-        "id": moved.pk,
-        "result": "conflict",
-        "etag": make_etag("project", moved.pk, 3),
-        "changed_by": {"id": editor.pk, "name": editor.name},
-        "changed_fields": ["description", "members"],
-    }
-    assert results[2**62] == {"id": 2**62, "result": "not_found"}
+    assert_refusals_reported(case, preview["report"], changes={"status": ["planning", "active"]})
     assert preview["results"] == {"ok": 1, "invalid": 1, "not_found": 3, "forbidden": 1, "conflict": 1}
     assert preview["fields"] == {"status": {"count": 1}}
 

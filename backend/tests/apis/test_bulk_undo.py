@@ -14,7 +14,7 @@ from pulse.projects import services
 from pulse.projects.models import Project, Role, TeamMember
 from pulsekit.versioning import make_etag
 from tests.apis.support import assert_error, body_of, state
-from tests.background.support import BULK_URL, activities_of, items_for, summaries_of
+from tests.background.support import BULK_URL, activities_of, bulk_fields, items_for, summaries_of
 from tests.conftest import client_for
 from tests.factories import add_member, make_milestone, make_project, make_tag, make_user
 
@@ -45,13 +45,7 @@ def _facts(ids: list[int]) -> dict[int, dict[str, Any]]:
     rows = Project.all_objects.filter(pk__in=ids).order_by("pk")
     return {
         p.pk: {
-            "status": p.status,
-            "health": p.health,
-            "health_reasons": p.health_reasons,
-            "health_override": p.health_override,
-            "health_override_reason": p.health_override_reason,
-            "due_date": p.due_date,
-            "owner_id": p.owner_id,
+            **bulk_fields(p),
             "deleted_at": p.deleted_at,
             "deleted_by_id": p.deleted_by_id,
             "tags": sorted(p.tags.values_list("pk", flat=True)),

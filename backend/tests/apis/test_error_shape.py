@@ -102,7 +102,7 @@ def test_unexpected_exception_during_a_write_is_500_and_writes_nothing(monkeypat
         raise RuntimeError("the outbox write failed")
 
     # Fails inside the service's transaction, after the row UPDATE: the change must roll back with it.
-    monkeypatch.setattr(project_apis.services, "activity_record", explode)
+    monkeypatch.setattr("pulse.projects.services.common.activity_record", explode)
     before = state()
 
     response = client.patch(url, {"description": "should not stick"}, format="json", HTTP_IF_MATCH=etag)

@@ -22,16 +22,18 @@ from tests.background.conftest import StreamListener, Worker
 from tests.background.support import (
     BULK_URL,
     activities_of,
+    assert_refusals_reported,
     bulk_projects,
     items_for,
     per_project_counts,
     post_bulk,
+    refusal_case,
     snapshot,
     summaries_of,
     wait_finished,
     wait_until,
 )
-from tests.factories import add_member, make_project, make_tag, make_user
+from tests.factories import make_project, make_tag, make_user
 
 
 def test_ten_thousand_projects_in_one_operation(worker: Worker, api: Any) -> None:
@@ -162,44 +164,16 @@ def test_one_stale_etag_among_a_thousand_changes_nothing(worker: Worker, api: An
 
 
 def test_the_report_names_every_kind_of_refusal(worker: Worker, api: Any) -> None:
-    requester = make_user("report-owner")
-    stranger = make_user("report-stranger")
-    fine = make_project(requester)
-    active = make_project(requester)
-    services.project_transition(project_id=active.pk, name="start", expected_version=1, actor=requester)
-    hidden = make_project(stranger)  # not a member: invisible
-    as_developer = make_project(stranger)
-    add_member(as_developer, requester, role=Role.DEVELOPER)  # may see, may not edit
-    trashed = make_project(requester)
-    services.project_delete(project_id=trashed.pk, expected_version=1, actor=requester)
-    moved = make_project(requester)
-    services.project_update(project_id=moved.pk, expected_version=1, actor=requester, data={"description": "x"})
-    targets = [fine, active, hidden, as_developer, trashed, moved]
-    ids = [p.pk for p in targets]
+    case = refusal_case("report")
+    ids = [p.pk for p in case.targets]
     before = snapshot(ids)
 
-    items = [{"id": p.pk, "etag": make_etag("project", p.pk, 1)} for p in targets]
-    items[1]["etag"] = make_etag("project", active.pk, 2)
-    items.append({"id": 2**62, "etag": make_etag("project", 2**62, 1)})
-    response = post_bulk(api(requester), "transition", items, {"name": "start"})
+    response = post_bulk(api(case.requester), "transition", case.items, {"name": "start"})
     assert response.status_code == 202, response.content
     op = wait_finished(response.json()["id"], timeout=60)
 
     assert op.status == BulkStatus.FAILED
-    results = {e["id"]: e for e in op.report}
-    assert results[fine.pk] == {"id": fine.pk, "result": "ok"}
-    assert results[active.pk]["result"] == "invalid" and "active" in results[active.pk]["message"]
-    assert results[hidden.pk] == {"id": hidden.pk, "result": "not_found"}
-    assert results[as_developer.pk] == {"id": as_developer.pk, "result": "forbidden"}
-    assert results[trashed.pk] == {"id": trashed.pk, "result": "not_found"}
-    assert results[moved.pk] == {
-        "id": moved.pk,
-        "result": "conflict",
-        "etag": make_etag("project", moved.pk, 2),
-        "changed_by": {"id": requester.pk, "name": requester.name},
-        "changed_fields": ["description"],
-    }
-    assert results[2**62] == {"id": 2**62, "result": "not_found"}
+    assert_refusals_reported(case, op.report)
     assert op.summary["results"] == {"ok": 1, "invalid": 1, "not_found": 3, "forbidden": 1, "conflict": 1}
     assert snapshot(ids) == before
     assert not activities_of(op.pk).exists() and not summaries_of(op.pk).exists()

@@ -14,7 +14,7 @@ from pulse.bulk.models import BulkAction, BulkOperation, BulkStatus
 from pulse.notifications.models import Notification
 from pulse.projects import services
 from pulse.projects.models import Project, Role, TeamMember
-from tests.background.support import items_for
+from tests.background.support import bulk_fields, items_for
 from tests.factories import add_member, make_milestone, make_project, make_tag, make_user
 
 pytestmark = pytest.mark.django_db
@@ -42,13 +42,7 @@ def _pair(owner: Any, colleague: Any) -> list[Project]:
 def _row(pk: int) -> dict[str, Any]:
     p = Project.all_objects.get(pk=pk)
     return {
-        "status": p.status,
-        "health": p.health,
-        "health_reasons": p.health_reasons,
-        "health_override": p.health_override,
-        "health_override_reason": p.health_override_reason,
-        "due_date": p.due_date,
-        "owner_id": p.owner_id,
+        **bulk_fields(p),
         "deleted": p.deleted_at is not None,
         "deleted_by_id": p.deleted_by_id,
         "version": p.version,
@@ -73,8 +67,13 @@ def _activity(pk: int, since: int) -> list[dict[str, Any]]:
     ]
 
 
-def _told(since: int) -> list[tuple[int, str]]:
-    return sorted(Notification.objects.filter(id__gt=since).values_list("recipient_id", "kind"))
+def _told(since: int, title: str) -> list[tuple[Any, ...]]:
+    """Who was told what (the project's title, which differs between the twins, as ``<title>``)."""
+    rows = Notification.objects.filter(id__gt=since).values_list("recipient_id", "kind", "title", "body", "project_id")
+    return sorted(
+        (user, kind, text.replace(title, "<title>"), body.replace(title, "<title>"), project is not None)
+        for user, kind, text, body, project in rows
+    )
 
 
 # (action, bulk params, the single-project call doing the same)
@@ -161,6 +160,10 @@ def _override(w: dict[str, Any], p: Project) -> None:
     )
 
 
+def _start(w: dict[str, Any], p: Project) -> None:
+    services.project_transition(project_id=p.pk, name="start", expected_version=p.version, actor=w["owner"])
+
+
 def _trash(w: dict[str, Any], p: Project) -> None:
     services.project_delete(project_id=p.pk, expected_version=p.version, actor=w["owner"])
 
@@ -173,6 +176,14 @@ PREPARED: list[tuple[str, Any, Any, Any]] = [
         lambda w: {},
         lambda w, p: services.project_update(
             project_id=p.pk, expected_version=p.version, actor=w["owner"], data={"health_override": None}
+        ),
+    ),
+    (
+        "transition",  # to a status whose name is two words: both tell "on hold"
+        _start,
+        lambda w: {"name": "hold"},
+        lambda w, p: services.project_transition(
+            project_id=p.pk, name="hold", expected_version=p.version, actor=w["owner"]
         ),
     ),
     ("restore", _trash, lambda w: {}, lambda w, p: services.project_restore(project_id=p.pk, actor=w["owner"])),
@@ -200,7 +211,7 @@ def test_a_bulk_action_on_one_project_is_the_single_project_service(case: tuple[
     told = Notification.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
     single(world, alone)
-    single_told = _told(told)
+    single_told = _told(told, alone.title)
     told = Notification.objects.order_by("-id").values_list("id", flat=True).first() or 0
     operation, _ = bulk_services.bulk_operation_request(
         actor=owner, action=action, params=params_of(world), items=items_for([in_bulk])
@@ -215,5 +226,5 @@ def test_a_bulk_action_on_one_project_is_the_single_project_service(case: tuple[
             for row in rows:
                 row["changes"]["tags"] = [len(v) for v in row["changes"]["tags"]]
     assert bulk_rows == single_rows
-    assert _told(told) == single_told
+    assert _told(told, in_bulk.title) == single_told
     assert not BulkOperation.objects.filter(status=BulkStatus.FAILED).exists()

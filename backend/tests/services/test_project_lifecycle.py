@@ -102,7 +102,7 @@ def test_failure_inside_a_service_rolls_back_the_activity(monkeypatch):
     def boom(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "activity_record", boom)
+    monkeypatch.setattr("pulse.projects.services.common.activity_record", boom)
     with pytest.raises(RuntimeError):
         services.project_update(
             project_id=project.pk, expected_version=project.version, actor=owner, data={"title": "Renamed"}
