@@ -11,13 +11,14 @@ from rest_framework.views import APIView
 from pulse.bulk.models import BulkAction, BulkOperation, BulkStatus
 from pulse.bulk.selectors import bulk_operation_get
 from pulse.bulk.services import ACTIONS, MAX_ITEMS, bulk_operation_preview, bulk_operation_request, live_progress
-from pulse.common.apis import ETAG, IF_NONE_MATCH, AuthedRequest, errors
+from pulse.common.apis import AuthedRequest
 from pulse.projects.models import Health
 from pulse.projects.rules.lifecycle import TRANSITIONS
 from pulse.projects.rules.validation import OVERRIDE_REASON_REQUIRED, override_reason_missing
 from pulsekit.dates import iso_date, iso_datetime
 from pulsekit.fields import BoundedListField, PlainTextField, StrictCharField, has_control_chars
 from pulsekit.ids import MAX_ID, id_field
+from pulsekit.openapi import ETAG, IF_NONE_MATCH, errors
 from pulsekit.versioning import not_modified_or
 
 
