@@ -104,13 +104,11 @@ export function BulkDialog({ open, onClose, items, resume }: Props) {
       setFinishedOp(null);
       preview.reset();
       start.reset();
+      if (resume) setLabel(resume.label);
     }
   }
   useEffect(() => {
-    if (open && resume) {
-      setLabel(resume.label);
-      start.mutate(resume);
-    }
+    if (open && resume) start.mutate(resume);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- once per opening
   }, [open, resume]);
 
