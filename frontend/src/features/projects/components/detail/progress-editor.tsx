@@ -124,8 +124,9 @@ export function ProgressEditor({ project }: { project: Project }) {
   if (editing && canEdit) return <ProgressForm project={project} onDone={done} />;
   return (
     <div className="flex flex-col gap-1">
-      <div className="flex items-center gap-2">
-        <ProgressBar value={project.progress} label="Project progress" className="w-40" />
+      {/* In a narrow column (six of them on a wide screen) Edit goes under the bar, never over the next one. */}
+      <div className="flex min-w-0 flex-wrap items-center gap-x-2 gap-y-1">
+        <ProgressBar value={project.progress} label="Project progress" className="w-40 max-w-full" />
         {canEdit && (
           <Button ref={editButton} size="sm" variant="ghost" onClick={() => setEditing(true)} aria-label="Edit progress">
             Edit
