@@ -243,7 +243,9 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             await self.hub.leave(project_group(project_id), self)
 
     async def _resume(self, last_id: int) -> None:
-        """Replay, in id order, what the subscribed projects produced after ``last_id``."""
+        """Replay, in id order, what the subscribed projects produced after ``last_id`` and, for a `user`
+        subscriber, the durable part of their own stream (bulk summaries, email delivery); the rest of it
+        (progress, new notifications) is not kept as events: the client reads those afresh."""
         assert self.user is not None
         user = self.user
 
@@ -255,6 +257,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
                 last_id,
                 max_events=_setting("REPLAY_MAX_EVENTS", 10_000),
                 max_age_seconds=_setting("REPLAY_MAX_AGE_SECONDS", 24 * 3600),
+                own_stream="user" in self.topics,
             )
             if result is None:
                 await self.send_json({"type": "resync", "reason": "The gap is beyond the replay window; refetch."})
@@ -266,9 +269,15 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             for project_id in project_ids:
                 if project_id in self.projects:
                     self.projects[project_id] = min(self.projects[project_id], last_id)
+            replayed = 0
             for event in result:
-                await self._send_event(event)
-            await self.send_json({"type": "resumed", "last_id": last_id, "replayed": len(result)})
+                if event["project_id"] is None:  # the user's own private row: no project to dedupe against
+                    if "user" in self.topics:
+                        await self.send_json(event)
+                        replayed += 1
+                elif await self._send_event(event):
+                    replayed += 1
+            await self.send_json({"type": "resumed", "last_id": last_id, "replayed": replayed})
 
         await self._exclusive(replay)
 
