@@ -105,7 +105,7 @@ describe('createLiveHandlers', () => {
     expect(qc.getQueryState(projectKeys.list({ status: ['active'] }))?.isInvalidated).toBe(true);
   });
 
-  it('projects.changed refetches, once per burst, just the lists a project they do not show may now join', async () => {
+  it('projects.changed refetches just the lists a project they do not show may now join: at once, then at most once per window', async () => {
     const active = projectKeys.list({ status: ['active'], ordering: 'title' });
     const planning = projectKeys.list({ status: ['planning'], ordering: 'title' });
     const byTitle = projectKeys.list({ ordering: 'title' });
@@ -113,18 +113,27 @@ describe('createLiveHandlers', () => {
     qc.setQueryData(planning, page([makeProject({ id: 2, status: 'planning' })]));
     qc.setQueryData(byTitle, page([makeProject({ id: 1 }), makeProject({ id: 2 })]));
     const invalidated: string[] = [];
-    qc.getQueryCache().subscribe((e) => {
-      if (e.type === 'updated' && e.action.type === 'invalidate') invalidated.push(JSON.stringify(e.query.queryKey));
+    const invalidate = qc.invalidateQueries.bind(qc);
+    vi.spyOn(qc, 'invalidateQueries').mockImplementation((filters, options) => {
+      invalidated.push(JSON.stringify(filters?.queryKey));
+      return invalidate(filters, options);
     });
     const h = createLiveHandlers(qc);
     // Project 2 moves from planning to active: the active list does not show it; the planning list does
     // (its own event handles that row), and the title-ordered list is not about status.
     h.onMessage({ type: 'projects.changed', projects: [{ id: 2, verbs: ['project.transitioned'], fields: ['status'] }], ts: 1 });
+    expect(invalidated).toEqual([JSON.stringify(active)]);
+    // Within the window: collected, then refetched together once at its end.
     h.onMessage({ type: 'projects.changed', projects: [{ id: 9, verbs: ['project.updated'], fields: ['status'] }], ts: 2 });
-    expect(invalidated).toEqual([]);
+    h.onMessage({ type: 'projects.changed', projects: [{ id: 8, verbs: ['project.updated'], fields: ['status'] }], ts: 3 });
+    expect(invalidated).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(LIST_DEBOUNCE_MS);
-    expect(invalidated).toEqual([JSON.stringify(active), JSON.stringify(planning)]);
+    expect(invalidated).toEqual([JSON.stringify(active), JSON.stringify(active), JSON.stringify(planning)]);
     expect(qc.getQueryState(byTitle)?.isInvalidated).toBe(false);
+    // A quiet window ends the cooling: the next hint refetches at once again.
+    await vi.advanceTimersByTimeAsync(LIST_DEBOUNCE_MS);
+    h.onMessage({ type: 'projects.changed', projects: [{ id: 7, verbs: ['project.created'], fields: [] }], ts: 4 });
+    expect(invalidated).toHaveLength(6); // every list: a new project may match any of them
     h.dispose();
   });
 

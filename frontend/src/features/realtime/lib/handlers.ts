@@ -9,7 +9,7 @@ import type { LiveEvent, ServerMessage } from './types';
 
 /** The dashboard refetches at most this often while events stream in. */
 export const DASHBOARD_DEBOUNCE_MS = 500;
-/** A list that may now hold another project refetches this long after the first hint of a burst. */
+/** A list that may now hold another project refetches at once, then at most once in this long. */
 export const LIST_DEBOUNCE_MS = 250;
 
 /**
@@ -26,18 +26,26 @@ export function createLiveHandlers(qc: QueryClient) {
       refreshDashboard(qc);
     }, DASHBOARD_DEBOUNCE_MS);
   };
-  // List keys (by their hash) waiting for the debounced refetch.
+  // List keys (by their hash) due for a refetch: the first hint's at once (a list gains its project
+  // within about a second), what comes within the next LIST_DEBOUNCE_MS together at its end.
   const listsDue = new Map<string, readonly unknown[]>();
   let listTimer: ReturnType<typeof setTimeout> | undefined;
+  const flushLists = () => {
+    const due = [...listsDue.values()];
+    listsDue.clear();
+    for (const key of due) void qc.invalidateQueries({ queryKey: key, exact: true });
+  };
+  const cooled = () => {
+    listTimer = undefined;
+    if (listsDue.size === 0) return;
+    flushLists();
+    listTimer = setTimeout(cooled, LIST_DEBOUNCE_MS);
+  };
   const listsSoon = (keys: (readonly unknown[])[]) => {
     for (const key of keys) listsDue.set(JSON.stringify(key), key);
     if (listTimer !== undefined || listsDue.size === 0) return;
-    listTimer = setTimeout(() => {
-      listTimer = undefined;
-      const due = [...listsDue.values()];
-      listsDue.clear();
-      for (const key of due) void qc.invalidateQueries({ queryKey: key, exact: true });
-    }, LIST_DEBOUNCE_MS);
+    flushLists();
+    listTimer = setTimeout(cooled, LIST_DEBOUNCE_MS);
   };
   const store = () => useLiveStore.getState();
 
