@@ -3,7 +3,7 @@
  * of her projects matching the list, previews a due-date shift, applies it with live progress over
  * the websocket; Cole, a manager on one of them, changed that one between the preview and the run,
  * so the all-or-nothing run fails with one conflict naming him; the retry with the fresh versions
- * succeeds, and Undo puts every due date back.
+ * succeeds, and Undo puts every due date back; Redo shifts them again and its Undo puts them back.
  */
 import type { APIRequestContext, Page } from '@playwright/test';
 
@@ -13,9 +13,9 @@ import { authFile } from './support/paths';
 import { PASSWORD, bella } from './support/seed';
 
 test.use({ storageState: authFile('bella') });
-// 240 projects through preview, two runs and an undo on a shared two-core machine (tasks run in the
-// server process here, so a busy machine stretches each run).
-test.setTimeout(180_000);
+// 240 projects through preview, two runs, an undo, a redo and an undo on a shared two-core machine (tasks
+// run in the server process here, so a busy machine stretches each run).
+test.setTimeout(240_000);
 
 async function signedInApi(api: APIRequestContext, username: string): Promise<Record<string, string>> {
   const response = await api.post('/api/v1/auth/token/', { data: { username, password: PASSWORD } });
@@ -50,7 +50,7 @@ function progressFrames(page: Page): { operation_id: number; processed: number; 
   return frames;
 }
 
-test('select all 240 matching, preview, apply live, a conflict, retry with fresh versions, undo', async ({ page, browser, api, shot }) => {
+test('select all 240 matching, preview, apply live, a conflict, retry with fresh versions, undo, redo', async ({ page, browser, api, shot }) => {
   const shared = await projectId(api, bella.shared);
   const other = await projectId(api, bella.title(120));
   const due = await dueDate(api, other);
@@ -123,6 +123,17 @@ test('select all 240 matching, preview, apply live, a conflict, retry with fresh
   const after = await api.get(`/api/v1/projects/${shared}/`);
   expect(((await after.json()) as { description: string }).description).toBe('Cole was here first.');
   await shot(page, 'bulk-5-undone');
+
+  // Redo (the undo's own undo) shifts them again; its Undo puts them back once more.
+  await page.getByRole('dialog', { name: 'Undo the bulk edit' }).getByRole('button', { name: 'Redo' }).click();
+  const redone = page.getByRole('dialog', { name: 'Redo the bulk edit' });
+  await expect(redone.getByText('Redone: 240 projects changed again.')).toBeVisible({ timeout: 30_000 });
+  expect(await dueDate(api, other)).toBe(daysFromToday(37));
+  expect(await dueDate(api, shared)).toBe(daysFromToday(37));
+  await redone.getByRole('button', { name: 'Undo' }).click();
+  await expect(page.getByText('Undone: 240 projects are back as they were.')).toBeVisible({ timeout: 30_000 });
+  expect(await dueDate(api, other)).toBe(due);
+  expect(await dueDate(api, shared)).toBe(due);
   // The dialog now speaks of the undo.
   await page.getByRole('dialog', { name: 'Undo the bulk edit' }).getByRole('button', { name: 'Close' }).click();
   await expect(page.getByTestId('selection-count')).toHaveCount(0);

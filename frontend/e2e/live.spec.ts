@@ -87,3 +87,41 @@ test('a change made by another user appears on the open project page and list wi
   expect(restored.status()).toBe(200);
   await tessContext.close();
 });
+
+test('a list shows a project another user just made match its filter, and drops it once it no longer does, without a reload', async ({ page, browser, api, shot }) => {
+  // Eddie's at-risk list starts empty: none of his projects is at risk, so his tab has no socket
+  // subscription to Quasar; only the `projects` topic can tell it that Quasar now matches.
+  const tessContext = await browser.newContext({ storageState: undefined });
+  const tess = tessContext.request;
+  const tessAuth = await signedInApi(tess, 'tess');
+  const id = await projectId(api, SHARED);
+  await page.goto('/projects?health=at_risk');
+  await expect(page.getByTestId('live-status').first()).toHaveAttribute('data-status', 'live');
+  const link = page.getByRole('link', { name: SHARED, exact: true });
+  await expect(page.getByRole('heading', { level: 1, name: 'Projects' })).toBeVisible();
+  await expect(link).toHaveCount(0);
+  await markDocument(page);
+
+  const setOverride = async (data: Record<string, unknown>) => {
+    const current = await tess.get(`/api/v1/projects/${id}/`, { headers: tessAuth });
+    const response = await tess.patch(`/api/v1/projects/${id}/`, { headers: { ...tessAuth, 'If-Match': current.headers()['etag'] ?? '' }, data });
+    expect(response.status()).toBe(200);
+    return Date.now();
+  };
+  try {
+    const sentAt = await setOverride({ health_override: 'at_risk', health_override_reason: 'Live list check' });
+    await expect(link).toBeVisible({ timeout: LIVE_MS });
+    const note = `the filtered list showed the project ${Date.now() - sentAt} ms after the PATCH answered`;
+    test.info().annotations.push({ type: 'live-list-ms', description: note });
+    console.log(`live.spec: ${note}`);
+    await shot(page, 'live-list-joined');
+
+    await setOverride({ health_override: null });
+    await expect(link).toHaveCount(0, { timeout: LIVE_MS });
+    expect(await notReloaded(page)).toBe('still here');
+  } finally {
+    const current = await tess.get(`/api/v1/projects/${id}/`, { headers: tessAuth });
+    if (((await current.json()) as { health_override: string | null }).health_override !== null) await setOverride({ health_override: null });
+    await tessContext.close();
+  }
+});

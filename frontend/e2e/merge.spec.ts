@@ -101,3 +101,32 @@ test('different fields saved in both sessions merge without a dialog', async ({ 
   expect(await readProject(api, id)).toMatchObject({ description: 'Mine, beside their date.', due_date: '2027-05-31' });
   await other.context().close();
 });
+
+test('progress saved over someone else’s progress asks in the merge dialog, from the project page', async ({ page, api, guard }) => {
+  const title = `E2E progress merge ${Date.now()}`;
+  const id = await makeProject(api, title);
+  await page.goto(`/projects/${id}`);
+  await settled(page, title);
+  await expect(page.getByTestId('live-status').first()).toHaveAttribute('data-status', 'live');
+  await page.getByRole('button', { name: 'Edit progress' }).click();
+  const input = page.getByLabel('Progress (%)');
+  await input.fill('70');
+
+  // Another session sets the progress meanwhile: the open field is marked, not reset.
+  const current = await api.get(`/api/v1/projects/${id}/`);
+  const theirs = await api.patch(`/api/v1/projects/${id}/`, { headers: { 'If-Match': current.headers()['etag'] ?? '' }, data: { progress: 55 } });
+  expect(theirs.status()).toBe(200);
+  await expect(page.getByText('Changed by someone else: 55%')).toBeVisible();
+  await expect(input).toHaveValue('70');
+
+  guard.allowHttp(412, new RegExp(`/api/v1/projects/${id}/$`));
+  await input.press('Enter');
+  const dialog = page.getByRole('dialog', { name: 'Someone else saved changes meanwhile' });
+  await expect(dialog.getByRole('radio', { name: 'Theirs: 55%' })).toBeVisible();
+  expect(((await (await api.get(`/api/v1/projects/${id}/`)).json()) as { progress: number }).progress).toBe(55);
+  await dialog.getByRole('radio', { name: 'Mine: 70%' }).check();
+  await dialog.getByRole('button', { name: 'Save merged' }).click();
+  await expect(page.getByText('Progress set to 70%')).toBeVisible();
+  await expect(page.getByRole('progressbar', { name: 'Project progress' })).toHaveAttribute('aria-valuenow', '70');
+  expect(((await (await api.get(`/api/v1/projects/${id}/`)).json()) as { progress: number }).progress).toBe(70);
+});

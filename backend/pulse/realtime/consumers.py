@@ -208,6 +208,10 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             await self.hub.join(DASHBOARD_GROUP, self)
             await self.hub.join(GLOBAL_GROUP, self)
             self._schedule_dashboard(force=True)
+        elif topic == "projects":
+            # A list page: the dashboard's hints (one per published batch) say which projects changed what.
+            self.topics.add("projects")
+            await self.hub.join(DASHBOARD_GROUP, self)
         else:
             project_id = protocol.topic_project(topic)
             last_id = await database_sync_to_async(selectors.subscription_start)(self.user, project_id)
@@ -223,11 +227,13 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "subscribed", "topic": topic})
 
     async def _unsubscribe(self, topic: str) -> None:
-        if topic not in ("user", "dashboard"):
+        if topic not in ("user", "dashboard", "projects"):
             await self._drop_project(protocol.topic_project(topic))
-        elif topic == "dashboard" and "dashboard" in self.topics and self.hub is not None:
-            await self.hub.leave(DASHBOARD_GROUP, self)
-            await self.hub.leave(GLOBAL_GROUP, self)
+        elif topic in self.topics and self.hub is not None:
+            if topic == "dashboard":
+                await self.hub.leave(GLOBAL_GROUP, self)
+            if topic in ("dashboard", "projects") and not ({"dashboard", "projects"} - {topic}) & self.topics:
+                await self.hub.leave(DASHBOARD_GROUP, self)  # the hints: unless the other topic still wants them
         self.topics.discard(topic)
         await self.send_json({"type": "unsubscribed", "topic": topic})
 
@@ -237,7 +243,9 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             await self.hub.leave(project_group(project_id), self)
 
     async def _resume(self, last_id: int) -> None:
-        """Replay, in id order, what the subscribed projects produced after ``last_id``."""
+        """Replay, in id order, what the subscribed projects produced after ``last_id`` and, for a `user`
+        subscriber, the durable part of their own stream (bulk summaries, email delivery); the rest of it
+        (progress, new notifications) is not kept as events: the client reads those afresh."""
         assert self.user is not None
         user = self.user
 
@@ -249,6 +257,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
                 last_id,
                 max_events=_setting("REPLAY_MAX_EVENTS", 10_000),
                 max_age_seconds=_setting("REPLAY_MAX_AGE_SECONDS", 24 * 3600),
+                own_stream="user" in self.topics,
             )
             if result is None:
                 await self.send_json({"type": "resync", "reason": "The gap is beyond the replay window; refetch."})
@@ -260,9 +269,15 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             for project_id in project_ids:
                 if project_id in self.projects:
                     self.projects[project_id] = min(self.projects[project_id], last_id)
+            replayed = 0
             for event in result:
-                await self._send_event(event)
-            await self.send_json({"type": "resumed", "last_id": last_id, "replayed": len(result)})
+                if event["project_id"] is None:  # the user's own private row: no project to dedupe against
+                    if "user" in self.topics:
+                        await self.send_json(event)
+                        replayed += 1
+                elif await self._send_event(event):
+                    replayed += 1
+            await self.send_json({"type": "resumed", "last_id": last_id, "replayed": replayed})
 
         await self._exclusive(replay)
 
@@ -290,6 +305,8 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         elif kind == "pulse.dashboard_hint":
             if "dashboard" in self.topics:
                 self._schedule_dashboard()
+            if "projects" in self.topics and message.get("projects"):
+                self._background(self._send_projects_changed(message))
         elif kind == "pulse.revoke":
             await self.revoke(message.get("reason", ""))
 
@@ -314,6 +331,22 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
                 await self.send(text_data=out)
 
         self._background(self._exclusive(send_seen))
+
+    async def _send_projects_changed(self, hint: dict[str, Any]) -> None:
+        """The hint's projects this user may see, with what changed (verbs, project fields), or nothing.
+        Off the hub's loop, and not queued behind this socket's events: a list only uses it for
+        projects it does not show, whose events this socket does not get."""
+        hub = self.hub
+        if hub is None or self.closing or self.user is None:
+            return
+        try:
+            visible = await hub.hint_visibility(hint, self.user.pk)
+            changed = [p for p in hint["projects"] if p["id"] in visible]
+            if changed and not self.closing and "projects" in self.topics:
+                await self.send_json({"type": "projects.changed", "projects": changed, "ts": time.time()})
+        except Exception as error:
+            if not _client_gone(error):
+                logger.warning("Telling a list which projects changed failed", exc_info=True)
 
     def _has_gap(self, event: dict[str, Any]) -> bool:
         """The event's predecessor in its project is newer than what this socket delivered."""

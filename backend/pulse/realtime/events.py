@@ -47,8 +47,10 @@ EVENT_TYPES: dict[str, Audience] = {
 
 # Messages of the `user` stream that are not Activity rows (JSON Schema: bulk_progress, notification, ...).
 USER_MESSAGE_TYPES = frozenset({"bulk.progress", "notification.created", "notification.email_status"})
-# The other messages that carry data: a dashboard subscriber's own numbers.
-DASHBOARD_MESSAGE_TYPES = frozenset({"dashboard.stats"})
+# The other messages that carry data: a dashboard subscriber's own numbers, and for a list page (the
+# `projects` topic) which of the projects it may see changed what, so a list can tell whether one it does
+# not show may now match its filters.
+DASHBOARD_MESSAGE_TYPES = frozenset({"dashboard.stats", "projects.changed"})
 # Answers to the client's own frames, which say nothing about anything else.
 CONTROL_MESSAGE_TYPES = frozenset({"welcome", "subscribed", "unsubscribed", "resumed", "resync", "pong", "error"})
 

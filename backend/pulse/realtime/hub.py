@@ -26,7 +26,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 
 from pulse.realtime import selectors
-from pulse.realtime.events import GLOBAL_GROUP
+from pulse.realtime.events import DASHBOARD_GROUP, GLOBAL_GROUP
 
 if TYPE_CHECKING:
     from pulse.realtime.consumers import EventsConsumer
@@ -52,8 +52,9 @@ class Hub:
         self.per_user: dict[int, int] = {}  # open sockets per user id in this process
         self.channel: str | None = None
         self.tasks: list[asyncio.Task[None]] = []
-        # Per shared event id: (users asked for, who of them may see which of the projects it lists).
-        self.shared: dict[int, tuple[set[int], asyncio.Future[dict[int, set[int]]]]] = {}
+        # Per shared event id (or hint): (users asked for, who of them may see which of the projects it lists).
+        self.shared: dict[Any, tuple[set[int], asyncio.Future[dict[int, set[int]]]]] = {}
+        self.pinned: dict[Any, dict[str, Any]] = {}  # the hints whose id keys an answer in ``shared``
 
     async def start(self) -> None:
         if self.channel is None:
@@ -156,20 +157,36 @@ class Hub:
     async def shared_visibility(self, event: dict[str, Any], user_id: int) -> set[int]:
         """Which of the projects a shared (tag) event lists this user may see. Asked once per event for every
         dashboard socket of this process together (a few queries, not a few per socket), kept a short while."""
-        key = int(event["id"])
+        users = {c.user.pk for c in self.members.get(GLOBAL_GROUP, ()) if c.user is not None}
+        listed = list(event["data"]["metadata"].get("project_ids") or ())
+        return await self._visibility(int(event["id"]), listed, users, user_id)
+
+    async def hint_visibility(self, hint: dict[str, Any], user_id: int) -> set[int]:
+        """Which of the projects a dashboard hint names this user may see: asked once per hint for every
+        `projects` subscriber of this process together. The hint itself is the key (this process received it
+        once and hands the same object to each socket); it is held while its answer is, so its id is not reused."""
+        users = {
+            c.user.pk for c in self.members.get(DASHBOARD_GROUP, ()) if c.user is not None and "projects" in c.topics
+        }
+        listed = [p["id"] for p in hint.get("projects", ())]
+        key = ("hint", id(hint))
+        self.pinned.setdefault(key, hint)
+        return await self._visibility(key, listed, users, user_id)
+
+    async def _visibility(self, key: Any, listed: list[int], users: set[int], user_id: int) -> set[int]:
         entry = self.shared.get(key)
         if entry is None or user_id not in entry[0]:
-            users = {c.user.pk for c in self.members.get(GLOBAL_GROUP, ()) if c.user is not None} | {user_id}
-            listed = list(event["data"]["metadata"].get("project_ids") or ())
+            users = users | {user_id}
             answer = asyncio.ensure_future(database_sync_to_async(selectors.visible_among)(users, listed))
             entry = (users, answer)
             self.shared[key] = entry
             self.loop.call_later(SHARED_VISIBILITY_SECONDS, self._forget_shared, key, entry)
         return (await asyncio.shield(entry[1])).get(user_id, set())
 
-    def _forget_shared(self, key: int, entry: tuple[set[int], asyncio.Future[dict[int, set[int]]]]) -> None:
+    def _forget_shared(self, key: Any, entry: tuple[set[int], asyncio.Future[dict[int, set[int]]]]) -> None:
         if self.shared.get(key) is entry:
             del self.shared[key]
+            self.pinned.pop(key, None)
         if entry[1].done() and not entry[1].cancelled():
             entry[1].exception()  # retrieved: a failed lookup is logged by the sockets that awaited it
 

@@ -78,6 +78,15 @@ def _previous_ids(project_ids: list[int], before: int) -> dict[int, int]:
         return dict(cursor.fetchall())
 
 
+def _project_fields(activity: Activity) -> list[str]:
+    """The project's own fields an activity changed: its changes for a project row, the recomputed
+    progress or health a milestone change carries, nothing for a member."""
+    if activity.target_type == "project":
+        return list(activity.changes or {})
+    recomputed = (activity.metadata or {}).get("project_changes")
+    return list(recomputed) if isinstance(recomputed, dict) else []
+
+
 def publish_pending(project_ids: Iterable[int | None]) -> int:
     """Publish the unpublished activities of these projects (None: global ones) in id order."""
     ids = list(project_ids)
@@ -105,7 +114,7 @@ def publish_pending(project_ids: Iterable[int | None]) -> int:
             if not rows:
                 return published
             previous = _previous_ids(sorted({r.project_id for r in rows if r.project_id}), rows[0].pk)
-            touched: set[int] = set()
+            touched: dict[int, tuple[set[str], set[str]]] = {}  # project id -> (verbs, project fields changed)
             outgoing: list[tuple[str, dict[str, Any]]] = []
             for activity in rows:
                 pid = activity.project_id
@@ -122,10 +131,20 @@ def publish_pending(project_ids: Iterable[int | None]) -> int:
                     outgoing.append((group, {"type": "pulse.event", "event": event, "text": text}))
                 if pid is not None:
                     previous[pid] = activity.pk
-                    touched.add(pid)
+                    verbs, fields = touched.setdefault(pid, (set(), set()))
+                    verbs.add(activity.verb)
+                    fields.update(_project_fields(activity))
             if touched:
-                # One hint per batch: dashboard subscribers recompute (debounced) if they see any of these.
-                hint = {"type": "pulse.dashboard_hint", "project_ids": sorted(touched)[:100]}
+                # One hint per batch: dashboard subscribers recompute (debounced); `projects` subscribers
+                # are told which of these they may see changed what (pulse.realtime.consumers).
+                hint = {
+                    "type": "pulse.dashboard_hint",
+                    "project_ids": sorted(touched)[:100],
+                    "projects": [
+                        {"id": pid, "verbs": sorted(verbs), "fields": sorted(fields)}
+                        for pid, (verbs, fields) in sorted(touched.items())
+                    ],
+                }
                 outgoing.append((DASHBOARD_GROUP, hint))
             send_many(outgoing)
             Activity.objects.filter(pk__in=[r.pk for r in rows]).update(published_at=timezone.now())

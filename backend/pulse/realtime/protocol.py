@@ -16,7 +16,7 @@ import orjson
 
 from pulsekit.ids import is_id
 
-TOPIC = re.compile(r"(?:user|dashboard|project:[1-9][0-9]{0,18})", re.ASCII)
+TOPIC = re.compile(r"(?:user|dashboard|projects|project:[1-9][0-9]{0,18})", re.ASCII)
 MAX_TS_LENGTH = 64
 
 
@@ -48,7 +48,7 @@ def parse(text_data: str | None, bytes_data: bytes | None, *, max_bytes: int) ->
     if kind in ("subscribe", "unsubscribe"):
         topic = content.get("topic")
         if not isinstance(topic, str) or not TOPIC.fullmatch(topic):
-            raise BadMessage("topic must be 'user', 'dashboard' or 'project:<id>'.")
+            raise BadMessage("topic must be 'user', 'dashboard', 'projects' or 'project:<id>'.")
         return {"type": kind, "topic": topic}
     if kind == "resume":
         last_id = content.get("last_id")

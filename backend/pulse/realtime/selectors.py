@@ -6,7 +6,7 @@ import datetime
 import math
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from pulse.accounts.models import User
@@ -14,7 +14,7 @@ from pulse.activity.models import Activity
 from pulse.dashboard.selectors import dashboard_counts
 from pulse.projects.selectors import visible_among as _visible_among
 from pulse.projects.selectors import visible_to
-from pulse.realtime.events import envelope
+from pulse.realtime.events import EVENT_TYPES, Audience, envelope
 from pulsekit.ids import MAX_ID
 
 
@@ -40,12 +40,15 @@ def latest_ids(project_ids: list[int]) -> dict[int, int]:
 
 
 def _envelopes(rows: list[Activity]) -> list[dict[str, Any]]:
-    """Envelopes for rows in id order, each with the id of its project's previous event."""
+    """Envelopes for rows in id order, each with the id of its project's previous event (a private row
+    of someone's `user` stream has no project, and none, as when it was published)."""
     previous: dict[int, int | None] = {}
     events = []
     for row in rows:
         pid = row.project_id
-        assert pid is not None
+        if pid is None:
+            events.append(envelope(row, prev_id=None))
+            continue
         if pid not in previous:
             previous[pid] = Activity.objects.filter(project_id=pid, id__lt=row.pk).aggregate(m=Max("id"))["m"]
         events.append(envelope(row, prev_id=previous[pid]))
@@ -54,15 +57,23 @@ def _envelopes(rows: list[Activity]) -> list[dict[str, Any]]:
 
 
 def replay(
-    user: User, project_ids: list[int], last_id: int, *, max_events: int, max_age_seconds: int
+    user: User,
+    project_ids: list[int],
+    last_id: int,
+    *,
+    max_events: int,
+    max_age_seconds: int,
+    own_stream: bool = False,
 ) -> list[dict[str, Any]] | None:
-    """Events after ``last_id`` of projects the user still sees, or None past the replay window."""
+    """Events after ``last_id`` of projects the user still sees and, with ``own_stream``, the private
+    rows of the user's own `user` stream (their bulk summaries, their notifications' delivery), in id
+    order; or None past the replay window."""
     visible = list(visible_to(user).filter(pk__in=project_ids).values_list("pk", flat=True))
-    rows = list(
-        Activity.objects.select_related("actor")
-        .filter(project_id__in=visible, id__gt=last_id)
-        .order_by("id")[: max_events + 1]
-    )
+    scope = Q(project_id__in=visible)
+    if own_stream:
+        private = [verb for verb, audience in EVENT_TYPES.items() if audience is Audience.RECIPIENT]
+        scope |= Q(project_id__isnull=True, recipient_id=user.pk, verb__in=private)
+    rows = list(Activity.objects.select_related("actor").filter(scope, id__gt=last_id).order_by("id")[: max_events + 1])
     if len(rows) > max_events:
         return None
     if rows and rows[0].created_at < timezone.now() - datetime.timedelta(seconds=max_age_seconds):

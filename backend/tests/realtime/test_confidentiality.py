@@ -172,11 +172,14 @@ def test_an_outsider_listening_to_everything_hears_nothing_of_any_kind_about_pro
     start = int(Activity.objects.order_by("-id").values_list("id", flat=True)[0])
 
     insiders = {
-        "owner": listening(owner.socket(), "user", f"project:{team.pid}", f"project:{team.other.pk}", "dashboard"),
-        "member": listening(member.socket(), "user", f"project:{team.pid}", "dashboard"),
+        "owner": listening(
+            owner.socket(), "user", f"project:{team.pid}", f"project:{team.other.pk}", "projects", "dashboard"
+        ),
+        "member": listening(member.socket(), "user", f"project:{team.pid}", "projects", "dashboard"),
     }
     outsiders = [
-        listening(outsider.socket(server), "user", f"project:{own}", "dashboard") for server in (server_a, server_b)
+        listening(outsider.socket(server), "user", f"project:{own}", "projects", "dashboard")
+        for server in (server_a, server_b)
     ]
     readers = {name: Reader(sock) for name, sock in insiders.items()}
     outsider_readers = [Reader(sock) for sock in outsiders]
@@ -267,6 +270,8 @@ def _about(
         return True
     if message["type"] == "dashboard.stats":  # their own numbers only
         return bool(message["data"]["totals"] != dashboard["totals"])
+    if message["type"] == "projects.changed":  # their own projects only
+        return any(p["id"] != own for p in message["projects"])
     if not is_event(message):
         return message["type"] in USER_MESSAGE_TYPES  # the outsider ran nothing, was notified of nothing
     data = message["data"]

@@ -9,9 +9,15 @@ import datetime
 from typing import Any
 
 import pytest
+from django.db.models import Q
 from django.utils import timezone
 
 from pulse.activity.models import Activity
+from pulse.bulk import services as bulk_services
+from pulse.notifications.models import Notification, NotificationKind
+from pulse.notifications.services import mandrill_events_process
+from pulse.projects.models import Project
+from pulsekit.versioning import make_etag
 from tests.realtime.conftest import REPLAY_MAX_EVENTS, Team
 from tests.realtime.support import Api, Server, Socket, ids, is_event
 
@@ -179,3 +185,60 @@ def test_a_change_made_while_resuming_is_neither_lost_nor_repeated_after_the_rep
     tail = [i for i in replay if i in expected[:3]]
     assert tail == expected[:3], f"the replay holds the missed events in order: {replay}"
     assert all(i not in replay for i in after), f"an event was repeated after the replay: {got}"
+
+
+def _deliver_mail(recipient: Any, message_id: str) -> None:
+    """A notification for ``recipient`` whose email Mandrill reports sent: a `notification.delivered` row."""
+    notification = Notification.objects.create(
+        recipient=recipient, kind=NotificationKind.DIGEST, title="Digest", dedupe_key=message_id
+    )
+    Notification.objects.filter(pk=notification.pk).update(email_message_id=message_id)
+    mandrill_events_process(events=[{"event": "send", "_id": message_id, "ts": 1, "msg": {}}])
+
+
+def test_resume_replays_the_users_own_stream_in_id_order_with_the_projects(
+    team: Team, sessions: Any, server_a: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owner = sessions(server_a, team.owner)
+    sock = watch(owner, team.pid)
+    sock.subscribe("user")
+    owner.update_project(team.pid, description="seen before the disconnect")
+    last_seen = sock.event()["id"]
+    sock.close()
+
+    # While the owner is away: their bulk edit finishes, their mail is delivered, and the member's
+    # mail too (the member's private row must never reach the owner).
+    monkeypatch.setattr(bulk_services, "enqueue", lambda *args: None)
+    etag = make_etag("project", team.pid, Project.objects.get(pk=team.pid).version)
+    operation, _ = bulk_services.bulk_operation_request(
+        actor=team.owner,
+        action="set_health_override",
+        params={"health": "at_risk", "reason": "Vendor late"},
+        items=[{"id": team.pid, "etag": etag}],
+    )
+    assert bulk_services.bulk_operation_execute(operation_id=operation.pk) is not None
+    _deliver_mail(team.owner, "mail-owner")
+    _deliver_mail(team.member, "mail-member")
+    expected = list(
+        Activity.objects.filter(id__gt=last_seen)
+        .filter(Q(project_id=team.pid) | Q(project_id__isnull=True, recipient_id=team.owner.pk))
+        .order_by("id")
+        .values_list("id", "verb")
+    )
+    assert [verb for _, verb in expected] == ["project.updated", "bulk.completed", "notification.delivered"]
+
+    back = watch(owner, team.pid)
+    back.subscribe("user")
+    replayed, end = resume(back, last_seen)
+    assert [(e["id"], e["type"]) for e in replayed] == expected
+    completed = replayed[1]
+    assert completed["project_id"] is None and completed["data"]["target_id"] == operation.pk
+    assert completed["data"]["prev_id"] is None
+    assert replayed[2]["data"]["metadata"]["recipient_id"] == team.owner.pk
+    assert end == {"type": "resumed", "last_id": last_seen, "replayed": 3}
+    back.assert_quiet(0.5)
+
+    # Without the user topic, only the project's events come back.
+    project_only = watch(owner, team.pid)
+    replayed, end = resume(project_only, last_seen)
+    assert [e["type"] for e in replayed] == ["project.updated"] and end["replayed"] == 1

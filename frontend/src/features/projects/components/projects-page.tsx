@@ -118,8 +118,9 @@ export function ProjectsPage() {
   const count = query.data?.count ?? 0;
   const pages = Math.max(1, Math.ceil(count / pageSize));
   const onScreen = { projects: query.data?.results, settled: query.isSuccess && !query.isPlaceholderData };
-  // Live updates for the rows on screen (the list's membership changes come with them too).
-  useLiveTopics((query.data?.results ?? []).map((p) => `project:${p.id}`));
+  // Live updates for the rows on screen; `projects` says which other projects changed, so a list
+  // that may now hold one of them refetches (features/realtime listsMayNowHold).
+  useLiveTopics(['projects', ...(query.data?.results ?? []).map((p) => `project:${p.id}`)]);
   const ownerName = usePersonName(view.owner, onScreen);
   const memberName = usePersonName(view.member, onScreen);
   const { page: _page, page_size: _pageSize, ordering: _ordering, ...filters } = view;

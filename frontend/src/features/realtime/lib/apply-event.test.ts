@@ -7,7 +7,7 @@ import { makeProject } from '@/testing/fixtures';
 import { makeActivity, makeMember, makeMilestone } from '@/testing/mocks/project-detail';
 import type { Activity, Member, Milestone, Paginated, Project } from '@/types/models';
 
-import { applyEvent, listAffected } from './apply-event';
+import { applyEvent, listAffected, listsMayNowHold } from './apply-event';
 import type { LiveEvent } from './types';
 
 let qc: QueryClient;
@@ -146,6 +146,50 @@ describe('project events on the lists', () => {
     [{}, 'status', false],
   ])('listAffected(%o, %s) is %s', (params, field, expected) => {
     expect(listAffected(params, new Set([field]))).toBe(expected);
+  });
+});
+
+describe('projects.changed: lists that may now hold a project they do not show', () => {
+  const held = (params: ProjectListParams, ids: number[]) => seed(listKey(params), page(ids.map((id) => makeProject({ id }))));
+  const due = (id: number, verbs: string[], fields: string[]) => listsMayNowHold(qc, [{ id, verbs, fields }]).map((k) => k[2]);
+
+  it.each<[string, ProjectListParams, string[], string[], boolean]>([
+    ['a status filter, the status changed', { status: ['active'], ordering: 'title' }, ['project.transitioned'], ['status'], true],
+    ['a status filter, only the title changed', { status: ['active'], ordering: 'progress' }, ['project.updated'], ['title'], false],
+    ['any filter, a project was created', { health: ['at_risk'], ordering: 'title' }, ['project.created'], [], true],
+    ['any filter, a project was restored', { status: ['done'], ordering: 'title' }, ['project.restored'], ['deleted_at'], true],
+    ['a member filter, the team changed', { member: 4, ordering: 'title' }, ['member.added'], [], true],
+    ['no member filter, the team changed', { ordering: 'title' }, ['member.added'], [], false],
+    ['a milestone recomputed the progress under a progress filter', { progress_min: 50, ordering: 'title' }, ['milestone.updated'], ['progress'], true],
+    ['ordered by due date, the due date changed', { ordering: 'due_date' }, ['project.updated'], ['due_date'], true],
+    ['page 1 newest first, anything changed', {}, ['project.updated'], ['description'], true],
+    ['page 1 explicitly newest first', { ordering: '-updated_at' }, ['member.updated'], [], true],
+    ['page 2 newest first, a description changed', { page: 2 }, ['project.updated'], ['description'], false],
+    ['a search, the description changed', { q: 'moon' }, ['project.updated'], ['description'], true],
+    ['a search, the status changed', { q: 'moon' }, ['project.transitioned'], ['status'], false],
+  ])('%s → %s', (_name, params, verbs, fields, expected) => {
+    held(params, [1, 2]);
+    expect(due(7, verbs, fields)).toEqual(expected ? [params] : []);
+  });
+
+  it('leaves a list that shows the project to its own event, and names each other list once', () => {
+    held({ status: ['active'] }, [7]);
+    held({ status: ['planning'] }, [1]);
+    held({ status: ['planning'], page: 2 }, [2]);
+    const keys = listsMayNowHold(qc, [
+      { id: 7, verbs: ['project.transitioned'], fields: ['status'] },
+      { id: 8, verbs: ['project.transitioned'], fields: ['status'] },
+    ]);
+    expect(keys.map((k) => k[2])).toEqual([{ status: ['active'] }, { status: ['planning'] }, { status: ['planning'], page: 2 }]);
+    expect(listsMayNowHold(qc, [{ id: 7, verbs: ['project.transitioned'], fields: ['status'] }]).map((k) => k[2])).toEqual([
+      { status: ['planning'] },
+      { status: ['planning'], page: 2 },
+    ]);
+  });
+
+  it('a list not yet loaded is left to its own fetch', () => {
+    qc.getQueryCache().build(qc, { queryKey: listKey({ status: ['active'] }) });
+    expect(listsMayNowHold(qc, [{ id: 7, verbs: ['project.created'], fields: [] }])).toEqual([]);
   });
 });
 

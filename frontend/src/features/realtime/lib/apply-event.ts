@@ -257,6 +257,36 @@ export function applyEvent(qc: QueryClient, event: LiveEvent): EventOutcome {
   return outcome;
 }
 
+/** One entry of a `projects.changed` message: a project the user may see, what happened to it. */
+export type ChangedProject = { id: number; verbs: string[]; fields: string[] };
+
+/**
+ * The cached lists a `projects.changed` message says may now hold another set of projects, or in
+ * another order: those that do not show a changed project which may now match them (created or
+ * restored, a filtered or sorted-on field changed, its team changed under a member filter), and the
+ * first page in the default order (last updated first), where any changed project now belongs. A
+ * list that shows the project is left alone: its own `project:{id}` event patches or invalidates it.
+ */
+export function listsMayNowHold(qc: QueryClient, projects: ChangedProject[]): (readonly unknown[])[] {
+  const keys: (readonly unknown[])[] = [];
+  const entries = qc.getQueriesData<Paginated<Project>>({ queryKey: projectKeys.lists() }) as ListEntry[];
+  for (const [key, page] of entries) {
+    if (!page) continue;
+    const params = (key[2] ?? {}) as ProjectListParams;
+    const shown = new Set(page.results.map((p) => p.id));
+    const newestFirst = !params.q && (!params.ordering || params.ordering === '-updated_at') && (params.page ?? 1) === 1;
+    const affected = projects.some(({ id, verbs, fields }) => {
+      if (shown.has(id)) return false;
+      if (verbs.some((v) => v === 'project.created' || v === 'project.restored')) return true;
+      if (params.member !== undefined && verbs.some((v) => v.startsWith('member.'))) return true;
+      if (newestFirst && verbs.some((v) => v !== 'project.deleted' && v !== 'project.purged')) return true;
+      return listAffected(params, new Set(fields));
+    });
+    if (affected) keys.push(key);
+  }
+  return keys;
+}
+
 /** The user may no longer see the project: what the cache holds of it is refetched (and answers 404). */
 export function accessRevoked(qc: QueryClient, projectId: number) {
   void qc.invalidateQueries({ queryKey: projectKeys.detail(projectId) });

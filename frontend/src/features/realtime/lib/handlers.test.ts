@@ -6,11 +6,14 @@ import { notificationKeys } from '@/features/notifications/api/keys';
 import { projectKeys } from '@/features/projects/api/keys';
 import { makeProject } from '@/testing/fixtures';
 import { useLiveStore } from '@/stores/live-store';
+import type { Paginated, Project } from '@/types/models';
 
-import { createLiveHandlers, DASHBOARD_DEBOUNCE_MS } from './handlers';
+import { createLiveHandlers, DASHBOARD_DEBOUNCE_MS, LIST_DEBOUNCE_MS } from './handlers';
 import type { LiveEvent } from './types';
 
 let qc: QueryClient;
+
+const page = (results: Project[]): Paginated<Project> => ({ count: results.length, next: null, previous: null, results });
 
 const projectEvent = (id: number, type = 'project.updated', changes: LiveEvent['data']['changes'] = { title: ['a', 'b'] }): LiveEvent => ({
   id,
@@ -91,6 +94,47 @@ describe('createLiveHandlers', () => {
     expect(qc.getQueryState(notificationKeys.unreadCount())?.isInvalidated).toBe(false);
     h.onWelcome(true);
     expect(qc.getQueryState(notificationKeys.unreadCount())?.isInvalidated).toBe(true);
+  });
+
+  it('back after a loss, the lists refetch too (their projects.changed hints are not replayed)', () => {
+    qc.setQueryData(projectKeys.list({ status: ['active'] }), page([makeProject({ id: 1 })]));
+    const h = createLiveHandlers(qc);
+    h.onWelcome(false);
+    expect(qc.getQueryState(projectKeys.list({ status: ['active'] }))?.isInvalidated).toBe(false);
+    h.onWelcome(true);
+    expect(qc.getQueryState(projectKeys.list({ status: ['active'] }))?.isInvalidated).toBe(true);
+  });
+
+  it('projects.changed refetches just the lists a project they do not show may now join: at once, then at most once per window', async () => {
+    const active = projectKeys.list({ status: ['active'], ordering: 'title' });
+    const planning = projectKeys.list({ status: ['planning'], ordering: 'title' });
+    const byTitle = projectKeys.list({ ordering: 'title' });
+    qc.setQueryData(active, page([makeProject({ id: 1, status: 'active' })]));
+    qc.setQueryData(planning, page([makeProject({ id: 2, status: 'planning' })]));
+    qc.setQueryData(byTitle, page([makeProject({ id: 1 }), makeProject({ id: 2 })]));
+    const invalidated: string[] = [];
+    const invalidate = qc.invalidateQueries.bind(qc);
+    vi.spyOn(qc, 'invalidateQueries').mockImplementation((filters, options) => {
+      invalidated.push(JSON.stringify(filters?.queryKey));
+      return invalidate(filters, options);
+    });
+    const h = createLiveHandlers(qc);
+    // Project 2 moves from planning to active: the active list does not show it; the planning list does
+    // (its own event handles that row), and the title-ordered list is not about status.
+    h.onMessage({ type: 'projects.changed', projects: [{ id: 2, verbs: ['project.transitioned'], fields: ['status'] }], ts: 1 });
+    expect(invalidated).toEqual([JSON.stringify(active)]);
+    // Within the window: collected, then refetched together once at its end.
+    h.onMessage({ type: 'projects.changed', projects: [{ id: 9, verbs: ['project.updated'], fields: ['status'] }], ts: 2 });
+    h.onMessage({ type: 'projects.changed', projects: [{ id: 8, verbs: ['project.updated'], fields: ['status'] }], ts: 3 });
+    expect(invalidated).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(LIST_DEBOUNCE_MS);
+    expect(invalidated).toEqual([JSON.stringify(active), JSON.stringify(active), JSON.stringify(planning)]);
+    expect(qc.getQueryState(byTitle)?.isInvalidated).toBe(false);
+    // A quiet window ends the cooling: the next hint refetches at once again.
+    await vi.advanceTimersByTimeAsync(LIST_DEBOUNCE_MS);
+    h.onMessage({ type: 'projects.changed', projects: [{ id: 7, verbs: ['project.created'], fields: [] }], ts: 4 });
+    expect(invalidated).toHaveLength(6); // every list: a new project may match any of them
+    h.dispose();
   });
 
   it('resync marks every query stale', () => {

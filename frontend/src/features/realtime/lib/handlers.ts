@@ -1,13 +1,16 @@
 import type { QueryClient } from '@tanstack/react-query';
 
 import { notificationKeys } from '@/features/notifications/api/keys';
+import { projectKeys } from '@/features/projects/api/keys';
 import { useLiveStore } from '@/stores/live-store';
 
-import { accessRevoked, applyEvent, refetchEverything, refreshDashboard } from './apply-event';
+import { accessRevoked, applyEvent, type ChangedProject, listsMayNowHold, refetchEverything, refreshDashboard } from './apply-event';
 import type { LiveEvent, ServerMessage } from './types';
 
 /** The dashboard refetches at most this often while events stream in. */
 export const DASHBOARD_DEBOUNCE_MS = 500;
+/** A list that may now hold another project refetches at once, then at most once in this long. */
+export const LIST_DEBOUNCE_MS = 250;
 
 /**
  * What the tab does with what arrives on its socket: events patch the query cache
@@ -22,6 +25,27 @@ export function createLiveHandlers(qc: QueryClient) {
       dashboardTimer = undefined;
       refreshDashboard(qc);
     }, DASHBOARD_DEBOUNCE_MS);
+  };
+  // List keys (by their hash) due for a refetch: the first hint's at once (a list gains its project
+  // within about a second), what comes within the next LIST_DEBOUNCE_MS together at its end.
+  const listsDue = new Map<string, readonly unknown[]>();
+  let listTimer: ReturnType<typeof setTimeout> | undefined;
+  const flushLists = () => {
+    const due = [...listsDue.values()];
+    listsDue.clear();
+    for (const key of due) void qc.invalidateQueries({ queryKey: key, exact: true });
+  };
+  const cooled = () => {
+    listTimer = undefined;
+    if (listsDue.size === 0) return;
+    flushLists();
+    listTimer = setTimeout(cooled, LIST_DEBOUNCE_MS);
+  };
+  const listsSoon = (keys: (readonly unknown[])[]) => {
+    for (const key of keys) listsDue.set(JSON.stringify(key), key);
+    if (listTimer !== undefined || listsDue.size === 0) return;
+    flushLists();
+    listTimer = setTimeout(cooled, LIST_DEBOUNCE_MS);
   };
   const store = () => useLiveStore.getState();
 
@@ -51,6 +75,8 @@ export function createLiveHandlers(qc: QueryClient) {
           processed: Number(message.processed),
           total: Number(message.total),
         });
+      } else if (message.type === 'projects.changed' && Array.isArray(message.projects)) {
+        listsSoon(listsMayNowHold(qc, message.projects as ChangedProject[]));
       } else if (message.type === 'dashboard.stats') {
         dashboardSoon();
       } else if (message.type === 'unsubscribed' && message.reason === 'access_revoked' && typeof message.topic === 'string') {
@@ -62,11 +88,16 @@ export function createLiveHandlers(qc: QueryClient) {
       refetchEverything(qc);
     },
     onWelcome(again: boolean) {
-      // The user stream's notifications are not replayed by a resume: after a loss, count them afresh.
-      if (again) void qc.invalidateQueries({ queryKey: notificationKeys.all });
+      // The user stream's notifications are not replayed by a resume, nor are the lists' hints
+      // (projects.changed): after a loss, count them afresh and refetch the lists on screen.
+      if (again) {
+        void qc.invalidateQueries({ queryKey: notificationKeys.all });
+        void qc.invalidateQueries({ queryKey: projectKeys.lists() });
+      }
     },
     dispose() {
       clearTimeout(dashboardTimer);
+      clearTimeout(listTimer);
     },
   };
 }

@@ -12,6 +12,7 @@ import { useBulkSession } from './bulk-session';
 import { pageState, selectedItems } from './selection';
 import type { BulkItem, BulkRequest } from '../../api/bulk-types';
 import { BulkDialog } from './bulk-dialog';
+import type { RunMode } from './run-report';
 import { SelectionBar } from './selection-bar';
 import { UndoNotice } from './undo-notice';
 
@@ -27,7 +28,7 @@ export function useBulkControls({ filters, rows, count }: { filters: ProjectList
   const items = rows.map(asItem);
   const [state, dispatch] = useSelection(filterKey, items);
   const selectAll = useSelectAll();
-  const [dialog, setDialog] = useState<{ items: BulkItem[]; resume: { request: BulkRequest; isUndo: boolean } | null } | null>(null);
+  const [dialog, setDialog] = useState<{ items: BulkItem[]; resume: { request: BulkRequest; mode: RunMode; label: string } | null } | null>(null);
   const last = useBulkSession((s) => s.last);
   const toggle = (p: Project) => dispatch({ type: 'toggle', item: asItem(p) });
   const clear = () => {
@@ -67,6 +68,6 @@ export function useBulkControls({ filters, rows, count }: { filters: ProjectList
       />
     </>
   );
-  const notice = dialog === null && last ? <UndoNotice onUndo={() => setDialog({ items: [], resume: { request: last.undo, isUndo: true } })} /> : null;
+  const notice = dialog === null && last ? <UndoNotice onUndo={() => setDialog({ items: [], resume: { request: last.undo, mode: 'undo', label: last.label } })} /> : null;
   return { selection, focusedId, bar, notice };
 }

@@ -15,19 +15,19 @@ import type { BulkItem, BulkOperation, BulkRequest, DryRun } from '../../api/bul
 import { ActionForm } from './action-form';
 import { PreviewView } from './preview-view';
 import { ProgressView } from './progress-view';
-import { RunReport } from './run-report';
+import { RunReport, type RunMode } from './run-report';
 
 type Step =
   | { kind: 'form' }
   | { kind: 'preview'; request: BulkRequest }
-  | { kind: 'run'; request: BulkRequest; operationId: number; isUndo: boolean };
+  | { kind: 'run'; request: BulkRequest; operationId: number; mode: RunMode };
 
 type Props = {
   open: boolean;
   onClose: (finished: BulkOperation | null) => void;
   items: BulkItem[];
-  /** Start from a running or finished operation instead (Undo from the bar). */
-  resume?: { request: BulkRequest; isUndo: boolean } | null;
+  /** Start an undo (from the bar) instead; `label` names the edit it undoes. */
+  resume?: { request: BulkRequest; mode: RunMode; label: string } | null;
 };
 
 const newKey = () => (typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`);
@@ -42,11 +42,14 @@ function paramErrors(e: unknown): Record<string, string> {
 type RunStepProps = {
   step: Extract<Step, { kind: 'run' }>;
   busy: boolean;
-  onRun: (r: BulkRequest, isUndo: boolean) => void;
+  onRun: (r: BulkRequest, mode: RunMode) => void;
   onFinished: (op: BulkOperation) => void;
+  label: string;
 };
 
-function RunStep({ step, busy, onRun, onFinished }: RunStepProps) {
+const PROGRESS_LABEL: Record<Exclude<RunMode, 'apply'>, string> = { undo: 'Undoing', redo: 'Redoing' };
+
+function RunStep({ step, busy, onRun, onFinished, label }: RunStepProps) {
   const progress = useBulkProgress(step.operationId);
   const done = progress.finished ? progress.op : undefined;
   useEffect(() => {
@@ -59,11 +62,11 @@ function RunStep({ step, busy, onRun, onFinished }: RunStepProps) {
         processed={progress.processed}
         total={progress.total || step.request.items.length}
         phase={progress.phase}
-        label={step.isUndo ? 'Undoing' : `${actionLabel(step.request.action)} progress`}
+        label={step.mode === 'apply' ? `${label} progress` : PROGRESS_LABEL[step.mode]}
       />
     );
   }
-  return <RunReport op={progress.op} request={step.request} isUndo={step.isUndo} busy={busy} onRun={onRun} />;
+  return <RunReport op={progress.op} request={step.request} mode={step.mode} busy={busy} onRun={onRun} />;
 }
 
 /**
@@ -78,16 +81,18 @@ export function BulkDialog({ open, onClose, items, resume }: Props) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [step, setStep] = useState<Step>({ kind: 'form' });
   const [finishedOp, setFinishedOp] = useState<BulkOperation | null>(null);
+  // The edit being applied, undone or redone, by its action's name (an undo's own action is "undo").
+  const [label, setLabel] = useState('');
   const preview = useMutation({ mutationFn: previewBulk, onError: (e) => setErrors(paramErrors(e)) });
   const start = useMutation({
-    mutationFn: ({ request }: { request: BulkRequest; isUndo: boolean }) => startBulk(request, newKey()),
-    onSuccess: (op, { request, isUndo }) => {
+    mutationFn: ({ request }: { request: BulkRequest; mode: RunMode }) => startBulk(request, newKey()),
+    onSuccess: (op, { request, mode }) => {
       qc.setQueryData(bulkKeys.operation(op.id), op);
       setFinishedOp(null);
-      setStep({ kind: 'run', request, operationId: op.id, isUndo });
+      setStep({ kind: 'run', request, operationId: op.id, mode });
     },
   });
-  const run = (request: BulkRequest, isUndo: boolean) => start.mutate({ request, isUndo });
+  const run = (request: BulkRequest, mode: RunMode) => start.mutate({ request, mode });
 
   // A fresh dialog each time it opens (or resumes an undo the bar asked for).
   const [wasOpen, setWasOpen] = useState(false);
@@ -99,6 +104,7 @@ export function BulkDialog({ open, onClose, items, resume }: Props) {
       setFinishedOp(null);
       preview.reset();
       start.reset();
+      if (resume) setLabel(resume.label);
     }
   }
   useEffect(() => {
@@ -106,15 +112,15 @@ export function BulkDialog({ open, onClose, items, resume }: Props) {
     // eslint-disable-next-line react-hooks/exhaustive-deps -- once per opening
   }, [open, resume]);
 
-  // The last success is what Undo (also from the bar, after closing) works on.
+  // The last success is what Undo (also from the bar, after closing) works on; a redo is undoable again.
   const onFinished = useCallback(
     (op: BulkOperation) => {
       setFinishedOp(op);
       if (op.status !== 'succeeded' || step.kind !== 'run') return;
-      if (step.isUndo) remember(null);
-      else if (op.undo) remember({ operationId: op.id, label: actionLabel(step.request.action), count: op.total, undo: op.undo });
+      if (step.mode === 'undo') remember(null);
+      else if (op.undo) remember({ operationId: op.id, label, count: op.total, undo: op.undo });
     },
-    [step, remember],
+    [step, remember, label],
   );
 
   const close = () => onClose(finishedOp && finishedOp.status === 'succeeded' ? finishedOp : null);
@@ -134,7 +140,9 @@ export function BulkDialog({ open, onClose, items, resume }: Props) {
   const dryRun: DryRun | undefined = step.kind === 'preview' ? preview.data : undefined;
   const okItems = dryRun ? items.filter((i) => dryRun.report.some((e) => e.id === i.id && e.result === 'ok')) : [];
   const title =
-    step.kind === 'run' && step.isUndo ? 'Undo the bulk edit' : `Bulk edit ${formatNumber(step.kind === 'run' ? step.request.items.length : items.length)} projects`;
+    step.kind === 'run' && step.mode !== 'apply'
+      ? `${step.mode === 'undo' ? 'Undo' : 'Redo'} the bulk edit`
+      : `Bulk edit ${formatNumber(step.kind === 'run' ? step.request.items.length : items.length)} projects`;
 
   let body: React.ReactNode;
   let footer: React.ReactNode;
@@ -187,14 +195,17 @@ export function BulkDialog({ open, onClose, items, resume }: Props) {
           variant={step.request.action === 'delete' ? 'danger' : 'primary'}
           disabled={!dryRun || okItems.length === 0}
           loading={start.isPending}
-          onClick={() => run({ ...step.request, items: okItems }, false)}
+          onClick={() => {
+            setLabel(actionLabel(step.request.action));
+            run({ ...step.request, items: okItems }, 'apply');
+          }}
         >
           Apply to {formatNumber(okItems.length)} projects
         </Button>
       </>
     );
   } else {
-    body = <RunStep key={step.operationId} step={step} busy={start.isPending} onRun={run} onFinished={onFinished} />;
+    body = <RunStep key={step.operationId} step={step} busy={start.isPending} onRun={run} onFinished={onFinished} label={label} />;
     footer = (
       <Button variant="ghost" onClick={close}>
         Close

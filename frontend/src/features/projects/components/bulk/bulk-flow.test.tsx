@@ -147,13 +147,18 @@ async function openDialog() {
 }
 
 describe('the bulk dialog', () => {
-  it('validates, previews, applies with live progress, then undoes', async () => {
+  it('validates, previews, applies with live progress, then undoes, redoes and undoes again', async () => {
     serveList();
     const undoBody: BulkRequest = { action: 'undo', params: { operation_id: 100 }, items: projects.map((p) => ({ id: p.id, etag: etag(p.id, 4) })) };
+    // The undo's own undo is the redo; the redo's undo undoes again (each with the ETags it left).
+    const redoBody: BulkRequest = { action: 'undo', params: { operation_id: 101 }, items: projects.map((p) => ({ id: p.id, etag: etag(p.id, 5) })) };
+    const undoAgainBody: BulkRequest = { action: 'undo', params: { operation_id: 102 }, items: projects.map((p) => ({ id: p.id, etag: etag(p.id, 6) })) };
     const posted = serveBulk({
       ops: [
         (body, id) => op(id, body, { status: 'succeeded', processed: 4, summary: { changed: 4 }, report: body.items.map((i) => ({ id: i.id, result: 'ok' })), undo: undoBody }),
-        (body, id) => op(id, body, { status: 'succeeded', processed: 4, summary: { changed: 4 } }),
+        (body, id) => op(id, body, { status: 'succeeded', processed: 4, summary: { changed: 4 }, undo: redoBody }),
+        (body, id) => op(id, body, { status: 'succeeded', processed: 4, summary: { changed: 4 }, undo: undoAgainBody }),
+        (body, id) => op(id, body, { status: 'succeeded', processed: 4, summary: { changed: 4 }, undo: null }),
       ],
       hold: true,
     });
@@ -188,6 +193,20 @@ describe('the bulk dialog', () => {
     expect(posted[2]?.body).toEqual(undoBody);
     expect(posted[2]?.key).not.toBe(posted[1]?.key);
     expect(useBulkSession.getState().last).toBeNull();
+    expect(within(dialog).queryByRole('button', { name: 'Undo' })).not.toBeInTheDocument();
+
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Redo' }));
+    expect(await within(dialog).findByText('Redone: 4 projects changed again.', {}, { timeout: 4000 })).toBeInTheDocument();
+    expect(screen.getByRole('dialog', { name: 'Redo the bulk edit' })).toBe(dialog);
+    expect(posted[3]?.body).toEqual(redoBody);
+    expect(new Set(posted.map((p) => p.key)).size).toBe(posted.length);
+    // The redone edit is the session's last one again, under its own name, undoable from the bar too.
+    expect(useBulkSession.getState().last).toMatchObject({ operationId: 102, label: 'Change status (transition)', undo: undoAgainBody });
+
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Undo' }));
+    expect(await within(dialog).findByText(/Undone: 4 projects are back/, {}, { timeout: 4000 })).toBeInTheDocument();
+    expect(posted[4]?.body).toEqual(undoAgainBody);
+    expect(within(dialog).queryByRole('button', { name: 'Redo' })).not.toBeInTheDocument(); // this undo offered none
   });
 
   it('a failed run reports per item, who changed what, and retries with the fresh versions', async () => {

@@ -5,28 +5,40 @@ import { retryRequest, undoRest } from './retry';
 import type { BulkOperation, BulkRequest } from '../../api/bulk-types';
 import { ProblemList } from './problem-list';
 
+/** What the operation was: the edit itself, its undo, or the undo's undo (a redo). */
+export type RunMode = 'apply' | 'undo' | 'redo';
+
 type Props = {
   op: BulkOperation;
   request: BulkRequest;
-  /** The operation was itself an undo. */
-  isUndo: boolean;
+  mode: RunMode;
   busy: boolean;
-  onRun: (request: BulkRequest, isUndo: boolean) => void;
+  onRun: (request: BulkRequest, mode: RunMode) => void;
 };
 
-/** A finished operation: on success what changed and Undo; on failure why, per item, and a way on. */
-export function RunReport({ op, request, isUndo, busy, onRun }: Props) {
+const DONE: Record<RunMode, (n: string) => string> = {
+  apply: (n) => `Done: ${n} projects changed.`,
+  undo: (n) => `Undone: ${n} projects are back as they were.`,
+  redo: (n) => `Redone: ${n} projects changed again.`,
+};
+
+/**
+ * A finished operation: on success what changed and the way back (Undo; after an undo, Redo, which
+ * the API runs as the undo's own undo); on failure why, per item, and a way on.
+ */
+export function RunReport({ op, request, mode, busy, onRun }: Props) {
   const changed = typeof op.summary.changed === 'number' ? op.summary.changed : op.total;
   if (op.status === 'succeeded') {
+    const next: RunMode = mode === 'undo' ? 'redo' : 'undo';
     return (
       <div className="flex flex-col gap-3" data-testid="bulk-report">
         <p role="status" className="text-sm font-medium text-success">
-          {isUndo ? `Undone: ${formatNumber(changed)} projects are back as they were.` : `Done: ${formatNumber(changed)} projects changed.`}
+          {DONE[mode](formatNumber(changed))}
         </p>
-        {!isUndo && op.undo && (
+        {op.undo && (
           <div>
-            <Button onClick={() => op.undo && onRun(op.undo, true)} loading={busy}>
-              Undo
+            <Button onClick={() => op.undo && onRun(op.undo, next)} loading={busy}>
+              {next === 'redo' ? 'Redo' : 'Undo'}
             </Button>
           </div>
         )}
@@ -34,18 +46,19 @@ export function RunReport({ op, request, isUndo, busy, onRun }: Props) {
     );
   }
   const conflicts = op.report.filter((e) => e.result === 'conflict').length;
-  if (isUndo) {
+  if (mode !== 'apply') {
     const rest = undoRest(request, op.report);
+    const verb = mode === 'undo' ? 'undone' : 'redone';
     return (
       <div className="flex flex-col gap-3" data-testid="bulk-report">
         <p role="alert" className="text-sm font-medium text-danger">
-          Nothing was undone: {formatNumber(op.report.filter((e) => e.result !== 'ok').length)} projects could not be undone because someone changed them since.
+          Nothing was {verb}: {formatNumber(op.report.filter((e) => e.result !== 'ok').length)} projects could not be {verb} because someone changed them since.
         </p>
         <ProblemList report={op.report} />
         {rest.items.length > 0 && (
           <div>
-            <Button onClick={() => onRun(rest, true)} loading={busy}>
-              Undo the rest ({formatNumber(rest.items.length)})
+            <Button onClick={() => onRun(rest, mode)} loading={busy}>
+              {mode === 'undo' ? 'Undo' : 'Redo'} the rest ({formatNumber(rest.items.length)})
             </Button>
           </div>
         )}
@@ -62,7 +75,7 @@ export function RunReport({ op, request, isUndo, busy, onRun }: Props) {
       <ProblemList report={op.report} />
       {conflicts > 0 && retry.request.items.length > 0 && (
         <div className="flex flex-col items-start gap-1">
-          <Button variant="primary" onClick={() => onRun(retry.request, false)} loading={busy}>
+          <Button variant="primary" onClick={() => onRun(retry.request, 'apply')} loading={busy}>
             Retry with the fresh versions
           </Button>
           <p className="text-xs text-fg-muted">

@@ -84,23 +84,65 @@ describe('Project overview', () => {
     expect(within(dialog).getByLabelText('Reason')).toHaveAttribute('aria-invalid', 'true');
   });
 
-  it('on a 412 says it changed elsewhere; Reload fetches the latest and the next save uses its ETag', async () => {
+  it('on a 412 from a change to other fields, saves again at once against their copy (no dialog), keeping their change', async () => {
     signIn();
     const api = serveProject();
     renderDetail();
     await userEvent.click((await overview()).getByRole('button', { name: 'Override health' }));
     api.changeProjectElsewhere({ title: 'Renamed elsewhere' });
     const dialog = screen.getByRole('dialog', { name: 'Override health' });
+    await userEvent.selectOptions(within(dialog).getByLabelText('Health'), 'at_risk');
     await userEvent.type(within(dialog).getByLabelText('Reason'), 'Too many open bugs');
     await userEvent.click(within(dialog).getByRole('button', { name: 'Save override' }));
-    expect(await within(dialog).findByText(/Changed by someone else since you opened it\./)).toBeInTheDocument();
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Reload' }));
-    expect(await screen.findByRole('heading', { level: 1, name: 'Renamed elsewhere' })).toBeInTheDocument();
-    await waitFor(() => expect(within(dialog).queryByText(/Changed by someone else/)).not.toBeInTheDocument());
-    await userEvent.type(within(dialog).getByLabelText('Reason'), 'Too many open bugs');
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Save override' }));
-    await screen.findByText(/by hand$/);
+    expect(await screen.findByText('Health set to at risk by hand, merged with what someone else saved meanwhile')).toBeInTheDocument();
     expect(api.requests.map((r) => r.ifMatch)).toEqual(['"project-1-v3"', '"project-1-v4"']);
+    expect(api.requests[1]?.body).toEqual({ health_override: 'at_risk', health_override_reason: 'Too many open bugs' });
+    expect(screen.queryByRole('dialog', { name: 'Someone else saved changes meanwhile' })).not.toBeInTheDocument();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Renamed elsewhere' })).toBeInTheDocument();
+  });
+
+  it('on a 412 from their own override, asks per field in the merge dialog and saves the choice with their ETag', async () => {
+    signIn();
+    const api = serveProject({ project: makeProject({ health: 'on_track' }) });
+    renderDetail();
+    await userEvent.click((await overview()).getByRole('button', { name: 'Override health' }));
+    api.changeProjectElsewhere({ health: 'at_risk', health_override: 'at_risk', health_override_reason: 'Their reason' });
+    const form = screen.getByRole('dialog', { name: 'Override health' });
+    await userEvent.selectOptions(within(form).getByLabelText('Health'), 'off_track');
+    await userEvent.type(within(form).getByLabelText('Reason'), 'My reason');
+    await userEvent.click(within(form).getByRole('button', { name: 'Save override' }));
+    const merge = await screen.findByRole('dialog', { name: 'Someone else saved changes meanwhile' });
+    expect(merge).toHaveAccessibleDescription(/Both of you changed 2 fields of this project’s health override/);
+    // The form is marked, not reset: what they saved shows under each field, what I typed stays.
+    expect(within(form).getByLabelText('Health')).toHaveAccessibleDescription('Changed by someone else: At risk');
+    expect(within(form).getByLabelText('Reason')).toHaveValue('My reason');
+    const health = within(merge).getByRole('group', { name: 'Health' });
+    expect(within(health).getByText('On track')).toBeInTheDocument(); // what I started from
+    await userEvent.click(within(health).getByRole('radio', { name: 'Theirs: At risk' }));
+    await userEvent.click(within(within(merge).getByRole('group', { name: 'Reason' })).getByRole('radio', { name: 'Mine: My reason' }));
+    await userEvent.click(within(merge).getByRole('button', { name: 'Save merged' }));
+    expect(await screen.findByText('Health set to at risk by hand')).toBeInTheDocument();
+    expect(api.requests.map((r) => [r.ifMatch, r.body])).toEqual([
+      ['"project-1-v3"', { health_override: 'off_track', health_override_reason: 'My reason' }],
+      ['"project-1-v4"', { health_override: 'at_risk', health_override_reason: 'My reason' }],
+    ]);
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+  });
+
+  it('cancelling the merge goes back to the override form with what was typed', async () => {
+    signIn();
+    const api = serveProject({ project: makeProject({ health: 'on_track' }) });
+    renderDetail();
+    await userEvent.click((await overview()).getByRole('button', { name: 'Override health' }));
+    api.changeProjectElsewhere({ health: 'at_risk', health_override: 'at_risk', health_override_reason: 'Their reason' });
+    const form = screen.getByRole('dialog', { name: 'Override health' });
+    await userEvent.type(within(form).getByLabelText('Reason'), 'My reason');
+    await userEvent.click(within(form).getByRole('button', { name: 'Save override' }));
+    const merge = await screen.findByRole('dialog', { name: 'Someone else saved changes meanwhile' });
+    await userEvent.click(within(merge).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('dialog', { name: 'Someone else saved changes meanwhile' })).not.toBeInTheDocument();
+    expect(within(form).getByLabelText('Reason')).toHaveValue('My reason');
+    expect(api.requests).toHaveLength(1);
   });
 
   it('clears an override', async () => {
@@ -129,6 +171,64 @@ describe('Project overview', () => {
     expect(api.requests[0]).toMatchObject({ method: 'PATCH', body: { progress: 70 }, ifMatch: '"project-1-v3"' });
     expect(screen.getByRole('progressbar', { name: 'Project progress' })).toHaveAttribute('aria-valuenow', '70');
     expect(screen.getByRole('button', { name: 'Edit progress' })).toHaveFocus();
+  });
+
+  it('on a 412 from another field, saves the progress again at once with their ETag', async () => {
+    signIn();
+    const api = serveProject({ project: makeProject({ progress: 40, progress_mode: 'manual' }) });
+    renderDetail();
+    await userEvent.click((await overview()).getByRole('button', { name: 'Edit progress' }));
+    api.changeProjectElsewhere({ description: 'Rewritten elsewhere' });
+    await userEvent.clear(screen.getByLabelText('Progress (%)'));
+    await userEvent.type(screen.getByLabelText('Progress (%)'), '70{Enter}');
+    expect(await screen.findByText('Progress set to 70%, merged with what someone else saved meanwhile')).toBeInTheDocument();
+    expect(api.requests.map((r) => [r.ifMatch, r.body])).toEqual([
+      ['"project-1-v3"', { progress: 70 }],
+      ['"project-1-v4"', { progress: 70 }],
+    ]);
+  });
+
+  it.each([
+    ['Mine: 70%', 70, ['"project-1-v3"', '"project-1-v4"']],
+    ['Theirs: 55%', 55, ['"project-1-v3"']],
+  ])('on a 412 from their own progress, the merge dialog asks: %s', async (choice, shown, ifMatches) => {
+    signIn();
+    const api = serveProject({ project: makeProject({ progress: 40, progress_mode: 'manual' }) });
+    renderDetail();
+    await userEvent.click((await overview()).getByRole('button', { name: 'Edit progress' }));
+    api.changeProjectElsewhere({ progress: 55 });
+    await userEvent.clear(screen.getByLabelText('Progress (%)'));
+    await userEvent.type(screen.getByLabelText('Progress (%)'), '70{Enter}');
+    const merge = await screen.findByRole('dialog', { name: 'Someone else saved changes meanwhile' });
+    expect(merge).toHaveAccessibleDescription(/Both of you changed one field of this project’s progress/);
+    expect(screen.getByLabelText('Progress (%)')).toHaveAccessibleDescription('Changed by someone else: 55%');
+    expect(screen.getByLabelText('Progress (%)')).toHaveValue(70);
+    await userEvent.click(within(merge).getByRole('radio', { name: choice }));
+    await userEvent.click(within(merge).getByRole('button', { name: 'Save merged' }));
+    await waitFor(() => expect(screen.getByRole('progressbar', { name: 'Project progress' })).toHaveAttribute('aria-valuenow', String(shown)));
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(api.requests.map((r) => r.ifMatch)).toEqual(ifMatches);
+    expect(screen.getByRole('button', { name: 'Edit progress' })).toBeInTheDocument();
+  });
+
+  it('a second 412 while saving the merge reopens the dialog with the newer copy', async () => {
+    signIn();
+    const api = serveProject({ project: makeProject({ progress: 40, progress_mode: 'manual' }) });
+    renderDetail();
+    await userEvent.click((await overview()).getByRole('button', { name: 'Edit progress' }));
+    api.changeProjectElsewhere({ progress: 55 });
+    await userEvent.clear(screen.getByLabelText('Progress (%)'));
+    await userEvent.type(screen.getByLabelText('Progress (%)'), '70{Enter}');
+    let merge = await screen.findByRole('dialog', { name: 'Someone else saved changes meanwhile' });
+    api.changeProjectElsewhere({ progress: 60 });
+    await userEvent.click(within(merge).getByRole('radio', { name: 'Mine: 70%' }));
+    await userEvent.click(within(merge).getByRole('button', { name: 'Save merged' }));
+    merge = await screen.findByRole('dialog', { name: 'Someone else saved changes meanwhile' });
+    expect(await within(merge).findByRole('radio', { name: 'Theirs: 60%' })).toBeInTheDocument();
+    await userEvent.click(within(merge).getByRole('radio', { name: 'Mine: 70%' }));
+    await userEvent.click(within(merge).getByRole('button', { name: 'Save merged' }));
+    expect(await screen.findByText('Progress set to 70%')).toBeInTheDocument();
+    expect(api.requests.map((r) => r.ifMatch)).toEqual(['"project-1-v3"', '"project-1-v4"', '"project-1-v5"']);
   });
 
   it('shows the server’s progress error on the field', async () => {

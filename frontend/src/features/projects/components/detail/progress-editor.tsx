@@ -8,72 +8,106 @@ import { z } from 'zod';
 
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
+import { isApiError } from '@/lib/api-error';
 import { formatPercent } from '@/lib/format';
 import { toast } from '@/stores/toast-store';
 import type { Project } from '@/types/models';
 
 import { projectQueryOptions } from '../../api/get-project';
-import { useUpdateProject } from '../../api/update-project';
-import { isStale, RootError, showServerErrors, StaleNotice } from './write-errors';
+import { isProject, usePatchProject } from '../../api/patch-project';
+import { sameValue, type Values as MergeValues } from '../merge/merge';
+import { MergeDialog } from '../merge/merge-dialog';
+import { PROJECT_MERGE_SPECS } from '../merge/project-merge';
+import { useFieldMerge, withNote } from '../merge/use-field-merge';
+import { isStale, RootError, showServerErrors } from './write-errors';
 
 const schema = z.object({
   progress: z.number({ error: 'Enter a whole number from 0 to 100.' }).int('Enter a whole number from 0 to 100.').min(0, 'Enter a whole number from 0 to 100.').max(100, 'Enter a whole number from 0 to 100.'),
 });
 type Values = z.infer<typeof schema>;
 
-function ProgressForm({ project: shown, onDone }: { project: Project; onDone: () => void }) {
-  // The copy the form started from: its ETag goes in If-Match, so a change that arrives meanwhile (live or
-  // refetched) is a 412 to reload from, never silently overwritten, and the form is never reset under the user.
-  const [project, setProject] = useState(shown);
+const FIELDS = ['progress'] as const;
+const SPECS = PROJECT_MERGE_SPECS.filter((s) => s.field === 'progress');
+const progressOf = (p: Project): MergeValues => ({ progress: p.progress });
+
+/**
+ * Progress by hand, PATCHed with the ETag of the copy the form was opened from (`project` is the
+ * live copy: a newer one marks the field, never resets it). A 412 whose copy has another progress
+ * asks, in the merge dialog, theirs, mine or another value; one that changed other fields only is
+ * retried at once against it.
+ */
+function ProgressForm({ project: latest, onDone }: { project: Project; onDone: () => void }) {
   const qc = useQueryClient();
-  const update = useUpdateProject(project);
-  const { register, handleSubmit, setError, reset, formState } = useForm<Values>({ resolver: zodResolver(schema), defaultValues: { progress: project.progress } });
+  const patch = usePatchProject(latest.id);
+  const merge = useFieldMerge({ latest, fields: FIELDS, valuesOf: progressOf });
+  const { register, handleSubmit, setError, setValue, formState } = useForm<Values>({ resolver: zodResolver(schema), defaultValues: { progress: merge.base.progress } });
   const { errors, isSubmitting } = formState;
-  const onSubmit = handleSubmit(({ progress }) =>
-    update.mutateAsync({ progress }).then(
-      (p) => {
-        toast(`Progress set to ${formatPercent(p.progress)}`, { tone: 'success' });
+  const elsewhere = merge.elsewhere.progress;
+
+  const saveMerged = (theirs: Project, values: MergeValues) => {
+    merge.settle(theirs);
+    setValue('progress', values.progress as number, { shouldDirty: true });
+    void submitAgainst(theirs)();
+  };
+
+  const submitAgainst = (against: Project) =>
+    handleSubmit(async ({ progress }) => {
+      // Already what the copy holds (theirs, once kept): nothing to write.
+      if (sameValue(against.progress, progress)) return onDone();
+      try {
+        const p = await patch.mutateAsync({ etag: against.etag, changes: { progress } });
+        toast(merge.merged() ? `Progress set to ${formatPercent(p.progress)}, merged with what someone else saved meanwhile` : `Progress set to ${formatPercent(p.progress)}`, { tone: 'success' });
         onDone();
-      },
-      (e: unknown) => showServerErrors(e, ['progress'], setError),
-    ),
-  );
+      } catch (e) {
+        if (!isStale(e)) return showServerErrors(e, ['progress'], setError);
+        const theirs = isApiError(e) && isProject(e.current) ? e.current : await qc.fetchQuery({ ...projectQueryOptions(latest.id), staleTime: 0 }).catch(() => undefined);
+        if (!theirs) return setError('root', { type: 'server', message: 'Could not read the project as it is now; try again.' });
+        const merged = merge.conflict(against, theirs, { progress });
+        if (merged) saveMerged(theirs, merged);
+      }
+    });
+
+  const onSubmit = (e?: React.BaseSyntheticEvent) => {
+    merge.start();
+    return submitAgainst(merge.base)(e);
+  };
+
   return (
-    <form onSubmit={onSubmit} noValidate className="flex flex-col gap-2" aria-label="Edit progress">
-      <div className="flex flex-wrap items-end gap-2">
-        <TextField
-          label="Progress (%)"
-          type="number"
-          inputMode="numeric"
-          min={0}
-          max={100}
-          step={1}
-          className="w-28"
-          // eslint-disable-next-line jsx-a11y/no-autofocus -- opened on purpose by the Edit button
-          autoFocus
-          error={errors.progress?.message}
-          onKeyDown={(e) => e.key === 'Escape' && onDone()}
-          {...register('progress', { valueAsNumber: true })}
-        />
-        <Button type="submit" size="md" variant="primary" loading={isSubmitting}>
-          Save
-        </Button>
-        <Button size="md" onClick={onDone}>
-          Cancel
-        </Button>
-      </div>
-      {isStale(update.error) && (
-        <StaleNotice
-          onReload={async () => {
-            const fresh = await qc.fetchQuery({ ...projectQueryOptions(project.id), staleTime: 0 });
-            update.reset();
-            setProject(fresh);
-            reset({ progress: fresh.progress });
-          }}
-        />
-      )}
-      <RootError message={errors.root?.message} />
-    </form>
+    <>
+      <form onSubmit={onSubmit} noValidate className="flex flex-col gap-2" aria-label="Edit progress">
+        <div className="flex flex-wrap items-end gap-2">
+          <TextField
+            label="Progress (%)"
+            type="number"
+            inputMode="numeric"
+            min={0}
+            max={100}
+            step={1}
+            className="w-28"
+            // eslint-disable-next-line jsx-a11y/no-autofocus -- opened on purpose by the Edit button
+            autoFocus
+            hint={withNote(undefined, elsewhere === undefined ? undefined : SPECS[0]?.format(elsewhere))}
+            error={errors.progress?.message}
+            onKeyDown={(e) => e.key === 'Escape' && onDone()}
+            {...register('progress', { valueAsNumber: true })}
+          />
+          <Button type="submit" size="md" variant="primary" loading={isSubmitting}>
+            Save
+          </Button>
+          <Button size="md" onClick={onDone}>
+            Cancel
+          </Button>
+        </div>
+        <RootError message={errors.root?.message} />
+      </form>
+      <MergeDialog
+        merges={merge.pending?.merges ?? null}
+        specs={SPECS}
+        subject="this project’s progress"
+        onCancel={() => merge.settle()}
+        onResolve={(values) => merge.pending && saveMerged(merge.pending.theirs, values)}
+      />
+    </>
   );
 }
 
@@ -90,8 +124,9 @@ export function ProgressEditor({ project }: { project: Project }) {
   if (editing && canEdit) return <ProgressForm project={project} onDone={done} />;
   return (
     <div className="flex flex-col gap-1">
-      <div className="flex items-center gap-2">
-        <ProgressBar value={project.progress} label="Project progress" className="w-40" />
+      {/* In a narrow column (six of them on a wide screen) Edit goes under the bar, never over the next one. */}
+      <div className="flex min-w-0 flex-wrap items-center gap-x-2 gap-y-1">
+        <ProgressBar value={project.progress} label="Project progress" className="w-40 max-w-full" />
         {canEdit && (
           <Button ref={editButton} size="sm" variant="ghost" onClick={() => setEditing(true)} aria-label="Edit progress">
             Edit

@@ -1,7 +1,5 @@
-import { useState } from 'react';
 import type { FieldValues, Path, UseFormSetError } from 'react-hook-form';
 
-import { Button } from '@/components/ui/button';
 import { errorMessage, isApiError } from '@/lib/api-error';
 import { toast } from '@/stores/toast-store';
 
@@ -12,7 +10,7 @@ export const isStale = (e: unknown) => isApiError(e) && e.status === 412;
 /**
  * Puts the API's field errors (`details`) on the form's fields (`aliases` maps an API field to a
  * form field of another name); what fits no field goes on `root`. A 412 sets nothing: the form
- * shows <StaleNotice> from the mutation's error instead.
+ * merges with the server's copy instead (features/projects/components/merge).
  */
 export function showServerErrors<T extends FieldValues>(
   e: unknown,
@@ -40,32 +38,6 @@ export function RootError({ message }: { message?: string }) {
     <p role="alert" className="rounded-md bg-danger/10 px-3 py-2 text-sm text-danger">
       {message}
     </p>
-  );
-}
-
-/** A 412 on a form: say so and offer the latest copy; the merge dialog comes later (SPEC §8). */
-export function StaleNotice({ onReload }: { onReload: () => unknown }) {
-  const [reloading, setReloading] = useState(false);
-  return (
-    <div role="alert" className="flex flex-wrap items-center justify-between gap-2 rounded-md border border-warning/60 bg-warning/10 px-3 py-2 text-sm">
-      <span>{STALE_MESSAGE} Reload to see the latest, then make your change again.</span>
-      <Button
-        size="sm"
-        loading={reloading}
-        onClick={async () => {
-          setReloading(true);
-          try {
-            await onReload();
-          } catch (e) {
-            toast(errorMessage(e), { tone: 'error' });
-          } finally {
-            setReloading(false);
-          }
-        }}
-      >
-        Reload
-      </Button>
-    </div>
   );
 }
 
