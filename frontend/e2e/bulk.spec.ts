@@ -127,11 +127,11 @@ test('select all 240 matching, preview, apply live, a conflict, retry with fresh
   // Redo (the undo's own undo) shifts them again; its Undo puts them back once more.
   await page.getByRole('dialog', { name: 'Undo the bulk edit' }).getByRole('button', { name: 'Redo' }).click();
   const redone = page.getByRole('dialog', { name: 'Redo the bulk edit' });
-  await expect(redone.getByText('Redone: 240 projects changed again.')).toBeVisible({ timeout: 30_000 });
+  await expect(redone.getByText('Redone: 240 projects changed again.')).toBeVisible({ timeout: 60_000 });
   expect(await dueDate(api, other)).toBe(daysFromToday(37));
   expect(await dueDate(api, shared)).toBe(daysFromToday(37));
   await redone.getByRole('button', { name: 'Undo' }).click();
-  await expect(page.getByText('Undone: 240 projects are back as they were.')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText('Undone: 240 projects are back as they were.')).toBeVisible({ timeout: 60_000 });
   expect(await dueDate(api, other)).toBe(due);
   expect(await dueDate(api, shared)).toBe(due);
   // The dialog now speaks of the undo.

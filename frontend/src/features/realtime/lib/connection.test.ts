@@ -261,7 +261,7 @@ describe('LiveConnection', () => {
     FakeWebSocket.last.accept();
     expect(FakeWebSocket.last.sentOfType('resume')).toEqual([]);
     expect(opts.onResync).toHaveBeenCalledTimes(1);
-    expect(onWelcome.mock.calls).toEqual([[false], [true]]);
+    expect(onWelcome.mock.calls).toEqual([[false, 1], [true, 1]]);
   });
 
   it('on waking with the socket open, pings it and replaces it if it stays silent for 5 s', async () => {

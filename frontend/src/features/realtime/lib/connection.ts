@@ -29,7 +29,8 @@ export type ConnectionOptions = {
   onResync: () => void;
   onStatus: (status: LiveStatus) => void;
   /** Each welcome; `again` after a loss (what the server does not replay can be refetched then). */
-  onWelcome?: (again: boolean) => void;
+  /** `userId`: who the server says this socket belongs to. */
+  onWelcome?: (again: boolean, userId: number | null) => void;
   WebSocketImpl?: typeof WebSocket;
   random?: () => number;
   isOnline?: () => boolean;
@@ -287,7 +288,7 @@ export class LiveConnection {
       // Back after a loss with no event seen yet: there is no id to resume from, so whatever happened
       // meanwhile is fetched instead.
       if (this.everLive && this.lastId === 0) this.opts.onResync();
-      this.opts.onWelcome?.(this.everLive);
+      this.opts.onWelcome?.(this.everLive, typeof message.user_id === 'number' ? message.user_id : null);
       this.everLive = true;
       this.setStatus('live');
       // Only a session that worked clears the auth strike: a 4401 right after a refresh still counts.

@@ -62,6 +62,19 @@ describe('createLiveHandlers', () => {
     h.dispose();
   });
 
+  it("patches the viewer's own change without highlighting it; someone else's is highlighted", () => {
+    qc.setQueryData(projectKeys.detail(1), makeProject({ id: 1, version: 3 }));
+    const h = createLiveHandlers(qc);
+    h.onWelcome(false, 2); // Sam Lead, the events' actor, is the viewer
+    h.onEvent(projectEvent(1));
+    expect(qc.getQueryData<Project>(projectKeys.detail(1))?.title).toBe('b');
+    expect(useLiveStore.getState().flashes['project:1:title']).toBeUndefined();
+    h.onWelcome(true, 5); // signed in again as someone else
+    h.onEvent(projectEvent(2, 'project.updated', { title: ['b', 'c'] }));
+    expect(useLiveStore.getState().flashes['project:1:title']).toBeTypeOf('number');
+    h.dispose();
+  });
+
   it('a new notification moves the unread badge and refreshes the lists', () => {
     qc.setQueryData(notificationKeys.unreadCount(), 2);
     qc.setQueryData(notificationKeys.list({}), { results: [] });

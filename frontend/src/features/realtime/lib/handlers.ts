@@ -48,11 +48,14 @@ export function createLiveHandlers(qc: QueryClient) {
     listTimer = setTimeout(cooled, LIST_DEBOUNCE_MS);
   };
   const store = () => useLiveStore.getState();
+  // The signed-in person, from the socket's welcome: their own changes patch the cache like anyone's
+  // but are not highlighted as news (the event can beat the PATCH's own response to the cache).
+  let self: number | null = null;
 
   return {
     onEvent(event: LiveEvent) {
       const outcome = applyEvent(qc, event);
-      store().flash(outcome.flashes);
+      if (self === null || event.actor?.id !== self) store().flash(outcome.flashes);
       if (outcome.deleted) store().markDeleted(outcome.deleted.projectId, { actor: outcome.deleted.actor, at: outcome.deleted.at });
       if (outcome.restored !== undefined) store().clearDeleted(outcome.restored);
       if (outcome.bulkCompleted) {
@@ -87,7 +90,8 @@ export function createLiveHandlers(qc: QueryClient) {
     onResync() {
       refetchEverything(qc);
     },
-    onWelcome(again: boolean) {
+    onWelcome(again: boolean, userId: number | null = null) {
+      self = userId;
       // The user stream's notifications are not replayed by a resume, nor are the lists' hints
       // (projects.changed): after a loss, count them afresh and refetch the lists on screen.
       if (again) {
