@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import functools
+import json
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
@@ -164,14 +166,13 @@ LIST_COLUMNS = (
 )
 
 
-def _with_summary(qs: QuerySet[Project]) -> QuerySet[Project]:
+def _with_summary(qs: QuerySet[Project], today: datetime.date | None = None) -> QuerySet[Project]:
     open_statuses = [MilestoneStatus.PENDING, MilestoneStatus.IN_PROGRESS]
+    today = today or timezone.localdate()
     return qs.annotate(
         milestone_total=Coalesce(_milestone_subquery(Count("id")), 0),
         milestone_done=Coalesce(_milestone_subquery(Count("id"), status=MilestoneStatus.DONE), 0),
-        milestone_overdue=Coalesce(
-            _milestone_subquery(Count("id"), status__in=open_statuses, due_date__lt=timezone.localdate()), 0
-        ),
+        milestone_overdue=Coalesce(_milestone_subquery(Count("id"), status__in=open_statuses, due_date__lt=today), 0),
         next_milestone_due=_milestone_subquery(Min("due_date"), status__in=open_statuses),
         health_rank=HEALTH_RANK,
         tags_json=_tags_json(),
@@ -189,34 +190,33 @@ class ProjectListing:
     """The visible projects these params filter, search and order: ``count()`` and slices of
     ``LIST_COLUMNS`` rows, each in the SQL that suits it (what a paginator needs).
 
-    The count joins the visible ids (``visible_to``; O(portfolio), by index-only scans). A page is one
+    The count joins the visible ids (``visible_to``; O(portfolio), by index-only scans: no owner join,
+    no summary, so ``project_live_id_idx`` answers it without reading the table). A page is one
     statement with tags, team and milestone figures; for a portfolio of ``WALK_FROM`` or more in the
     default order it tests visibility per row along ``project_updated_idx`` (``_visible_walk``) and
     stops after the page, so its cost does not grow with the portfolio; a smaller one is joined.
     """
 
     def __init__(self, user: Any, params: Any) -> None:
-        self.user = user
-        self.rows = _filtered(_with_summary(visible_to(user)), params).values(*LIST_COLUMNS)
+        self.user, self.params = user, params
+        filtered = _filtered(visible_to(user).annotate(health_rank=HEALTH_RANK), params)  # 400 on bad params
+        self.walks = list(filtered.query.order_by) == _DEFAULT_ORDER and not getattr(user, "is_staff", False)
+        self.counted = filtered.order_by()
         self.ordered = True
         self._count: int | None = None
-        self._walk: QuerySet[Project, dict[str, Any]] | None = None
-        if list(self.rows.query.order_by) == _DEFAULT_ORDER and not getattr(user, "is_staff", False):
-            self._walk = _filtered(_with_summary(_visible_walk(user, Project.objects.all())), params).values(
-                *LIST_COLUMNS
-            )
 
     def count(self) -> int:
         if self._count is None:
-            self._count = self.rows.order_by().count()
+            self._count = self.counted.count()
         return self._count
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, index: slice) -> list[dict[str, Any]]:
-        rows = self._walk if self._walk is not None and self.count() >= WALK_FROM else self.rows
-        return list(rows[index])
+        walk = self.walks and self.count() >= WALK_FROM
+        visible = _visible_walk(self.user, Project.objects.all()) if walk else visible_to(self.user)
+        return list(_filtered(_with_summary(visible), self.params).values(*LIST_COLUMNS)[index])
 
 
 def project_list(*, user: Any, params: Any) -> ProjectListing:
@@ -233,6 +233,28 @@ class ProjectRow(NamedTuple):
     row: dict[str, Any]
 
 
+class _Reader(NamedTuple):
+    pk: int
+    is_staff: bool
+
+
+# Stand-ins for the detail statement's parameters while it is compiled: no id or date can be these.
+_USER, _PROJECT, _TODAY = -(2**62) + 1, -(2**62) + 2, datetime.date.min
+_JSON_COLUMNS = frozenset({"health_reasons", "tags_json", "members_json"})
+
+
+@functools.cache
+def _detail_statement(staff: bool) -> tuple[str, tuple[Any, ...]]:
+    """The detail's SQL and parameters, compiled once per kind of reader with stand-ins for the user,
+    the project and today: building and compiling these annotations was most of a detail request."""
+    visible = _visible_walk(_Reader(_USER, staff), Project.objects.filter(pk=_PROJECT))
+    qs = _with_summary(visible, today=_TODAY).order_by().values(*LIST_COLUMNS)[:1]
+    sql, params = qs.query.sql_with_params()
+    missing = {_PROJECT, _TODAY, *(() if staff else (_USER,))} - set(params)  # staff see every project
+    assert not missing, f"the detail statement lost a parameter: {missing}"
+    return sql, tuple(params)
+
+
 def project_detail(*, user: Any, project_id: Any) -> ProjectRow:
     """The detail read: the list's row for one visible project (``visible_to``'s rule, as the per-row
     test of ``_visible_walk``), in one statement with its tags, team and milestone figures. Writes
@@ -240,11 +262,19 @@ def project_detail(*, user: Any, project_id: Any) -> ProjectRow:
     pk = valid_id(project_id)
     if pk is None:
         raise NotFound("Project not found.")
-    visible = _visible_walk(user, Project.objects.filter(pk=pk))  # by key: one membership probe
-    rows = list(_with_summary(visible).order_by().values(*LIST_COLUMNS)[:1])
-    if not rows:
+    sql, template = _detail_statement(bool(getattr(user, "is_staff", False)))
+    actual: dict[Any, Any] = {_USER: user.pk, _PROJECT: pk, _TODAY: timezone.localdate()}
+    params = [actual.get(value, value) if isinstance(value, int | datetime.date) else value for value in template]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchone()
+        names = [column.name for column in cursor.description or ()]
+    if found is None:
         raise NotFound("Project not found.")
-    row = rows[0]
+    row = {
+        name: json.loads(value) if name in _JSON_COLUMNS and isinstance(value, str) else value
+        for name, value in zip(names, found, strict=True)
+    }
     return ProjectRow(row["id"], row["version"], row)
 
 
