@@ -166,15 +166,19 @@ LIST_COLUMNS = (
 )
 
 
-def _with_summary(qs: QuerySet[Project], today: datetime.date | None = None) -> QuerySet[Project]:
+def _with_summary(
+    qs: QuerySet[Project], today: datetime.date | None = None, *, ranked: bool = False
+) -> QuerySet[Project]:
+    """The list's figures; ``ranked``: ``qs`` already has ``health_rank`` (it was filtered and ordered)."""
     open_statuses = [MilestoneStatus.PENDING, MilestoneStatus.IN_PROGRESS]
     today = today or timezone.localdate()
+    rank = {} if ranked else {"health_rank": HEALTH_RANK}
     return qs.annotate(
+        **rank,
         milestone_total=Coalesce(_milestone_subquery(Count("id")), 0),
         milestone_done=Coalesce(_milestone_subquery(Count("id"), status=MilestoneStatus.DONE), 0),
         milestone_overdue=Coalesce(_milestone_subquery(Count("id"), status__in=open_statuses, due_date__lt=today), 0),
         next_milestone_due=_milestone_subquery(Min("due_date"), status__in=open_statuses),
-        health_rank=HEALTH_RANK,
         tags_json=_tags_json(),
         members_json=_members_json(),
     )
@@ -198,10 +202,11 @@ class ProjectListing:
     """
 
     def __init__(self, user: Any, params: Any) -> None:
-        self.user, self.params = user, params
-        filtered = _filtered(visible_to(user).annotate(health_rank=HEALTH_RANK), params)  # 400 on bad params
-        self.walks = list(filtered.query.order_by) == _DEFAULT_ORDER and not getattr(user, "is_staff", False)
-        self.counted = filtered.order_by()
+        self.user = user
+        # Filtered, searched and ordered once (400 on bad params); visibility is added per use.
+        self.filtered = _filtered(Project.objects.annotate(health_rank=HEALTH_RANK), params)
+        self.walks = list(self.filtered.query.order_by) == _DEFAULT_ORDER and not getattr(user, "is_staff", False)
+        self.counted = visible_to(user, self.filtered).order_by()
         self.ordered = True
         self._count: int | None = None
 
@@ -215,8 +220,8 @@ class ProjectListing:
 
     def __getitem__(self, index: slice) -> list[dict[str, Any]]:
         walk = self.walks and self.count() >= WALK_FROM
-        visible = _visible_walk(self.user, Project.objects.all()) if walk else visible_to(self.user)
-        return list(_filtered(_with_summary(visible), self.params).values(*LIST_COLUMNS)[index])
+        visible = (_visible_walk if walk else visible_to)(self.user, self.filtered)
+        return list(_with_summary(visible, ranked=True).values(*LIST_COLUMNS)[index])
 
 
 def project_list(*, user: Any, params: Any) -> ProjectListing:
