@@ -54,6 +54,7 @@ from urllib.parse import urlencode
 import httpx
 import psycopg
 from benchkit import bench_database_url, free_port, log, running, server_command, step
+from loadkit import run_load
 from psycopg import sql
 
 BENCH = Path(__file__).resolve().parent
@@ -154,6 +155,9 @@ class Config:
     port: int
     quick: bool
     strict: bool
+    wide_projects: int  # projects bench_wide sees (the list's portfolio-size row)
+    load_clients: int
+    load_seconds: float
 
 
 # How the app is served. "default" is the product as configured (Django's psycopg pool, since the
@@ -182,6 +186,12 @@ def parse_args() -> Config:
         help="seconds per endpoint row (default 60, quick 20; extra rows half): a slow endpoint stops early",
     )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent keep-alive clients in the load mode")
+    parser.add_argument(
+        "--load-seconds",
+        type=float,
+        help="seconds of load per side (Django, floor) and endpoint (default 15, quick 5; 0: no load mode)",
+    )
     args = parser.parse_args()
     unknown = set(args.servers.split(",")) - set(SERVERS)
     if unknown:
@@ -200,6 +210,9 @@ def parse_args() -> Config:
         port=args.port or free_port(),
         quick=args.quick,
         strict=args.strict,
+        wide_projects=3_000 if args.quick else 20_000,
+        load_clients=args.clients,
+        load_seconds=args.load_seconds if args.load_seconds is not None else (5 if args.quick else 15),
     )
 
 
@@ -226,7 +239,8 @@ BENCH_USERS_SQL = """
 INSERT INTO accounts_user (id, password, is_superuser, username, first_name, last_name, is_staff, is_active,
                            date_joined, version, display_name, email)
 VALUES (%(member)s, '!', false, 'bench_member', 'Bench', 'Member', false, true, now(), 1, '', 'member@bench.example'),
-       (%(staff)s, '!', false, 'bench_staff', 'Bench', 'Staff', true, true, now(), 1, '', 'staff@bench.example')
+       (%(staff)s, '!', false, 'bench_staff', 'Bench', 'Staff', true, true, now(), 1, '', 'staff@bench.example'),
+       (%(wide)s, '!', false, 'bench_wide', 'Bench', 'Wide', false, true, now(), 1, '', 'wide@bench.example')
 """
 
 TAGS_SQL = """
@@ -295,6 +309,13 @@ FROM generate_series(1, %(n)s) g, generate_series(0, 2) k,
      LATERAL (SELECT current_date + (k - 1) * 30 + mod(g, 21)::int - 10 AS d) dd
 """
 
+# bench_wide: a developer member of the list projects (the newest, so its first pages are the very rows
+# bench_member sees) and of as many search projects as make its portfolio %(wide)s projects.
+WIDE_MEMBERS_SQL = """
+INSERT INTO projects_teammember (version, created_at, updated_at, role, allocation, project_id, user_id)
+SELECT 1, now(), now(), 'developer', 10, %(pbase)s + g, %(member)s FROM generate_series(1, %(wide)s) g
+"""
+
 # Search projects: one tag, the owner as lead member (what project_create does).
 SEARCH_TAGS_SQL = """
 INSERT INTO projects_project_tags (project_id, tag_id)
@@ -312,6 +333,8 @@ FROM generate_series(%(g_from)s, %(g_to)s) g
 class Dataset:
     member_id: int
     staff_id: int
+    wide_id: int
+    wide_visible: int
     list_ids: list[int]
     search_count: int
     total_projects: int
@@ -411,7 +434,7 @@ def load_data(url: str, cfg: Config) -> Dataset:
             return int(row[0]) if row else 0
 
         ubase, pbase, tbase = base("accounts_user"), base("projects_project"), base("projects_tag")
-        member, staff = ubase + cfg.users + 1, ubase + cfg.users + 2
+        member, staff, wide = ubase + cfg.users + 1, ubase + cfg.users + 2, ubase + cfg.users + 3
         n_list, n_total = cfg.list_projects, cfg.list_projects + cfg.search_projects
         common = {"ubase": ubase, "pbase": pbase, "tbase": tbase, "users": cfg.users, "tags": len(TAGS)}
         vocab = {
@@ -422,7 +445,7 @@ def load_data(url: str, cfg: Config) -> Dataset:
             "rare": rare_words(3000),
         }
         run("users", USERS_SQL, {"base": ubase, "n": cfg.users, "first": FIRST_NAMES, "last": LAST_NAMES})
-        run("users", BENCH_USERS_SQL, {"member": member, "staff": staff})
+        run("users", BENCH_USERS_SQL, {"member": member, "staff": staff, "wide": wide})
         run("tags", TAGS_SQL, {"base": tbase, "names": TAGS, "owner": ubase + 1})
         run(
             "projects",
@@ -436,6 +459,8 @@ def load_data(url: str, cfg: Config) -> Dataset:
         search_range = {**common, "g_from": n_list + 1, "g_to": n_total}
         run("search_tags", SEARCH_TAGS_SQL, search_range)
         run("search_members", SEARCH_MEMBERS_SQL, search_range)
+        wide_visible = min(cfg.wide_projects, n_total)
+        run("wide_members", WIDE_MEMBERS_SQL, {**common, "member": wide, "wide": wide_visible})
         for table in ("accounts_user", "projects_project", "projects_tag"):
             conn.execute(
                 sql.SQL("SELECT setval(pg_get_serial_sequence({t}, 'id'), (SELECT max(id) FROM {i}))").format(
@@ -445,6 +470,8 @@ def load_data(url: str, cfg: Config) -> Dataset:
     return Dataset(
         member_id=member,
         staff_id=staff,
+        wide_id=wide,
+        wide_visible=wide_visible,
         list_ids=[pbase + g for g in range(1, n_list + 1)],
         search_count=cfg.search_projects,
         total_projects=n_total,
@@ -729,6 +756,64 @@ def plan_summary(plan: str) -> dict[str, Any]:
     }
 
 
+# Which bench user each endpoint row runs as.
+WHO = {
+    "list": "member",
+    "list_wide": "wide",
+    "detail": "member",
+    "search": "staff",
+    "list_staff": "staff",
+    "search_member": "member",
+}
+LOAD_ENDPOINTS = ("list", "detail", "search")
+
+
+def load_mode(
+    base: str, endpoints: dict[str, tuple[str, list[Variant]]], cfg: Config, data: Dataset
+) -> list[dict[str, Any]]:
+    """``cfg.load_clients`` concurrent keep-alive clients against each endpoint and its floor (loadkit)."""
+    rows = []
+    tokens = {"member": mint_token(data.member_id), "staff": mint_token(data.staff_id)}
+    for name in LOAD_ENDPOINTS:
+        label, variants = endpoints[name]
+        load_before = load_average()
+        django, floor = run_load(
+            base,
+            {"Authorization": f"Bearer {tokens[WHO[name]]}"},
+            [v.path for v in variants],
+            [f"/floor/{name}/{i}/" for i in range(len(variants))],
+            clients=cfg.load_clients,
+            seconds=cfg.load_seconds,
+        )
+        row = {
+            "name": name,
+            "endpoint": label,
+            "clients": cfg.load_clients,
+            "django": {"rps": round(django.rps, 1), "seconds": round(django.seconds, 2)} | summary(django.latencies_ms),
+            "floor": {"rps": round(floor.rps, 1), "seconds": round(floor.seconds, 2)} | summary(floor.latencies_ms),
+            "rps_ratio": round(django.rps / floor.rps, 2) if floor.rps else 0.0,
+            "load_average": [load_before, load_average()],
+        }
+        rows.append(row)
+        log(
+            f"  load {label}: {row['django']['rps']:.1f} req/s (p95 {row['django']['p95']:.1f} ms), floor "
+            f"{row['floor']['rps']:.1f} req/s: {100 * row['rps_ratio']:.0f}% of the floor's throughput"
+        )
+    return rows
+
+
+def load_table(rows: list[dict[str, Any]]) -> str:
+    header = f"{'endpoint':<36} {'req/s':>8} {'p50':>8} {'p95':>8} {'floor req/s':>11} {'floor p95':>9} {'of floor':>8}"
+    lines = [header, "-" * len(header)]
+    for r in rows:
+        d, f = r["django"], r["floor"]
+        lines.append(
+            f"{r['endpoint']:<36} {d['rps']:>8.1f} {d['p50']:>8.2f} {d['p95']:>8.2f} {f['rps']:>11.1f} "
+            f"{f['p95']:>9.2f} {100 * r['rps_ratio']:>7.0f}%"
+        )
+    return "\n".join(lines)
+
+
 # ------------------------------------------------------------------ report
 
 
@@ -802,7 +887,7 @@ def main() -> int:
     with (
         step(
             f"load {cfg.list_projects:,} list + {cfg.search_projects:,} search projects (set-based SQL), fill "
-            "search vectors with pulse.projects.services.search_index_refresh, rebuild indexes"
+            "search vectors with pulse.search.index.search_index_refresh, rebuild indexes"
         ),
         secondary_indexes_dropped(url, "projects_project"),
     ):
@@ -812,7 +897,7 @@ def main() -> int:
         from django.db import connection
 
         from pulse.projects.models import Milestone, Project
-        from pulse.projects.services import milestone_search_index_refresh, search_index_refresh
+        from pulse.search.index import milestone_search_index_refresh, search_index_refresh
 
         refresh_started = time.perf_counter()
         search_index_refresh(list(Project.objects.values_list("id", flat=True)))
@@ -829,6 +914,7 @@ def main() -> int:
     # ---------------------------------------------------------------- capture
     with step("capture SQL and query counts in-process (CaptureQueriesContext)"):
         member_token, staff_token = mint_token(data.member_id), mint_token(data.staff_id)
+        wide_token = mint_token(data.wide_id)
         pages = max(1, min(4, cfg.list_projects // 50))
         detail_ids = data.list_ids[:: max(1, len(data.list_ids) // 20)][:20]
         capture(f"/api/v1/projects/{detail_ids[0]}/", member_token, warm=True)
@@ -837,6 +923,10 @@ def main() -> int:
             "list": (
                 "list page_size=50 (member)",
                 [capture(f"/api/v1/projects/?page_size=50&page={p}", member_token) for p in range(1, pages + 1)],
+            ),
+            "list_wide": (
+                f"list page_size=50 (member, {data.wide_visible / 1000:g}k)",
+                [capture(f"/api/v1/projects/?page_size=50&page={p}", wide_token) for p in range(1, pages + 1)],
             ),
             "detail": ("detail (member)", [capture(f"/api/v1/projects/{pk}/", member_token) for pk in detail_ids]),
             "search": (
@@ -890,11 +980,12 @@ def main() -> int:
             serve(server_env, cfg.port if index == 0 else free_port(), workdir) as base,
         ):
             tokens = {"member": mint_token(data.member_id), "staff": mint_token(data.staff_id)}
+            tokens["wide"] = mint_token(data.wide_id)
             for name, (label, variants) in endpoints.items():
                 extra = name in ("list_staff", "search_member")
                 if not primary and name not in ("list", "detail"):
                     continue
-                who = "staff" if "staff" in label else "member"
+                who = WHO[name]
                 sessions_before = pg_sessions(url)
                 headers = {"Authorization": f"Bearer {tokens[who]}"}
                 with httpx.Client(base_url=base, headers=headers, timeout=120) as client:
@@ -937,13 +1028,23 @@ def main() -> int:
                     f"  {label}: p50 {d['p50']:.2f} ms, floor {f['p50']:.2f} ms, ratio {row['ratio_p50']:.2f}x, "
                     f"~{sessions:.2f} new PostgreSQL sessions per request"
                 )
+            load_rows: list[dict[str, Any]] = []
+            if primary and cfg.load_seconds > 0:
+                load_rows = load_mode(base, endpoints, cfg, data)
         runs.append(
-            {"server": server, "settings": SERVERS[server], "load_average": [load_before, load_average()], "rows": rows}
+            {
+                "server": server,
+                "settings": SERVERS[server],
+                "load_average": [load_before, load_average()],
+                "rows": rows,
+                "load": load_rows,
+            }
         )
 
     # ---------------------------------------------------------------- report
     headline = {r["name"]: r for r in runs[0]["rows"]}
     list_row, search_row = headline["list"], headline["search"]
+    wide_row, detail_row = headline["list_wide"], headline["detail"]
     # An index only pays when a query is selective; for one that matches a tenth of all projects or more
     # the planner rightly prefers a sequential scan. The target judges the selective ones; all are shown.
     selective = [e for e, q in zip(explains, queries, strict=True) if q["match_fraction"] < 0.10]
@@ -957,7 +1058,25 @@ def main() -> int:
             "ok": list_row["ratio_p50"] <= 3,
             "value": {r["server"]: r["rows"][0]["ratio_p50"] for r in runs},
         },
+        "list_wide_p50_le_3x_floor": {"ok": wide_row["ratio_p50"] <= 3, "value": wide_row["ratio_p50"]},
+        # The portfolio grows 10x (2,000 -> 20,000 visible projects); the page must not cost more than
+        # a quarter extra (machine noise on a shared box is of that order).
+        "list_flat_in_portfolio": {
+            "ok": wide_row["django"]["p50"] <= 1.25 * list_row["django"]["p50"],
+            "value": f"p50 {list_row['django']['p50']:.2f} ms at {cfg.list_projects:,} visible, "
+            f"{wide_row['django']['p50']:.2f} ms at {data.wide_visible:,} "
+            f"({wide_row['django']['p50'] / list_row['django']['p50']:.2f}x)",
+        },
+        "detail_p50_le_2x_floor": {"ok": detail_row["ratio_p50"] <= 2, "value": detail_row["ratio_p50"]},
         "search_p95_le_50ms": {"ok": search_row["django"]["p95"] <= 50, "value": search_row["django"]["p95"]},
+        "search_p95_le_50ms_every_query": {
+            "ok": all(v["django_p95"] <= 50 for v in search_row["variants"]),
+            "value": {v["label"]: v["django_p95"] for v in search_row["variants"]},
+        },
+        "load_rps_ge_50pct_floor": {
+            "ok": bool(runs[0]["load"]) and all(r["rps_ratio"] >= 0.5 for r in runs[0]["load"]),
+            "value": {r["name"]: r["rps_ratio"] for r in runs[0]["load"]} or "not run (--load-seconds 0)",
+        },
         "search_uses_gin": {
             "ok": all(e["summary"]["uses_project_search_gin"] for e in selective),
             "value": {e["label"]: ", ".join(sorted(set(e["summary"]["scans"]))) for e in explains},
@@ -1001,6 +1120,12 @@ def main() -> int:
     for e in (explains[2], explains[-1]):
         log(f"\nEXPLAIN (ANALYZE, BUFFERS) of the search query, q={e['q']!r}:\n{e['plan']}")
     log("")
+    if runs[0]["load"]:
+        log(
+            f"\nUnder load ({cfg.load_clients} concurrent keep-alive clients, {cfg.load_seconds:g}s per side, "
+            f"Django and floor in alternating slices), server {runs[0]['server']!r}:"
+        )
+        log(load_table(runs[0]["load"]))
     for target, t in targets.items():
         log(f"{'PASS' if t['ok'] else 'FAIL'}  {target}: {t['value']}")
 
@@ -1020,15 +1145,18 @@ def main() -> int:
             "DJANGO_SETTINGS_MODULE": SETTINGS,
             "command": " ".join(floor_command(0)[1:]).replace("--port 0", "--port <port>"),
             "client": "httpx, sequential, keep-alive; Django and floor requests interleaved",
+            "load_client": f"bench/loadkit.py: asyncio + httptools, {cfg.load_clients} keep-alive connections per side",
         },
         "data": {
             "list_projects": cfg.list_projects,
             "search_projects": cfg.search_projects,
             "total_projects": data.total_projects,
             "users": cfg.users + 2,
-            "per_list_project": {"tags": 3, "members": 4, "milestones": 3},
+            "per_list_project": {"tags": 3, "members": 5, "milestones": 3},
+            "wide_visible": data.wide_visible,
             "bench_member": "non-staff; developer member of every list project and nothing else (list, detail)",
             "bench_staff": "staff; sees every project (search, list_staff)",
+            "bench_wide": "non-staff; developer member of the list projects and more, wide_visible in all (list_wide)",
             "load_seconds": data.load_seconds,
         },
         "requests_per_endpoint": cfg.requests,

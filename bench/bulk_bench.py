@@ -759,13 +759,13 @@ def main() -> int:
     with step(f"load {n:,} target + {cfg.other_projects:,} other projects (set-based SQL)"):
         owner_id, load_seconds = load_data(url, cfg)
         log(f"  seconds per step: {load_seconds}")
-    with step("search vectors (pulse.projects.services.search_index_refresh); snapshot; VACUUM ANALYZE"):
+    with step("search vectors (pulse.search.index.search_index_refresh); snapshot; VACUUM ANALYZE"):
         django_setup(env)
         from django.db import connection
         from rest_framework_simplejwt.tokens import AccessToken
 
         from pulse.accounts.models import User
-        from pulse.projects.services import search_index_refresh
+        from pulse.search.index import search_index_refresh
         from pulsekit.versioning import make_etag
 
         search_index_refresh(list(range(1, n + cfg.other_projects + 1)))

@@ -3,8 +3,12 @@
 ``/floor/<name>/<index>/`` replays the SQL statements that the Django endpoint
 ``<name>`` issued for variant ``<index>`` (captured by ``api_bench.py`` with
 ``CaptureQueriesContext`` and written to the JSON file named by
-``PULSE_BENCH_FLOOR_PLAN``) through one persistent psycopg connection, and
-answers with the rows serialized by orjson. No ORM, no DRF, no middleware:
+``PULSE_BENCH_FLOOR_PLAN``) through persistent psycopg connections, and
+answers with the rows serialized by orjson. Connections are opened on demand
+and kept: one serves sequential requests; under concurrent load each request in
+flight takes its own (up to ``PULSE_BENCH_FLOOR_CONNECTIONS``, default 16, the
+app's pool size), so the database works for the floor as much in parallel as it
+does for Django's thread-per-request views. No ORM, no DRF, no middleware:
 the cheapest way to return the same data from the same database in the same
 event loop. Everything else (other paths, websockets, the lifespan with its outbox
 sweep) goes to ``config.asgi.application`` unchanged.
@@ -61,8 +65,24 @@ class Floor:
     def __init__(self) -> None:
         path = os.environ.get("PULSE_BENCH_FLOOR_PLAN")
         self.plan: dict[str, list[list[str]]] = orjson.loads(Path(path).read_bytes()) if path else {}
-        self.conn: psycopg.AsyncConnection[dict[str, Any]] | None = None
-        self.lock = asyncio.Lock()
+        self.idle: list[psycopg.AsyncConnection[dict[str, Any]]] = []
+        self.opened = 0
+        self.limit = int(os.environ.get("PULSE_BENCH_FLOOR_CONNECTIONS", "16"))
+        self.available = asyncio.Condition()
+
+    async def acquire(self) -> psycopg.AsyncConnection[dict[str, Any]]:
+        async with self.available:
+            while not self.idle and self.opened >= self.limit:
+                await self.available.wait()
+            if self.idle:
+                return self.idle.pop()
+            self.opened += 1
+        return await psycopg.AsyncConnection.connect(**connection_kwargs(), autocommit=True, row_factory=dict_row)
+
+    async def release(self, conn: psycopg.AsyncConnection[dict[str, Any]]) -> None:
+        async with self.available:
+            self.idle.append(conn)
+            self.available.notify()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         parts = [p for p in scope["path"].split("/") if p]
@@ -78,15 +98,14 @@ class Floor:
             await respond(send, 404, b'{"error":"unknown floor variant"}')
             return
         results: list[list[dict[str, Any]]] = []
-        async with self.lock:  # one connection, opened on first use and kept (the floor's best case)
-            if self.conn is None:
-                self.conn = await psycopg.AsyncConnection.connect(
-                    **connection_kwargs(), autocommit=True, row_factory=dict_row
-                )
-            async with self.conn.cursor() as cursor:
+        conn = await self.acquire()  # a kept connection (the floor's best case)
+        try:
+            async with conn.cursor() as cursor:
                 for statement in statements:
                     await cursor.execute(statement.encode())
                     results.append(await cursor.fetchall() if cursor.description else [])
+        finally:
+            await self.release(conn)
         await respond(send, 200, orjson.dumps({"results": results}, default=str))
 
 

@@ -31,7 +31,7 @@ from pulse.projects.serializers import (
     TagInputSerializer,
     TagOutputSerializer,
     TrashedProjectSerializer,
-    project_list_item,
+    project_item,
 )
 from pulsekit.conditional import conditional_get, conditional_write, created, with_etag
 from pulsekit.errors import NotFound
@@ -115,11 +115,8 @@ class ProjectListCreateApi(APIView):
         rows = selectors.project_list(user=request.user, params=request.query_params)
         paginator = PageNumber()
         page: list[dict[str, Any]] = paginator.paginate_queryset(cast(Any, rows), request, view=self) or []
-        tags, members = selectors.project_list_relations([row["id"] for row in page])
         today = timezone.localdate()
-        return paginator.get_paginated_response(
-            [project_list_item(r, tags[r["id"]], members[r["id"]], user=request.user, today=today) for r in page]
-        )
+        return paginator.get_paginated_response([project_item(r, user=request.user, today=today) for r in page])
 
     @extend_schema(
         operation_id="projects_create",
@@ -178,8 +175,13 @@ class ProjectDetailApi(APIView):
         responses={200: ProjectOutputSerializer, **errors(304, *READ_ERRORS)},
     )
     def get(self, request: AuthedRequest, project_id: int) -> Response:
-        project = selectors.project_get(user=request.user, project_id=project_id)
-        return conditional_get(request, kind="project", obj=project, render=lambda p: render_project(request, p))
+        detail = selectors.project_detail(user=request.user, project_id=project_id)
+        return conditional_get(
+            request,
+            kind="project",
+            obj=detail,
+            render=lambda d: project_item(d.row, user=request.user, today=timezone.localdate()),
+        )
 
     @extend_schema(
         operation_id="projects_partial_update",

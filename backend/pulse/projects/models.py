@@ -122,6 +122,8 @@ class Project(SoftDeleteModel, VersionedModel, TimeStamped):
             models.Index(fields=["due_date"], name="project_due_idx", condition=Q(deleted_at__isnull=True)),
             models.Index(fields=["progress"], name="project_progress_idx", condition=Q(deleted_at__isnull=True)),
             models.Index(fields=["-updated_at", "-id"], name="project_updated_idx"),
+            # Live ids alone: the list counts a portfolio of thousands by an index-only scan, not the table.
+            models.Index(fields=["id"], name="project_live_id_idx", condition=Q(deleted_at__isnull=True)),
             models.Index(fields=["title"], name="project_title_idx"),
             GinIndex(fields=["search_vector"], name="project_search_gin"),
             GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="project_title_trgm"),

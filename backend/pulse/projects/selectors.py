@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime
+import functools
+import json
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
+from django.contrib.postgres.aggregates import JSONBAgg
 from django.db import connection
 from django.db.models import (
     Case,
     Count,
+    Exists,
     IntegerField,
     Min,
     OuterRef,
@@ -22,7 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, JSONArray, JSONObject
 from django.utils import timezone
 
 from pulse.accounts.models import User
@@ -50,6 +54,16 @@ def visible_to(user: Any, queryset: QuerySet[Project] | None = None) -> QuerySet
     member_of = TeamMember.objects.filter(user_id=user.pk).values("project_id")
     owned = Project.all_objects.filter(owner_id=user.pk).values("id")
     return qs.filter(pk__in=member_of.union(owned))
+
+
+def _visible_walk(user: Any, queryset: QuerySet[Project]) -> QuerySet[Project]:
+    """``visible_to`` as a per-row test (``EXISTS`` membership or ownership): what lets PostgreSQL walk
+    an index in the list's order and stop after a page, where ``visible_to``'s ``IN (… UNION …)``
+    joins every visible project first (a portfolio of 20,000 read the whole table for each page)."""
+    if getattr(user, "is_staff", False):
+        return queryset
+    member = TeamMember.objects.filter(project_id=OuterRef("pk"), user_id=user.pk)
+    return queryset.filter(Q(Exists(member)) | Q(owner_id=user.pk))
 
 
 def visible_project_ids(user: Any) -> QuerySet[Project, Any]:
@@ -80,8 +94,51 @@ def _milestone_subquery(aggregate: Any, **conditions: Any) -> Subquery:
     return Subquery(rows.annotate(value=aggregate).values("value")[:1])
 
 
-# What a list row holds, read as plain values: model instances for a page of 50 projects with
-# their tags and teams (~600 objects) cost more than the SQL behind them.
+def _tags_json() -> Subquery:
+    """The project's live tags by name, each already in the API's shape (``{id, name, colour}``), as one
+    jsonb array per project row (NULL when it has none)."""
+    links: Any = Project.tags.through.objects  # the implicit through model: the stubs know no annotation on it
+    rows = (
+        links.filter(project_id=OuterRef("pk"), tag__deleted_at__isnull=True)
+        .order_by()
+        .values("project_id")
+        .annotate(
+            value=JSONBAgg(
+                JSONObject(id="tag_id", name="tag__name", colour="tag__colour"), order_by=("tag__name", "tag_id")
+            )
+        )
+        .values("value")
+    )
+    return Subquery(rows[:1])
+
+
+_MEMBER_JSON = (
+    "id",
+    "user_id",
+    *(f"user__{column}" for column in User.NAME_COLUMNS),
+    "user__email",
+    "role",
+    "allocation",
+)
+
+
+def _members_json() -> Subquery:
+    """The project's team by member id, one jsonb array ``[id, user id, *name columns, email, role,
+    allocation]`` per member (the name is composed in Python by ``User.name_from``)."""
+    rows = (
+        TeamMember.objects.filter(project_id=OuterRef("pk"))
+        .order_by()
+        .values("project_id")
+        .annotate(value=JSONBAgg(JSONArray(*_MEMBER_JSON), order_by=("id",)))
+        .values("value")
+    )
+    return Subquery(rows[:1])
+
+
+# What a list row holds, read as plain values, its tags and team included as jsonb (correlated
+# subqueries, evaluated only for the rows of the page): model instances for a page of 50 projects
+# with their tags and teams (~600 objects) cost more than the SQL behind them, and one statement
+# per page saves the two that read the relations after it.
 LIST_COLUMNS = (
     "id",
     "title",
@@ -104,52 +161,126 @@ LIST_COLUMNS = (
     "milestone_done",
     "milestone_overdue",
     "next_milestone_due",
+    "tags_json",
+    "members_json",
 )
 
 
-def _with_summary(qs: QuerySet[Project]) -> QuerySet[Project]:
+def _with_summary(
+    qs: QuerySet[Project], today: datetime.date | None = None, *, ranked: bool = False
+) -> QuerySet[Project]:
+    """The list's figures; ``ranked``: ``qs`` already has ``health_rank`` (it was filtered and ordered)."""
     open_statuses = [MilestoneStatus.PENDING, MilestoneStatus.IN_PROGRESS]
+    today = today or timezone.localdate()
+    rank = {} if ranked else {"health_rank": HEALTH_RANK}
     return qs.annotate(
+        **rank,
         milestone_total=Coalesce(_milestone_subquery(Count("id")), 0),
         milestone_done=Coalesce(_milestone_subquery(Count("id"), status=MilestoneStatus.DONE), 0),
-        milestone_overdue=Coalesce(
-            _milestone_subquery(Count("id"), status__in=open_statuses, due_date__lt=timezone.localdate()), 0
-        ),
+        milestone_overdue=Coalesce(_milestone_subquery(Count("id"), status__in=open_statuses, due_date__lt=today), 0),
         next_milestone_due=_milestone_subquery(Min("due_date"), status__in=open_statuses),
-        health_rank=HEALTH_RANK,
+        tags_json=_tags_json(),
+        members_json=_members_json(),
     )
 
 
-def project_list(*, user: Any, params: Any) -> QuerySet[Project, dict[str, Any]]:
-    """The visible projects these params filter, search and order, as ``LIST_COLUMNS`` rows (one query
-    per page; the page's tags and teams come from ``project_list_relations``)."""
-    return _filtered(_with_summary(visible_to(user)), params).values(*LIST_COLUMNS)
+# The list's default order, which ``project_updated_idx`` serves.
+_DEFAULT_ORDER = ["-updated_at", "-id"]
+# From this many visible projects a page of the default order walks that index (``_visible_walk``).
+WALK_FROM = 5_000
 
 
-TagRow = tuple[int, str, str]  # id, name, colour
-MemberRow = tuple[int, int, str, str, str, int]  # id, user id, name, email, role, allocation
-_USER_NAME = tuple(f"user__{column}" for column in User.NAME_COLUMNS)
+class ProjectListing:
+    """The visible projects these params filter, search and order: ``count()`` and slices of
+    ``LIST_COLUMNS`` rows, each in the SQL that suits it (what a paginator needs).
+
+    The count joins the visible ids (``visible_to``; O(portfolio), by index-only scans: no owner join,
+    no summary, so ``project_live_id_idx`` answers it without reading the table). A page is one
+    statement with tags, team and milestone figures; for a portfolio of ``WALK_FROM`` or more in the
+    default order it tests visibility per row along ``project_updated_idx`` (``_visible_walk``) and
+    stops after the page, so its cost does not grow with the portfolio; a smaller one is joined.
+    """
+
+    def __init__(self, user: Any, params: Any) -> None:
+        self.user = user
+        # Filtered, searched and ordered once (400 on bad params); visibility is added per use.
+        self.filtered = _filtered(Project.objects.annotate(health_rank=HEALTH_RANK), params)
+        self.walks = list(self.filtered.query.order_by) == _DEFAULT_ORDER and not getattr(user, "is_staff", False)
+        self.counted = visible_to(user, self.filtered).order_by()
+        self.ordered = True
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.counted.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
+        walk = self.walks and self.count() >= WALK_FROM
+        visible = (_visible_walk if walk else visible_to)(self.user, self.filtered)
+        return list(_with_summary(visible, ranked=True).values(*LIST_COLUMNS)[index])
 
 
-def project_list_relations(project_ids: list[int]) -> tuple[dict[int, list[TagRow]], dict[int, list[MemberRow]]]:
-    """The tags (by name) and team members (by id) of these projects, as plain rows, in two queries."""
-    tags: dict[int, list[TagRow]] = {pk: [] for pk in project_ids}
-    members: dict[int, list[MemberRow]] = {pk: [] for pk in project_ids}
-    tag_rows = (
-        Project.tags.through.objects.filter(project_id__in=project_ids)
-        .order_by("tag__name", "tag_id")
-        .values_list("project_id", "tag_id", "tag__name", "tag__colour")
-    )
-    for project_id, *tag in tag_rows:
-        tags[project_id].append(tuple(tag))  # type: ignore[arg-type]
-    member_rows = (
-        TeamMember.objects.filter(project_id__in=project_ids)
-        .order_by("id")
-        .values_list("project_id", "id", "user_id", *_USER_NAME, "user__email", "role", "allocation")
-    )
-    for project_id, member_id, user_id, *name, email, role, allocation in member_rows:
-        members[project_id].append((member_id, user_id, User.name_from(*name), email, role, allocation))
-    return tags, members
+def project_list(*, user: Any, params: Any) -> ProjectListing:
+    """The visible projects these params filter, search and order (``ProjectListing``: a count and
+    pages of ``LIST_COLUMNS`` rows; ``serializers.project_item`` shapes a row)."""
+    return ProjectListing(user, params)
+
+
+class ProjectRow(NamedTuple):
+    """One project as ``LIST_COLUMNS`` values, with the ``pk`` and ``version`` its ETag is made of."""
+
+    pk: int
+    version: int
+    row: dict[str, Any]
+
+
+class _Reader(NamedTuple):
+    pk: int
+    is_staff: bool
+
+
+# Stand-ins for the detail statement's parameters while it is compiled: no id or date can be these.
+_USER, _PROJECT, _TODAY = -(2**62) + 1, -(2**62) + 2, datetime.date.min
+_JSON_COLUMNS = frozenset({"health_reasons", "tags_json", "members_json"})
+
+
+@functools.cache
+def _detail_statement(staff: bool) -> tuple[str, tuple[Any, ...]]:
+    """The detail's SQL and parameters, compiled once per kind of reader with stand-ins for the user,
+    the project and today: building and compiling these annotations was most of a detail request."""
+    visible = _visible_walk(_Reader(_USER, staff), Project.objects.filter(pk=_PROJECT))
+    qs = _with_summary(visible, today=_TODAY).order_by().values(*LIST_COLUMNS)[:1]
+    sql, params = qs.query.sql_with_params()
+    missing = {_PROJECT, _TODAY, *(() if staff else (_USER,))} - set(params)  # staff see every project
+    assert not missing, f"the detail statement lost a parameter: {missing}"
+    return sql, tuple(params)
+
+
+def project_detail(*, user: Any, project_id: Any) -> ProjectRow:
+    """The detail read: the list's row for one visible project (``visible_to``'s rule, as the per-row
+    test of ``_visible_walk``), in one statement with its tags, team and milestone figures. Writes
+    answer with ``project_get``'s model; both render the same (tests/selectors/test_project_detail.py)."""
+    pk = valid_id(project_id)
+    if pk is None:
+        raise NotFound("Project not found.")
+    sql, template = _detail_statement(bool(getattr(user, "is_staff", False)))
+    actual: dict[Any, Any] = {_USER: user.pk, _PROJECT: pk, _TODAY: timezone.localdate()}
+    params = [actual.get(value, value) if isinstance(value, int | datetime.date) else value for value in template]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchone()
+        names = [column.name for column in cursor.description or ()]
+    if found is None:
+        raise NotFound("Project not found.")
+    row = {
+        name: json.loads(value) if name in _JSON_COLUMNS and isinstance(value, str) else value
+        for name, value in zip(names, found, strict=True)
+    }
+    return ProjectRow(row["id"], row["version"], row)
 
 
 SELECTION_LIMIT = 10_000

@@ -18,7 +18,6 @@ from pulse.projects.models import OPEN_STATUSES, Health, MilestoneStatus, Projec
 from pulse.projects.rules import permissions
 from pulse.projects.rules.lifecycle import allowed_transitions
 from pulse.projects.rules.validation import dates_in_order
-from pulse.projects.selectors import MemberRow, TagRow
 from pulsekit.dates import iso_date, iso_datetime
 from pulsekit.fields import BoundedListField, PlainTextField, StrictCharField, StrictEmailField, StrictRegexField
 from pulsekit.ids import id_field
@@ -135,13 +134,28 @@ class ProjectOutputSerializer(serializers.Serializer):
         }
 
 
-def project_list_item(
-    row: dict[str, Any], tags: list[TagRow], members: list[MemberRow], *, user: Any, today: datetime.date
-) -> dict[str, Any]:
-    """A list row (``selectors.LIST_COLUMNS``) in ``ProjectOutputSerializer``'s shape, built from plain values."""
+_NAME_END = 2 + len(User.NAME_COLUMNS)  # members_json: [id, user id, *name columns, email, role, allocation]
+
+
+def project_item(row: dict[str, Any], *, user: Any, today: datetime.date) -> dict[str, Any]:
+    """A ``selectors.LIST_COLUMNS`` row (list and detail) in ``ProjectOutputSerializer``'s shape, from plain
+    values: the tags arrive in the API's shape, each member as a jsonb array."""
     pk, status, due, version = row["id"], row["status"], row["due_date"], row["version"]
     total = row["milestone_total"]
-    role = next((m[4] for m in members if m[1] == user.pk), None)
+    user_id = user.pk
+    role = None
+    members = []
+    for m in row["members_json"] or ():
+        if m[1] == user_id:
+            role = m[_NAME_END + 1]
+        members.append(
+            {
+                "id": m[0],
+                "user": {"id": m[1], "name": User.name_from(*m[2:_NAME_END]), "email": m[_NAME_END]},
+                "role": m[_NAME_END + 1],
+                "allocation": m[_NAME_END + 2],
+            }
+        )
     owner_id = row["owner_id"]
     return {
         "id": pk,
@@ -164,11 +178,8 @@ def project_list_item(
             "name": User.name_from(*(row[f"owner__{column}"] for column in User.NAME_COLUMNS)),
             "email": row["owner__email"],
         },
-        "tags": [{"id": t[0], "name": t[1], "colour": t[2]} for t in tags],
-        "members": [
-            {"id": m[0], "user": {"id": m[1], "name": m[2], "email": m[3]}, "role": m[4], "allocation": m[5]}
-            for m in members
-        ],
+        "tags": row["tags_json"] or [],
+        "members": members,
         "milestone_summary": {
             "total": total,
             "done": row["milestone_done"],

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from pulse.projects.selectors import project_list
 from tests.conftest import client_for
-from tests.factories import add_member, make_milestone, make_project, make_tag, make_user
+from tests.factories import add_member, fresh, make_milestone, make_project, make_tag, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +42,44 @@ def test_selector_filters_by_visibility(portfolio):
     outsider = make_user("outsider")
     assert project_list(user=outsider, params={}).count() == 0
     assert project_list(user=portfolio, params={}).count() == 60
+
+
+def _pages(client, **params):
+    out, page = [], 1
+    while True:
+        body = client.get(reverse("project-list"), {"page_size": 7, "page": page, **params}).json()
+        out.append(body)
+        if not body["next"]:
+            return out
+        page += 1
+
+
+def test_a_large_portfolio_walks_the_order_index_and_lists_exactly_what_a_small_one_joins(monkeypatch):
+    from pulse.projects import selectors, services
+
+    owner, reader = make_user("walk-owner"), make_user("walk-reader")
+    projects = [make_project(owner, title=f"W{n}") for n in range(12)]
+    for project in projects[:8]:
+        add_member(project, reader)
+    mine = [make_project(reader, title=f"Mine {n}") for n in range(3)]  # visible by ownership
+    gone = projects[0]
+    services.project_delete(project_id=gone.pk, expected_version=fresh(gone).version, actor=owner)
+    latest = projects[5]
+    services.project_update(
+        project_id=latest.pk, expected_version=fresh(latest).version, actor=owner, data={"title": "W5 again"}
+    )
+    client = client_for(reader)
+
+    joined = _pages(client)
+    monkeypatch.setattr(selectors, "WALK_FROM", 1)
+    with CaptureQueriesContext(connection) as ctx:
+        walked = _pages(client)
+    assert walked == joined
+    assert any("EXISTS" in q["sql"] and "LIMIT 7" in q["sql"] for q in ctx.captured_queries), "the walk ran"
+    listed = [p["id"] for body in walked for p in body["results"]]
+    assert walked[0]["count"] == len(listed) == 10
+    assert gone.pk not in listed and set(listed) == {p.pk for p in projects[1:8]} | {p.pk for p in mine}
+    assert listed[0] == latest.pk, "the latest change first"
+    # Another order keeps the join (no index walks it): still every visible project, in that order.
+    titles = [p["title"] for body in _pages(client, ordering="title") for p in body["results"]]
+    assert titles == sorted(titles) and len(titles) == 10
