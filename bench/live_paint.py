@@ -13,7 +13,9 @@ other sockets connected).
 3. **Other sockets**: ``--load-sockets`` (1,000) lean websocket clients (``bench/leanws.py``, as
    ``ws_bench.py``) in a separate process (this script with ``--hold``), signed in as ``paint_load``,
    each with its own ticket, subscribed to ``project:ID``: the same project, the worst case, so every
-   edit fans out to all of them. It records when each of them received each change.
+   edit fans out to all of them. It records when each of them received each change. The same process
+   writes ``--background-rate`` (10) changes a second to a second project all of them also watch, as the
+   websocket bench's load does (each change fans out to the 1,000 sockets too).
 4. **Floor**: one bare websocket client in this process, signed in as ``paint_b``, subscribed to the
    project: PATCH sent → event received, with no browser in the way.
 5. **Browsers** (``bench/live_paint.mjs``, playwright-core driving ``/usr/bin/chromium``, headless, two
@@ -63,6 +65,7 @@ RESULTS = BENCH / "results"
 DIST = REPO / "frontend" / "dist"
 TARGETS = {"p50_ms": 150.0, "p95_ms": 400.0}
 TITLE = "Live paint bench"
+NOISE = "bg-change-"  # descriptions of the background changes, told apart from the measured edits
 
 try:
     import orjson
@@ -80,6 +83,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes (default 2)")
     parser.add_argument("--pause-ms", type=int, default=300, help="pause between edits: this plus up to this again")
     parser.add_argument("--connect-concurrency", type=int, default=50, help="load sockets opened at once (50)")
+    parser.add_argument(
+        "--background-rate",
+        type=float,
+        default=10.0,
+        help="changes/s to a second project the other sockets also watch, as ws_bench.py's load (10; 0 = none)",
+    )
     parser.add_argument("--chromium", default=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
     parser.add_argument(
         "--database-url", default=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pulse")
@@ -145,8 +154,9 @@ async def signed_in(http: httpx.AsyncClient, username: str, password: str) -> No
     http.headers["Authorization"] = f"Bearer {response.json()['access']}"
 
 
-async def open_socket(http: httpx.AsyncClient, ws_base: str, project_id: int, on_text: Any) -> leanws.LeanSocket:
-    """A ticket, the socket, ``welcome``, ``subscribe project:ID``, ``subscribed``; then ``on_text``.
+async def open_socket(http: httpx.AsyncClient, ws_base: str, project_ids: list[int], on_text: Any) -> leanws.LeanSocket:
+    """A ticket, the socket, ``welcome``, ``subscribe project:ID`` and ``subscribed`` for each project;
+    then ``on_text``.
 
     Until ``subscribed`` the messages go to a queue of our own: the welcome can arrive in the same
     read as the handshake's answer, before anyone waits for it.
@@ -173,10 +183,11 @@ async def open_socket(http: httpx.AsyncClient, ws_base: str, project_id: int, on
         welcome = loads(await asyncio.wait_for(opening.get(), 30))
         if welcome.get("type") != "welcome":
             raise RuntimeError(f"expected welcome, got {welcome}")
-        ws.send_text(json.dumps({"type": "subscribe", "topic": f"project:{project_id}"}))
-        answer = loads(await asyncio.wait_for(opening.get(), 30))
-        if answer.get("type") != "subscribed":
-            raise RuntimeError(f"expected subscribed, got {answer}")
+        for project_id in project_ids:
+            ws.send_text(json.dumps({"type": "subscribe", "topic": f"project:{project_id}"}))
+            answer = loads(await asyncio.wait_for(opening.get(), 30))
+            if answer.get("type") != "subscribed":
+                raise RuntimeError(f"expected subscribed, got {answer}")
     except BaseException:
         await ws.close(5)
         raise
@@ -191,7 +202,7 @@ async def hold(cfg: dict[str, Any]) -> None:
 
     def on_text(payload: bytes, received: float) -> None:
         value, _ = described(payload)
-        if value is not None:
+        if value is not None and not value.startswith(NOISE):
             receipts[value].append(received)
 
     ws_base = cfg["base_url"].replace("http://", "ws://")
@@ -203,18 +214,24 @@ async def hold(cfg: dict[str, Any]) -> None:
 
         async def one() -> leanws.LeanSocket:
             async with gate:
-                return await open_socket(http, ws_base, cfg["project_id"], on_text)
+                return await open_socket(http, ws_base, [cfg["project_id"], cfg["noise_id"]], on_text)
 
         outcomes = await asyncio.gather(*(one() for _ in range(cfg["sockets"])), return_exceptions=True)
     sockets = [o for o in outcomes if isinstance(o, leanws.LeanSocket)]
     errors = collections.Counter(f"{type(o).__name__}: {o}"[:160] for o in outcomes if isinstance(o, BaseException))
     ready = {"subscribed": len(sockets), "seconds": round(time.perf_counter() - started, 1), "errors": dict(errors)}
     print("READY " + json.dumps(ready), flush=True)
+    writes: collections.Counter[str] = collections.Counter()
+    writer = asyncio.create_task(background_changes(cfg, writes))
     loop = asyncio.get_running_loop()
     await loop.run_in_executor(None, sys.stdin.read)  # until the parent closes stdin
+    writer.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await writer
     closed = sum(1 for s in sockets if s.closed.done())
     result = {
         "closed_early": closed,
+        "background": {"seconds": round(writes.pop("_elapsed_ms", 0) / 1000, 1), **writes},
         "receipts": {
             value: {
                 "n": len(ts),
@@ -236,6 +253,30 @@ async def hold(cfg: dict[str, Any]) -> None:
     await asyncio.gather(*(close(s) for s in sockets))
 
 
+async def background_changes(cfg: dict[str, Any], writes: collections.Counter[str]) -> None:
+    """The websocket bench's write load: ``rate`` PATCHes a second, paced by the clock, to the noise
+    project every other socket also watches (so each fans out to all of them), each under the ETag of
+    the one before. Counts answers by status; a stale ETag (412) takes the current one and goes on."""
+    rate = float(cfg["background_rate"])
+    if rate <= 0:
+        return
+    path = f"/api/v1/projects/{cfg['noise_id']}/"
+    started = time.perf_counter()
+    async with httpx.AsyncClient(base_url=cfg["base_url"], timeout=30) as http:
+        await signed_in(http, cfg["username"], cfg["password"])
+        etag = (await http.get(path)).headers.get("etag", "")
+        n = 0
+        while True:  # until cancelled
+            n += 1
+            response = await http.patch(path, json={"description": f"{NOISE}{n}"}, headers={"If-Match": etag})
+            writes[str(response.status_code)] += 1
+            etag = response.headers.get("etag") or etag
+            if response.status_code == 412:
+                etag = (await http.get(path)).headers.get("etag", "")
+            writes["_elapsed_ms"] = int((time.perf_counter() - started) * 1000)
+            await asyncio.sleep(max(0.0, started + n / rate - time.perf_counter()))
+
+
 # ------------------------------------------------------------------ stack and data
 
 SETUP_CODE = """
@@ -251,11 +292,12 @@ users = {{
 project = project_create(actor=users["paint_a"], title={title!r}, description="Before the first edit")
 member_add(project_id=project.pk, actor=users["paint_a"], user_id=users["paint_b"].pk, role="developer")
 member_add(project_id=project.pk, actor=users["paint_a"], user_id=users["paint_load"].pk, role="stakeholder")
-print("PAINT " + json.dumps({{"project_id": project.pk}}))
+noise = project_create(actor=users["paint_load"], title="Background changes", description="{noise}0")
+print("PAINT " + json.dumps({{"project_id": project.pk, "noise_id": noise.pk}}))
 """
 
 
-def setup_data(database_url: str, redis_url: str, password: str) -> int:
+def setup_data(database_url: str, redis_url: str, password: str) -> tuple[int, int]:
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
     env.update(
         DJANGO_SETTINGS_MODULE="config.django.test",
@@ -266,7 +308,7 @@ def setup_data(database_url: str, redis_url: str, password: str) -> int:
         LOG_LEVEL="WARNING",
     )
     done = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "shell", "-c", SETUP_CODE.format(password=password, title=TITLE)],
+        [sys.executable, "manage.py", "shell", "-c", SETUP_CODE.format(password=password, title=TITLE, noise=NOISE)],
         cwd=BACKEND,
         env=env,
         capture_output=True,
@@ -276,7 +318,8 @@ def setup_data(database_url: str, redis_url: str, password: str) -> int:
     line = next((x for x in done.stdout.splitlines() if x.startswith("PAINT ")), None)
     if done.returncode or line is None:
         raise SystemExit(f"setting up the users and the project failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
-    return int(json.loads(line.removeprefix("PAINT "))["project_id"])
+    ids = json.loads(line.removeprefix("PAINT "))
+    return int(ids["project_id"]), int(ids["noise_id"])
 
 
 async def read_tagged(stream: asyncio.StreamReader, tag: str, timeout: float) -> dict[str, Any]:
@@ -290,11 +333,15 @@ async def read_tagged(stream: asyncio.StreamReader, tag: str, timeout: float) ->
                 return dict(json.loads(line[len(prefix) :]))
 
 
-async def measure(args: argparse.Namespace, base_url: str, project_id: int, password: str) -> dict[str, Any]:
+async def measure(
+    args: argparse.Namespace, base_url: str, project_id: int, noise_id: int, password: str
+) -> dict[str, Any]:
     to_epoch = epoch_clock()
     hold_cfg = {
         "base_url": base_url,
         "project_id": project_id,
+        "noise_id": noise_id,
+        "background_rate": args.background_rate,
         "username": "paint_load",
         "password": password,
         "sockets": args.load_sockets,
@@ -326,7 +373,7 @@ async def measure(args: argparse.Namespace, base_url: str, project_id: int, pass
 
         async with httpx.AsyncClient(base_url=base_url, timeout=30) as http:
             await signed_in(http, "paint_b", password)
-            floor_ws = await open_socket(http, base_url.replace("http://", "ws://"), project_id, on_floor)
+            floor_ws = await open_socket(http, base_url.replace("http://", "ws://"), [project_id], on_floor)
 
         node = shutil.which("node")
         if node is None:
@@ -411,7 +458,8 @@ def main() -> int:
     )
     log(
         f"Live paint: {args.samples} edits in browser A painted in browser B, {args.load_sockets} other sockets on "
-        f"the project, {args.workers} uvicorn process(es); load average {load_before}"
+        f"the project, {args.background_rate:g} background changes/s, {args.workers} uvicorn process(es); "
+        f"load average {load_before}"
     )
     with tempfile.TemporaryDirectory(prefix="live-paint-") as tmp:
         server_log = Path(tmp) / "server.log"
@@ -420,8 +468,8 @@ def main() -> int:
         try:
             log(f"  {ready['base_url']} on database {ready['database']}")
             with step("users paint_a (owner), paint_b (developer), paint_load (stakeholder) and the project"):
-                project_id = setup_data(ready["database_url"], args.redis_url, password)
-            run = asyncio.run(measure(args, ready["base_url"], project_id, password))
+                project_id, noise_id = setup_data(ready["database_url"], args.redis_url, password)
+            run = asyncio.run(measure(args, ready["base_url"], project_id, noise_id, password))
             server_text = server_log.read_text(errors="replace")
         finally:
             stop_stack(stack)
@@ -520,6 +568,12 @@ def main() -> int:
         f"painted ÷ the other sockets' median p50 {ratios['painted_p50_to_load_p50']}×; B's receipt ÷ floor p50 "
         f"{ratios['b_socket_p50_to_floor_p50']}×"
     )
+    background = run["held"].get("background", {})
+    sent = sum(v for k, v in background.items() if k.isdigit())
+    log(
+        f"background changes: {sent} in {background.get('seconds', 0)} s "
+        f"({sent / max(background.get('seconds') or 1, 1e-9):.1f}/s), answers {background}"
+    )
     log(f"lost: {lost}; server tracebacks {tracebacks}; load average {load_before} → {load_after}")
     verdict = "PASS" if all(targets_met.values()) else "FAIL"
     log(
@@ -545,6 +599,11 @@ def main() -> int:
             "load_sockets_subscribed": run["ready"]["subscribed"],
             "load_connect_seconds": run["ready"]["seconds"],
             "load_topic": f"project:{project_id} (the edited project: every edit fans out to all of them)",
+            "background_changes": (
+                f"{args.background_rate}/s PATCHes by paint_load to project:{noise_id}, which the other sockets also"
+                " watch (the websocket bench's write load)"
+            ),
+            "background_answers": run["held"].get("background", {}),
             "load_process": "bench/live_paint.py --hold: lean asyncio websocket clients (bench/leanws.py)",
             "edit": "browser A (paint_a, owner) through the UI: Edit, Description, Save changes",
             "paint": "browser B (paint_b, developer) with the project page open, never reloaded",
