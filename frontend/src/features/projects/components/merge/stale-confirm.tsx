@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 
+import { projectKeys } from '../../api/keys';
 import { changeSentence, currentOf, whoChanged, type ChangeLine, type Versioned } from './stale-write';
 
 type Asking<T, I> = { before: T; after: T; intent: I; who: string | null; again: boolean };
@@ -58,6 +59,8 @@ export function useStaleRetry<T extends Versioned, R, I = undefined>(config: Sta
         return;
       }
       setAsking({ before: copy, after, intent, who: null, again });
+      // The timeline behind the dialog has their change too.
+      void qc.invalidateQueries({ queryKey: projectKeys.activity(config.projectId) });
       void whoChanged(qc, config.projectId, { type: config.kind, id: copy.id }, copy.version).then((who) =>
         setAsking((a) => (a && a.after === after ? { ...a, who } : a)),
       );
