@@ -30,6 +30,7 @@ export function DeleteProject({ project }: { project: Project }) {
     name: (p) => `“${p.title}”`,
     question: 'Delete it anyway? It moves to the trash, where it can be restored for 30 days.',
     destructive: true,
+    blocked: (p) => (p.capabilities.can_delete ? null : 'You may no longer delete it.'),
     onDone: () => {
       setConfirming(false);
       void navigate('/projects');
@@ -38,7 +39,6 @@ export function DeleteProject({ project }: { project: Project }) {
     onFailed: () => undefined, // the confirm dialog says why
     onCancel: () => setConfirming(false),
   });
-  if (!project.capabilities.can_delete) return null;
 
   const undo = () =>
     // Runs after this page is gone: mutateAsync settles without a mounted caller.
@@ -55,14 +55,17 @@ export function DeleteProject({ project }: { project: Project }) {
     remove.reset();
   };
 
+  // The dialogs stay mounted without the button: a 412 can bring a version this user may not delete.
   return (
     <>
-      <Button variant="ghost" size="sm" className="text-danger hover:text-danger" onClick={() => setConfirming(true)}>
-        Delete project
-      </Button>
+      {project.capabilities.can_delete && (
+        <Button variant="ghost" size="sm" className="text-danger hover:text-danger" onClick={() => setConfirming(true)}>
+          Delete project
+        </Button>
+      )}
       <Dialog
         // A 412 swaps the question for what changed meanwhile.
-        open={confirming && !retry.asking}
+        open={confirming && !retry.asking && project.capabilities.can_delete}
         onClose={close}
         title={`Delete “${project.title}”?`}
         description="It moves to the trash with its milestones and team. The owner or staff can restore it there for 30 days."

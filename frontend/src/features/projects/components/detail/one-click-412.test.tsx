@@ -233,6 +233,22 @@ describe('Delete project on a newer version', () => {
     expect(api.requests.map((r) => r.ifMatch)).toEqual(['"project-1-v3"', '"project-1-v4"', '"project-1-v5"']);
   });
 
+  it('a project this user may no longer delete is said, not retried', async () => {
+    signIn();
+    const api = serveProject();
+    renderDetail();
+    await userEvent.click(await screen.findByRole('button', { name: 'Delete project' }));
+    adaChangesProject(api, { owner: ada, capabilities: { can_edit: true, can_manage_team: true, can_delete: false, can_change_owner: false } });
+    await userEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Delete project' }));
+    const dialog = await changedDialog('“Project 1”');
+    expect(within(dialog).getByRole('alert')).toHaveTextContent('You may no longer delete it.');
+    await waitFor(() => expect(dialog).toHaveAccessibleDescription('Ada Lovelace changed owner to Ada Lovelace.'));
+    await userEvent.click(within(dialog).getByRole('button', { name: 'OK' }));
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Delete project' })).not.toBeInTheDocument();
+    expect(api.requests).toHaveLength(1);
+  });
+
   it('Cancel keeps the project, with their version on the page', async () => {
     signIn();
     const api = serveProject();

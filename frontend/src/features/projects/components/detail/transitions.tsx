@@ -64,8 +64,10 @@ export function Transitions({ project }: { project: Project }) {
     name: (p) => `“${p.title}”`,
     question: (name) => TRANSITION_QUESTION[name] ?? 'Do it anyway?',
     // Their status may not allow it any more: say so instead of a retry that cannot work.
-    blocked: (p, name) =>
-      p.allowed_transitions.includes(name) ? null : `It is ${humanize(p.status).toLowerCase()} now, so “${TRANSITION_LABEL[name] ?? humanize(name)}” no longer applies.`,
+    blocked: (p, name) => {
+      if (!p.capabilities.can_edit) return 'You may no longer change its status.';
+      return p.allowed_transitions.includes(name) ? null : `It is ${humanize(p.status).toLowerCase()} now, so “${TRANSITION_LABEL[name] ?? humanize(name)}” no longer applies.`;
+    },
     onDone: (p) => {
       setAsking(null);
       toast(`Now ${humanize(p.status).toLowerCase()}`, { tone: 'success' });
