@@ -69,6 +69,11 @@ test('a transition over a change made meanwhile asks, then Do it anyway runs it 
     // Nothing was written over Tess's version while the dialog asks.
     expect((await read()).body).toMatchObject({ status: 'planning', due_date: '2027-05-31' });
     await shot(page, 'one-click-412');
+    // At phone width the question and both answers fit on the screen.
+    await page.setViewportSize({ width: 390, height: 760 });
+    for (const name of ['Cancel', 'Do it anyway']) await expect(dialog.getByRole('button', { name })).toBeInViewport();
+    await shot(page, 'one-click-412-phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     holding = false;
     await dialog.getByRole('button', { name: 'Do it anyway' }).click();
@@ -78,6 +83,8 @@ test('a transition over a change made meanwhile asks, then Do it anyway runs it 
     // Her change stands, and his transition is on top of it.
     expect((await read()).body).toMatchObject({ status: 'active', due_date: '2027-05-31' });
   } finally {
+    // Off the page first: it would hear of the deletion and read the project (404s) as it goes.
+    await page.goto('about:blank');
     const last = await read();
     const deleted = await tess.delete(`/api/v1/projects/${id}/`, { headers: { ...auth, 'If-Match': last.etag } });
     expect(deleted.status()).toBe(204);
