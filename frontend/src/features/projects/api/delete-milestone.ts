@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { api, ifMatch, unwrap } from '@/lib/api-client';
+import { isApiError } from '@/lib/api-error';
 import type { Milestone, Paginated } from '@/types/models';
 
 import { projectKeys } from './keys';
@@ -24,6 +25,14 @@ export function useDeleteMilestone(projectId: number) {
         page ? { ...page, count: page.count - 1, results: page.results.filter((m) => m.id !== milestone.id) } : page,
       );
       refreshProject(qc, projectId);
+    },
+    // A 412 carries the server's copy: the list shows it.
+    onError: (e, milestone) => {
+      const current = isApiError(e) && e.status === 412 ? (e.current as Milestone | undefined) : undefined;
+      if (!current || typeof current !== 'object' || current.id !== milestone.id) return;
+      qc.setQueryData<Paginated<Milestone>>(projectKeys.milestones(projectId), (page) =>
+        page ? { ...page, results: page.results.map((m) => (m.id === current.id ? current : m)) } : page,
+      );
     },
   });
 }

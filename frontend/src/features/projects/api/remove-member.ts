@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { api, ifMatch, unwrap } from '@/lib/api-client';
+import { isApiError } from '@/lib/api-error';
 import type { Member, Paginated } from '@/types/models';
 
 import { projectKeys } from './keys';
@@ -22,6 +23,14 @@ export function useRemoveMember(projectId: number) {
       );
       void qc.invalidateQueries({ queryKey: projectKeys.milestones(projectId) });
       refreshProject(qc, projectId);
+    },
+    // A 412 carries the server's copy: the list shows it.
+    onError: (e, member) => {
+      const current = isApiError(e) && e.status === 412 ? (e.current as Member | undefined) : undefined;
+      if (!current || typeof current !== 'object' || current.id !== member.id) return;
+      qc.setQueryData<Paginated<Member>>(projectKeys.members(projectId), (page) =>
+        page ? { ...page, results: page.results.map((m) => (m.id === current.id ? current : m)) } : page,
+      );
     },
   });
 }

@@ -68,6 +68,6 @@ export function useBulkControls({ filters, rows, count }: { filters: ProjectList
       />
     </>
   );
-  const notice = dialog === null && last ? <UndoNotice onUndo={() => setDialog({ items: [], resume: { request: last.undo, mode: 'undo', label: last.label } })} /> : null;
+  const notice = dialog === null && last ? <UndoNotice onUndo={() => setDialog({ items: [], resume: { request: last.undo, mode: last.mode, label: last.label } })} /> : null;
   return { selection, focusedId, bar, notice };
 }

@@ -112,13 +112,14 @@ export function BulkDialog({ open, onClose, items, resume }: Props) {
     // eslint-disable-next-line react-hooks/exhaustive-deps -- once per opening
   }, [open, resume]);
 
-  // The last success is what Undo (also from the bar, after closing) works on; a redo is undoable again.
+  // The last success is what Undo (also from the bar, after closing) works on; an undo offers its
+  // own undo there as Redo, and a redo is undoable again.
   const onFinished = useCallback(
     (op: BulkOperation) => {
       setFinishedOp(op);
       if (op.status !== 'succeeded' || step.kind !== 'run') return;
-      if (step.mode === 'undo') remember(null);
-      else if (op.undo) remember({ operationId: op.id, label, count: op.total, undo: op.undo });
+      if (!op.undo) remember(null);
+      else remember({ operationId: op.id, label, count: op.total, undo: op.undo, mode: step.mode === 'undo' ? 'redo' : 'undo' });
     },
     [step, remember, label],
   );
@@ -147,7 +148,7 @@ export function BulkDialog({ open, onClose, items, resume }: Props) {
   let body: React.ReactNode;
   let footer: React.ReactNode;
   if (step.kind === 'form' && resume) {
-    body = start.isError ? null : <Spinner label="Starting the undo" />;
+    body = start.isError ? null : <Spinner label={resume.mode === 'redo' ? 'Starting the redo' : 'Starting the undo'} />;
     footer = (
       <Button variant="ghost" onClick={close}>
         Close

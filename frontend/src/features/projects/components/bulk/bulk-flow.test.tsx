@@ -192,7 +192,8 @@ describe('the bulk dialog', () => {
     expect(await within(dialog).findByText(/Undone: 4 projects are back/, {}, { timeout: 4000 })).toBeInTheDocument();
     expect(posted[2]?.body).toEqual(undoBody);
     expect(posted[2]?.key).not.toBe(posted[1]?.key);
-    expect(useBulkSession.getState().last).toBeNull();
+    // The undo's own undo is offered as Redo, in the report and from the bar after closing.
+    expect(useBulkSession.getState().last).toMatchObject({ operationId: 101, undo: redoBody, mode: 'redo' });
     expect(within(dialog).queryByRole('button', { name: 'Undo' })).not.toBeInTheDocument();
 
     await userEvent.click(within(dialog).getByRole('button', { name: 'Redo' }));
@@ -207,6 +208,49 @@ describe('the bulk dialog', () => {
     expect(await within(dialog).findByText(/Undone: 4 projects are back/, {}, { timeout: 4000 })).toBeInTheDocument();
     expect(posted[4]?.body).toEqual(undoAgainBody);
     expect(within(dialog).queryByRole('button', { name: 'Redo' })).not.toBeInTheDocument(); // this undo offered none
+  });
+
+  it('the bar offers Undo after a bulk edit, Redo after its undo, then Undo again', async () => {
+    serveList();
+    const undoBody: BulkRequest = { action: 'undo', params: { operation_id: 100 }, items: projects.map((p) => ({ id: p.id, etag: etag(p.id, 4) })) };
+    const redoBody: BulkRequest = { action: 'undo', params: { operation_id: 101 }, items: projects.map((p) => ({ id: p.id, etag: etag(p.id, 5) })) };
+    const undoAgainBody: BulkRequest = { action: 'undo', params: { operation_id: 102 }, items: projects.map((p) => ({ id: p.id, etag: etag(p.id, 6) })) };
+    const posted = serveBulk({
+      ops: [
+        (body, id) => op(id, body, { status: 'succeeded', processed: 4, summary: { changed: 4 }, undo: undoBody }),
+        (body, id) => op(id, body, { status: 'succeeded', processed: 4, summary: { changed: 4 }, undo: redoBody }),
+        (body, id) => op(id, body, { status: 'succeeded', processed: 4, summary: { changed: 4 }, undo: undoAgainBody }),
+      ],
+    });
+    const offer = () => screen.findByText(/^Last bulk edit/);
+    const closeDialog = async (text: RegExp) => {
+      const dialog = screen.getByRole('dialog');
+      expect(await within(dialog).findByText(text, {}, { timeout: 5000 })).toBeInTheDocument();
+      await userEvent.click(within(dialog).getByRole('button', { name: 'Close' }));
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    };
+    const dialog = await openDialog();
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Preview' }));
+    await userEvent.click(await within(dialog).findByRole('button', { name: 'Apply to 4 projects' }));
+    await closeDialog(/^Done: 4 projects changed/);
+
+    expect(await offer()).toHaveTextContent('Last bulk edit: change status (transition) on 4 projects.');
+    await userEvent.click(screen.getByRole('button', { name: 'Undo' }));
+    expect(await screen.findByRole('dialog', { name: 'Undo the bulk edit' })).toBeInTheDocument();
+    await closeDialog(/^Undone: 4 projects/);
+    expect(posted.at(-1)?.body).toEqual(undoBody);
+
+    expect(await offer()).toHaveTextContent('Last bulk edit undone: change status (transition) on 4 projects.');
+    expect(screen.queryByRole('button', { name: 'Undo' })).not.toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Redo' }));
+    expect(await screen.findByRole('dialog', { name: 'Redo the bulk edit' })).toBeInTheDocument();
+    await closeDialog(/^Redone: 4 projects changed again/);
+    expect(posted.at(-1)?.body).toEqual(redoBody);
+
+    expect(await offer()).toHaveTextContent('Last bulk edit: change status (transition) on 4 projects.');
+    expect(useBulkSession.getState().last).toMatchObject({ undo: undoAgainBody, mode: 'undo' });
+    await userEvent.click(screen.getByRole('button', { name: 'Dismiss the undo offer' }));
+    expect(screen.queryByText(/^Last bulk edit/)).not.toBeInTheDocument();
   });
 
   it('a failed run reports per item, who changed what, and retries with the fresh versions', async () => {

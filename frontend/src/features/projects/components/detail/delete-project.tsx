@@ -1,4 +1,3 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 
@@ -9,18 +8,37 @@ import { toast } from '@/stores/toast-store';
 import type { Project } from '@/types/models';
 
 import { useDeleteProject } from '../../api/delete-project';
-import { projectKeys } from '../../api/keys';
 import { useRestoreProject } from '../../api/restore-project';
-import { isStale, STALE_MESSAGE } from './write-errors';
+import { useStaleRetry } from '../merge/stale-confirm';
+import { projectChanges } from '../merge/stale-write';
+import { isStale } from './write-errors';
 
-/** Delete (owner and staff): confirm, DELETE with If-Match, back to the list with an Undo toast. */
+/**
+ * Delete (owner and staff): confirm, DELETE with If-Match, back to the list with an Undo toast. A
+ * 412 says what changed meanwhile and offers to delete it anyway.
+ */
 export function DeleteProject({ project }: { project: Project }) {
   const [confirming, setConfirming] = useState(false);
   const navigate = useNavigate();
-  const qc = useQueryClient();
   const remove = useDeleteProject(project);
   const restore = useRestoreProject();
-  if (!project.capabilities.can_delete) return null;
+  const retry = useStaleRetry<Project, unknown>({
+    projectId: project.id,
+    kind: 'project',
+    write: (copy) => remove.mutateAsync(copy.etag),
+    describe: projectChanges,
+    name: (p) => `“${p.title}”`,
+    question: 'Delete it anyway? It moves to the trash, where it can be restored for 30 days.',
+    destructive: true,
+    blocked: (p) => (p.capabilities.can_delete ? null : 'You may no longer delete it.'),
+    onDone: () => {
+      setConfirming(false);
+      void navigate('/projects');
+      toast('Project deleted', { tone: 'info', durationMs: 10_000, action: { label: 'Undo', onAction: () => void undo() } });
+    },
+    onFailed: () => undefined, // the confirm dialog says why
+    onCancel: () => setConfirming(false),
+  });
 
   const undo = () =>
     // Runs after this page is gone: mutateAsync settles without a mounted caller.
@@ -32,62 +50,41 @@ export function DeleteProject({ project }: { project: Project }) {
       (e: unknown) => toast(`Could not restore “${project.title}”. ${errorMessage(e)}`, { tone: 'error' }),
     );
 
-  const confirm = () =>
-    remove.mutate(undefined, {
-      onSuccess: () => {
-        setConfirming(false);
-        void navigate('/projects');
-        toast('Project deleted', { tone: 'info', durationMs: 10_000, action: { label: 'Undo', onAction: () => void undo() } });
-      },
-    });
+  const close = () => {
+    setConfirming(false);
+    remove.reset();
+  };
 
+  // The dialogs stay mounted without the button: a 412 can bring a version this user may not delete.
   return (
     <>
-      <Button variant="ghost" size="sm" className="text-danger hover:text-danger" onClick={() => setConfirming(true)}>
-        Delete project
-      </Button>
+      {project.capabilities.can_delete && (
+        <Button variant="ghost" size="sm" className="text-danger hover:text-danger" onClick={() => setConfirming(true)}>
+          Delete project
+        </Button>
+      )}
       <Dialog
-        open={confirming}
-        onClose={() => {
-          setConfirming(false);
-          remove.reset();
-        }}
+        // A 412 swaps the question for what changed meanwhile.
+        open={confirming && !retry.asking && project.capabilities.can_delete}
+        onClose={close}
         title={`Delete “${project.title}”?`}
         description="It moves to the trash with its milestones and team. The owner or staff can restore it there for 30 days."
         footer={
           <>
-            <Button
-              onClick={() => {
-                setConfirming(false);
-                remove.reset();
-              }}
-            >
-              Cancel
+            <Button onClick={close}>Cancel</Button>
+            <Button variant="danger" loading={remove.isPending} onClick={() => retry.run(project, undefined)}>
+              Delete project
             </Button>
-            {isStale(remove.error) ? (
-              <Button
-                variant="primary"
-                onClick={() => {
-                  remove.reset();
-                  void qc.invalidateQueries({ queryKey: projectKeys.detail(project.id), exact: true });
-                }}
-              >
-                Reload
-              </Button>
-            ) : (
-              <Button variant="danger" loading={remove.isPending} onClick={confirm}>
-                Delete project
-              </Button>
-            )}
           </>
         }
       >
-        {remove.isError && (
+        {remove.isError && !isStale(remove.error) && (
           <p role="alert" className="rounded-md bg-danger/10 px-3 py-2 text-sm text-danger">
-            {isStale(remove.error) ? `${STALE_MESSAGE} Reload to see the latest before deleting it.` : errorMessage(remove.error)}
+            {errorMessage(remove.error)}
           </p>
         )}
       </Dialog>
+      {retry.dialog}
     </>
   );
 }

@@ -212,18 +212,6 @@ describe('Milestones', () => {
     expect(within(first).queryByRole('button', { name: 'Complete Design review' })).not.toBeInTheDocument();
   });
 
-  it('a complete on a stale copy offers Reload', async () => {
-    signIn();
-    const api = withMilestones();
-    renderDetail();
-    await section();
-    api.changeMilestoneElsewhere(11, { title: 'Design review (moved)' });
-    await userEvent.click(await (await section()).findByRole('button', { name: 'Complete Design review' }));
-    expect(await screen.findByText('Changed by someone else since you opened it.')).toBeInTheDocument();
-    await userEvent.click(screen.getByRole('button', { name: 'Reload' }));
-    expect(await (await section()).findByText('Design review (moved)')).toBeInTheDocument();
-  });
-
   it('deletes with Undo: the row goes at once, Undo brings it back and nothing is sent', async () => {
     signIn();
     const api = withMilestones();

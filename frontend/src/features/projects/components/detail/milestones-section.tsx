@@ -17,6 +17,8 @@ import { useDeleteMilestone } from '../../api/delete-milestone';
 import { useMembers, useMilestones } from '../../api/get-project';
 import { projectKeys } from '../../api/keys';
 import { useUpdateMilestone } from '../../api/update-milestone';
+import { useStaleRetry } from '../merge/stale-confirm';
+import { milestoneChanges } from '../merge/stale-write';
 import { MilestoneForm } from './milestone-form';
 import { PROJECT_COMMANDS } from './transitions';
 import { writeFailedToast } from './write-errors';
@@ -47,11 +49,17 @@ function MilestoneRow({ milestone: m, project, members, canEdit, canUpdate, onDe
   const editButton = useRef<HTMLButtonElement>(null);
   const update = useUpdateMilestone(project.id);
   const reload = () => void qc.invalidateQueries({ queryKey: projectKeys.milestones(project.id) });
-  const complete = () =>
-    update.mutate(
-      { milestone: m, changes: { status: 'done' } },
-      { onSuccess: (done) => toast(`“${done.title}” is done`, { tone: 'success' }), onError: (e) => writeFailedToast(e, reload) },
-    );
+  const complete = useStaleRetry<Milestone, Milestone>({
+    projectId: project.id,
+    kind: 'milestone',
+    write: (copy) => update.mutateAsync({ milestone: copy, changes: { status: 'done' } }),
+    describe: milestoneChanges,
+    name: (x) => `“${x.title}”`,
+    question: 'Mark it done anyway?',
+    blocked: (x) => (x.status === 'done' ? 'It is marked done already: nothing left to do.' : null),
+    onDone: (done) => toast(`“${done.title}” is done`, { tone: 'success' }),
+    onFailed: (e) => writeFailedToast(e, reload),
+  });
   const closeForm = () => {
     flushSync(() => setEditing(false));
     editButton.current?.focus();
@@ -75,7 +83,7 @@ function MilestoneRow({ milestone: m, project, members, canEdit, canUpdate, onDe
         {canUpdate && !editing && (
           <div className="flex flex-wrap gap-1">
             {m.status !== 'done' && (
-              <Button size="sm" onClick={complete} loading={update.isPending} aria-label={`Complete ${m.title}`}>
+              <Button size="sm" onClick={() => complete.run(m, undefined)} loading={update.isPending} aria-label={`Complete ${m.title}`}>
                 Complete
               </Button>
             )}
@@ -92,6 +100,7 @@ function MilestoneRow({ milestone: m, project, members, canEdit, canUpdate, onDe
       </div>
       <ProgressBar value={m.progress} label={`Progress of ${m.title}`} />
       {editing && <MilestoneForm projectId={project.id} members={members} milestone={m} limited={!canEdit} onDone={closeForm} />}
+      {complete.dialog}
     </li>
   );
 }
@@ -118,7 +127,20 @@ export function MilestonesSection({ project }: { project: Project }) {
       return next;
     });
 
-  // The API cannot restore a milestone, so the DELETE waits for the Undo window to close.
+  const removeFresh = useStaleRetry<Milestone, unknown>({
+    projectId: project.id,
+    kind: 'milestone',
+    write: (copy) => remove.mutateAsync(copy),
+    describe: milestoneChanges,
+    name: (x) => `“${x.title}”`,
+    question: 'Delete it anyway? A milestone cannot be restored.',
+    destructive: true,
+    onDone: () => undefined,
+    onFailed: (e) => writeFailedToast(e, () => void qc.invalidateQueries({ queryKey: projectKeys.milestones(project.id) })),
+  });
+
+  // The API cannot restore a milestone, so the DELETE waits for the Undo window to close. The row
+  // shows again if the DELETE meets a newer version; then the dialog asks about it.
   const deleteWithUndo = (m: Milestone) => {
     show(m.id, false);
     addButton.current?.focus(); // the row, and the button pressed, are gone
@@ -127,13 +149,8 @@ export function MilestonesSection({ project }: { project: Project }) {
       action: { label: 'Undo', onAction: () => show(m.id, true) },
       onClose: (reason) => {
         if (reason === 'action') return;
-        remove.mutateAsync(m).then(
-          () => show(m.id, true), // gone from the list now; nothing left to hide
-          (e: unknown) => {
-            show(m.id, true);
-            writeFailedToast(e, () => void qc.invalidateQueries({ queryKey: projectKeys.milestones(project.id) }));
-          },
-        );
+        // Gone from the list once the DELETE is done; back with their copy when it met a newer one.
+        void removeFresh.start(m, undefined).then(() => show(m.id, true));
       },
     });
   };
@@ -197,6 +214,7 @@ export function MilestonesSection({ project }: { project: Project }) {
           </ul>
         </>
       )}
+      {removeFresh.dialog}
     </Panel>
   );
 }

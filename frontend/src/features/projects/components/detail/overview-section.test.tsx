@@ -273,22 +273,6 @@ describe('Deleting a project', () => {
     expect(await screen.findByRole('heading', { level: 1, name: 'Billing revamp' })).toBeInTheDocument();
   });
 
-  it('on a 412 keeps the project and offers Reload', async () => {
-    signIn();
-    const api = serveProject();
-    const { router } = renderDetail();
-    await userEvent.click(await screen.findByRole('button', { name: 'Delete project' }));
-    api.changeProjectElsewhere();
-    const dialog = screen.getByRole('dialog');
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Delete project' }));
-    expect(await within(dialog).findByText(/Changed by someone else since you opened it\. Reload/)).toBeInTheDocument();
-    expect(router.state.location.pathname).toBe('/projects/1');
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Reload' }));
-    await userEvent.click(await within(dialog).findByRole('button', { name: 'Delete project' }));
-    expect(await screen.findByRole('heading', { name: 'All projects' })).toBeInTheDocument();
-    expect(api.requests.map((r) => r.ifMatch)).toEqual(['"project-1-v3"', '"project-1-v4"']);
-  });
-
   it('says why when the server refuses', async () => {
     signIn();
     serveProject();

@@ -11,7 +11,9 @@ import { toast } from '@/stores/toast-store';
 import type { Project } from '@/types/models';
 
 import { projectKeys } from '../../api/keys';
-import { useUpdateProject } from '../../api/update-project';
+import { usePatchProject } from '../../api/patch-project';
+import { useStaleRetry } from '../merge/stale-confirm';
+import { projectChanges } from '../merge/stale-write';
 import { HealthOverrideDialog } from './health-override-dialog';
 import { ProgressEditor } from './progress-editor';
 import { writeFailedToast } from './write-errors';
@@ -28,16 +30,19 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 function HealthDetails({ project }: { project: Project }) {
   const qc = useQueryClient();
   const [overriding, setOverriding] = useState(false);
-  const update = useUpdateProject(project);
+  const patch = usePatchProject(project.id);
   const canEdit = project.capabilities.can_edit;
-  const clear = () =>
-    update.mutate(
-      { health_override: null },
-      {
-        onSuccess: (p) => toast(`Health override cleared: ${HEALTH_LABELS[p.health].toLowerCase()} as worked out`, { tone: 'success' }),
-        onError: (e) => writeFailedToast(e, () => void qc.invalidateQueries({ queryKey: projectKeys.detail(project.id), exact: true })),
-      },
-    );
+  const clear = useStaleRetry<Project, Project>({
+    projectId: project.id,
+    kind: 'project',
+    write: (copy) => patch.mutateAsync({ etag: copy.etag, changes: { health_override: null } }),
+    describe: projectChanges,
+    name: (p) => `“${p.title}”`,
+    question: 'Clear the override anyway? Pulse works the health out again.',
+    blocked: (p) => (p.health_override ? null : 'The override is cleared already: nothing left to do.'),
+    onDone: (p) => toast(`Health override cleared: ${HEALTH_LABELS[p.health].toLowerCase()} as worked out`, { tone: 'success' }),
+    onFailed: (e) => writeFailedToast(e, () => void qc.invalidateQueries({ queryKey: projectKeys.detail(project.id), exact: true })),
+  });
   return (
     <div className="mt-4 flex flex-col gap-2 border-t border-line pt-4">
       <h3 className="text-xs font-medium text-fg-muted">Health</h3>
@@ -68,13 +73,14 @@ function HealthDetails({ project }: { project: Project }) {
             {project.health_override ? 'Change override' : 'Override health'}
           </Button>
           {project.health_override && (
-            <Button size="sm" variant="ghost" loading={update.isPending} onClick={clear}>
+            <Button size="sm" variant="ghost" loading={patch.isPending} onClick={() => clear.run(project, undefined)}>
               Clear override
             </Button>
           )}
         </div>
       )}
       {overriding && <HealthOverrideDialog project={project} open onClose={() => setOverriding(false)} />}
+      {clear.dialog}
     </div>
   );
 }

@@ -1,4 +1,3 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 
@@ -14,57 +13,33 @@ import { toast } from '@/stores/toast-store';
 import type { Member, Project } from '@/types/models';
 
 import { useMembers } from '../../api/get-project';
-import { projectKeys } from '../../api/keys';
 import { useRemoveMember } from '../../api/remove-member';
 import { AddMemberForm, EditMemberForm, roleLabel } from './member-forms';
 import { PROJECT_COMMANDS } from './transitions';
-import { isStale, STALE_MESSAGE } from './write-errors';
+import { useStaleRetry } from '../merge/stale-confirm';
+import { memberChanges } from '../merge/stale-write';
 
-function RemoveMemberDialog({ project, member, onClose }: { project: Project; member: Member; onClose: (removed: boolean) => void }) {
-  const qc = useQueryClient();
-  const remove = useRemoveMember(project.id);
-  const stale = isStale(remove.error);
+type RemoveProps = { project: Project; member: Member; pending: boolean; error: unknown; onConfirm: () => void; onClose: () => void };
+
+function RemoveMemberDialog({ project, member, pending, error, onConfirm, onClose }: RemoveProps) {
   return (
     <Dialog
       open
-      onClose={() => onClose(false)}
+      onClose={onClose}
       title={`Remove ${member.user.name} from the team?`}
       description={`They lose access to “${project.title}” unless they own it. Milestones assigned to them become unassigned.`}
       footer={
         <>
-          <Button onClick={() => onClose(false)}>Cancel</Button>
-          {stale ? (
-            <Button
-              variant="primary"
-              onClick={() => {
-                remove.reset();
-                void qc.invalidateQueries({ queryKey: projectKeys.members(project.id) });
-              }}
-            >
-              Reload
-            </Button>
-          ) : (
-            <Button
-              variant="danger"
-              loading={remove.isPending}
-              onClick={() =>
-                remove.mutate(member, {
-                  onSuccess: () => {
-                    toast(`Removed ${member.user.name} from the team`, { tone: 'success' });
-                    onClose(true);
-                  },
-                })
-              }
-            >
-              Remove
-            </Button>
-          )}
+          <Button onClick={onClose}>Cancel</Button>
+          <Button variant="danger" loading={pending} onClick={onConfirm}>
+            Remove
+          </Button>
         </>
       }
     >
-      {remove.isError && (
+      {error !== null && error !== undefined && (
         <p role="alert" className="rounded-md bg-danger/10 px-3 py-2 text-sm text-danger">
-          {stale ? `${STALE_MESSAGE} Reload to see the latest, then decide again.` : errorMessage(remove.error)}
+          {errorMessage(error)}
         </p>
       )}
     </Dialog>
@@ -117,7 +92,31 @@ export function TeamSection({ project }: { project: Project }) {
   const members = useMembers(project.id);
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<Member | null>(null);
+  const [failure, setFailure] = useState<unknown>(null);
   const addButton = useRef<HTMLButtonElement>(null);
+  const remove = useRemoveMember(project.id);
+  const stopRemoving = () => {
+    setRemoving(null);
+    setFailure(null);
+  };
+  // A 412 says what changed about them meanwhile (their role, their allocation) and asks again.
+  const retry = useStaleRetry<Member, unknown, Member>({
+    projectId: project.id,
+    kind: 'member',
+    write: (copy) => remove.mutateAsync(copy),
+    describe: memberChanges,
+    name: (m) => m.user.name,
+    question: 'Remove them anyway?',
+    destructive: true,
+    onDone: (_, member) => {
+      toast(`Removed ${member.user.name} from the team`, { tone: 'success' });
+      stopRemoving();
+      // The row and its Remove button are gone; the dialog would hand focus back to nothing.
+      setTimeout(() => addButton.current?.focus(), 0);
+    },
+    onFailed: setFailure,
+    onCancel: stopRemoving,
+  });
   const canManage = project.capabilities.can_manage_team;
   const team = members.data?.results ?? [];
   // The palette opens the same form as the button.
@@ -155,17 +154,17 @@ export function TeamSection({ project }: { project: Project }) {
           ))}
         </ul>
       )}
-      {removing && (
+      {removing && !retry.asking && (
         <RemoveMemberDialog
           project={project}
           member={removing}
-          onClose={(removed) => {
-            setRemoving(null);
-            // The row and its Remove button are gone; the dialog would hand focus back to nothing.
-            if (removed) setTimeout(() => addButton.current?.focus(), 0);
-          }}
+          pending={remove.isPending}
+          error={failure}
+          onConfirm={() => retry.run(removing, removing)}
+          onClose={stopRemoving}
         />
       )}
+      {retry.dialog}
     </Panel>
   );
 }

@@ -40,15 +40,4 @@ describe('Lifecycle buttons', () => {
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
     expect(api.requests).toEqual([expect.objectContaining({ method: 'POST', path: '/api/v1/projects/1/transitions/complete/' })]);
   });
-
-  it('a 412 closes the question and says the project changed meanwhile', async () => {
-    signIn();
-    const api = serveProject({ project: makeProject({ status: 'active', allowed_transitions: ['hold', 'complete', 'cancel'] }) });
-    renderDetail();
-    await userEvent.click((await lifecycle()).getByRole('button', { name: 'Cancel project' }));
-    api.changeProjectElsewhere();
-    await userEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Cancel project' }));
-    expect(await screen.findByText(/Changed by someone else/)).toBeInTheDocument();
-    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
-  });
 });

@@ -3,7 +3,7 @@ import type { FieldValues, Path, UseFormSetError } from 'react-hook-form';
 import { errorMessage, isApiError } from '@/lib/api-error';
 import { toast } from '@/stores/toast-store';
 
-export const STALE_MESSAGE = 'Changed by someone else since you opened it.';
+const STALE_MESSAGE = 'Changed by someone else since you opened it.';
 
 export const isStale = (e: unknown) => isApiError(e) && e.status === 412;
 
