@@ -13,7 +13,7 @@ from django.db.models import F, QuerySet, Value
 from pulse.projects.filters import SEARCH_CONFIG, search_condition, search_query
 from pulse.projects.models import Milestone, Project
 from pulse.projects.selectors import visible_project_ids, visible_to
-from pulse.search.models import SearchWord
+from pulse.search.models import ProjectDocument, SearchWord
 
 
 class Markers(NamedTuple):
@@ -45,8 +45,42 @@ def _headline(field: str, query: SearchQuery, *, fragments: bool, markers: Marke
     return SearchHeadline(field, query, config=SEARCH_CONFIG, **options)
 
 
+def _ranked(
+    base: QuerySet[Any],
+    documents: QuerySet[ProjectDocument] | None,
+    query: SearchQuery,
+    n: int,
+    exclude: list[int],
+    scale: float = 1.0,
+) -> QuerySet[Any]:
+    """``base`` rows matching ``query``, best ``n`` by rank. With ``documents`` (projects) the ranking
+    runs on the narrow copies of the vectors and only the best ``n`` rows of ``base`` are read; the
+    outer rank is computed again on the row's own vector, which the trigger keeps identical."""
+    if documents is None:
+        rows = base.filter(search_vector=query).exclude(pk__in=exclude)
+    else:
+        best = (
+            documents.filter(search_vector=query)
+            .exclude(project_id__in=exclude)
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank", "-project_id")
+            .values("project_id")[:n]
+        )
+        rows = base.filter(pk__in=best)
+    rank: Any = SearchRank(F("search_vector"), query)
+    if scale != 1.0:
+        rank = rank * Value(scale)
+    return rows.annotate(rank=rank).order_by("-rank", "-id")
+
+
 def _matches(
-    base: QuerySet[Any], q: str, query: SearchQuery, limit: int, fields: tuple[str, ...], markers: Markers
+    base: QuerySet[Any],
+    q: str,
+    query: SearchQuery,
+    limit: int,
+    fields: tuple[str, ...],
+    markers: Markers,
+    documents: QuerySet[ProjectDocument] | None = None,
 ) -> list[Any]:
     """Best ``limit`` rows: full-text matches by rank; only if there are too few, typo-tolerant title
     matches after them. Ranking a trigram similarity over every full-text match is what made common
@@ -56,9 +90,8 @@ def _matches(
         "snippet_hl": _headline("description", query, fragments=True, markers=markers),
     }
     exact = list(
-        base.filter(search_vector=query)
-        .annotate(rank=SearchRank(F("search_vector"), query), **headline)
-        .order_by("-rank", "-id")
+        _ranked(base, documents, query, limit, [])
+        .annotate(**headline)
         .values(*fields, "rank", "title_hl", "snippet_hl")[:limit]
     )
     if len(exact) >= limit:
@@ -68,17 +101,26 @@ def _matches(
         return exact
     fixed = SearchQuery(corrected, config=SEARCH_CONFIG, search_type="websearch")
     fuzzy = list(
-        base.filter(search_vector=fixed)
-        .exclude(pk__in=[row["id"] for row in exact])
+        # scaled by 0.5: below every exact match
+        _ranked(base, documents, fixed, limit - len(exact), [row["id"] for row in exact], scale=0.5)
         .annotate(
-            rank=SearchRank(F("search_vector"), fixed) * Value(0.5),  # below every exact match
             title_hl=_headline("title", fixed, fragments=False, markers=markers),
             snippet_hl=_headline("description", fixed, fragments=True, markers=markers),
         )
-        .order_by("-rank", "-id")
         .values(*fields, "rank", "title_hl", "snippet_hl")[: limit - len(exact)]
     )
     return exact + fuzzy
+
+
+def project_documents(user: Any) -> QuerySet[ProjectDocument] | None:
+    """What to rank ``user``'s project matches on: for staff, the narrow copies of every live project's
+    vector. Anyone else sees only their own projects (members and owners, ``visible_to``), a set that
+    bounds the work already; PostgreSQL reads those few rows by primary key and ranks them, where
+    on the copies it chose to rank every match of a common word and then drop the ones not visible
+    (measured: 14 → 30 ms for a member's ``sprint``), so they are ranked on the projects themselves."""
+    if getattr(user, "is_staff", False):
+        return ProjectDocument.objects.filter(deleted_at__isnull=True)
+    return None
 
 
 def corrected_query(q: str) -> str | None:
@@ -113,7 +155,9 @@ def search(
     results: list[dict[str, Any]] = []
 
     if "project" in kinds:
-        for p in _matches(visible_to(user), q, query, limit, ("id", "title", "status", "health"), markers):
+        for p in _matches(
+            visible_to(user), q, query, limit, ("id", "title", "status", "health"), markers, project_documents(user)
+        ):
             results.append(
                 {
                     "type": "project",
