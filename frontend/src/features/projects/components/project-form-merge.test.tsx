@@ -19,10 +19,12 @@ type Write = { body: Record<string, unknown>; ifMatch: string | null };
 /** One project behind GET and PATCH with the API's rule: a stale If-Match is a 412 carrying the current copy. */
 function serveProject(initial: Project) {
   let current = initial;
+  let changedBy: { id: number; name: string } | null = null; // who the 412 names
   const patches: Write[] = [];
-  const bump = (changes: Partial<Project>) => {
+  const bump = (changes: Partial<Project>, by?: { id: number; name: string }) => {
     const version = current.version + 1;
     current = { ...current, ...changes, version, etag: `"project-${current.id}-v${version}"` };
+    changedBy = by ?? null;
   };
   server.use(
     http.get(`/api/v1/projects/${initial.id}/`, () => HttpResponse.json(current, { headers: { ETag: current.etag } })),
@@ -32,7 +34,13 @@ function serveProject(initial: Project) {
       patches.push({ body, ifMatch });
       if (ifMatch !== current.etag)
         return HttpResponse.json(
-          { error: { code: 'precondition_failed', message: 'The resource changed since you read it.', details: { current, etag: current.etag } } },
+          {
+            error: {
+              code: 'precondition_failed',
+              message: 'The resource changed since you read it.',
+              details: { current, etag: current.etag, changed_by: changedBy, changed_fields: [] },
+            },
+          },
           { status: 412 },
         );
       bump(body as Partial<Project>);
@@ -154,6 +162,18 @@ describe('ProjectEditPage over a change made elsewhere', () => {
     expect(within(dialog).getByText('Choose which progress to keep.')).toBeInTheDocument();
     expect(within(dialog).getByRole('radio', { name: 'Theirs: 70%' })).toBeInTheDocument();
     expect(api.patches).toHaveLength(1);
+  });
+
+  it('names who saved meanwhile when the 412 says', async () => {
+    signIn();
+    const api = serveProject(project);
+    renderEdit();
+    await screen.findByLabelText('Title');
+    api.changeElsewhere({ description: 'Theirs' }, { id: 8, name: 'Ada Lovelace' });
+    await retype('Description', 'Mine');
+    await save();
+    const dialog = await screen.findByRole('dialog', { name: 'Ada Lovelace saved changes meanwhile' });
+    expect(within(dialog).getByRole('group', { name: 'Description' })).toBeInTheDocument();
   });
 
   it('a second 412 reopens the dialog with the newer copy as theirs and the previous one as the base', async () => {

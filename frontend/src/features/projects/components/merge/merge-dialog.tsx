@@ -29,6 +29,8 @@ type MergeDialogProps = {
   specs: readonly MergeFieldSpec[];
   /** What was edited, in a sentence: "this project", "milestone “Beta”". */
   subject: string;
+  /** Who saved meanwhile, as the 412 names them (`details.changed_by`); null or absent: "Someone else". */
+  changedBy?: string | null;
   onCancel: () => void;
   /** Every field's value after the merge, in the form's shape. */
   onResolve: (values: Values) => void;
@@ -204,13 +206,13 @@ function MergeBody({ merges, specs, onCancel, onResolve }: Omit<MergeDialogProps
  * field both changed asks theirs, mine or a value typed here. Esc or Cancel goes back to the form
  * with everything typed in it.
  */
-export function MergeDialog({ merges, specs, subject, onCancel, onResolve }: MergeDialogProps) {
+export function MergeDialog({ merges, specs, subject, changedBy, onCancel, onResolve }: MergeDialogProps) {
   const conflicts = merges ? conflictsOf(merges).length : 0;
   return (
     <Dialog
       open={merges !== null}
       onClose={onCancel}
-      title="Someone else saved changes meanwhile"
+      title={`${changedBy || 'Someone else'} saved changes meanwhile`}
       description={`Both of you changed ${conflicts === 1 ? 'one field' : `${conflicts} fields`} of ${subject}. Choose what to keep; nothing is saved until you do.`}
       className="w-[min(48rem,calc(100vw-2rem))]"
     >

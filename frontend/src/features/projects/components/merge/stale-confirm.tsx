@@ -5,14 +5,12 @@ import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 
 import { projectKeys } from '../../api/keys';
-import { changeSentence, currentOf, whoChanged, type ChangeLine, type Versioned } from './stale-write';
+import { changeSentence, changerOf, currentOf, type ChangeLine, type Versioned } from './stale-write';
 
 type Asking<T, I> = { before: T; after: T; intent: I; who: string | null; again: boolean };
 
 export type StaleRetryConfig<T extends Versioned, R, I = undefined> = {
   projectId: number;
-  /** The activity timeline's name for the object: project, milestone, member. */
-  kind: 'project' | 'milestone' | 'member';
   /** The write, with the ETag of `copy`; `intent` is what `run` was given (a transition's name). */
   write: (copy: T, intent: I) => Promise<R>;
   /** What changed between two copies, field by field. */
@@ -58,12 +56,9 @@ export function useStaleRetry<T extends Versioned, R, I = undefined>(config: Sta
         config.onFailed(e);
         return;
       }
-      setAsking({ before: copy, after, intent, who: null, again });
+      setAsking({ before: copy, after, intent, who: changerOf(e), again });
       // The timeline behind the dialog has their change too.
       void qc.invalidateQueries({ queryKey: projectKeys.activity(config.projectId) });
-      void whoChanged(qc, config.projectId, { type: config.kind, id: copy.id }, copy.version).then((who) =>
-        setAsking((a) => (a && a.after === after ? { ...a, who } : a)),
-      );
     } finally {
       setBusy(false);
     }
