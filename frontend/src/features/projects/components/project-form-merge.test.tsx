@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 
 import { ToastRegion } from '@/components/ui/toast-region';
 import { useToastStore } from '@/stores/toast-store';
-import { makeProject, signIn } from '@/testing/fixtures';
+import { makeProject, me, signIn } from '@/testing/fixtures';
 import { server } from '@/testing/mocks/server';
 import { renderWithProviders } from '@/testing/render';
 import type { Project } from '@/types/models';
@@ -27,6 +27,7 @@ function serveProject(initial: Project) {
     changedBy = by ?? null;
   };
   server.use(
+    http.get('/api/v1/auth/me/', () => HttpResponse.json(me)),
     http.get(`/api/v1/projects/${initial.id}/`, () => HttpResponse.json(current, { headers: { ETag: current.etag } })),
     http.patch(`/api/v1/projects/${initial.id}/`, async ({ request }) => {
       const body = (await request.json()) as Record<string, unknown>;
@@ -174,6 +175,17 @@ describe('ProjectEditPage over a change made elsewhere', () => {
     await save();
     const dialog = await screen.findByRole('dialog', { name: 'Ada Lovelace saved changes meanwhile' });
     expect(within(dialog).getByRole('group', { name: 'Description' })).toBeInTheDocument();
+  });
+
+  it('says You when the 412 names the reader (a save in another tab)', async () => {
+    signIn();
+    const api = serveProject(project);
+    renderEdit();
+    await screen.findByLabelText('Title');
+    api.changeElsewhere({ description: 'Theirs' }, { id: me.id, name: me.name });
+    await retype('Description', 'Mine');
+    await save();
+    expect(await screen.findByRole('dialog', { name: 'You saved changes meanwhile' })).toBeInTheDocument();
   });
 
   it('a second 412 reopens the dialog with the newer copy as theirs and the previous one as the base', async () => {

@@ -5,7 +5,10 @@ import { Dialog } from '@/components/ui/dialog';
 import { controlClass } from '@/components/ui/field';
 import { cn } from '@/lib/cn';
 
+import { useMe } from '@/features/auth';
+
 import { conflictsOf, mergedValues, type FieldMerge, type Values } from './merge';
+import { changerName, type Changer } from './stale-write';
 
 export type MergeEditor =
   | { kind: 'text' | 'textarea' | 'date' }
@@ -30,7 +33,7 @@ type MergeDialogProps = {
   /** What was edited, in a sentence: "this project", "milestone “Beta”". */
   subject: string;
   /** Who saved meanwhile, as the 412 names them (`details.changed_by`); null or absent: "Someone else". */
-  changedBy?: string | null;
+  changedBy?: Changer | null;
   onCancel: () => void;
   /** Every field's value after the merge, in the form's shape. */
   onResolve: (values: Values) => void;
@@ -208,11 +211,12 @@ function MergeBody({ merges, specs, onCancel, onResolve }: Omit<MergeDialogProps
  */
 export function MergeDialog({ merges, specs, subject, changedBy, onCancel, onResolve }: MergeDialogProps) {
   const conflicts = merges ? conflictsOf(merges).length : 0;
+  const me = useMe();
   return (
     <Dialog
       open={merges !== null}
       onClose={onCancel}
-      title={`${changedBy || 'Someone else'} saved changes meanwhile`}
+      title={`${changerName(changedBy, me.data?.id) ?? 'Someone else'} saved changes meanwhile`}
       description={`Both of you changed ${conflicts === 1 ? 'one field' : `${conflicts} fields`} of ${subject}. Choose what to keep; nothing is saved until you do.`}
       className="w-[min(48rem,calc(100vw-2rem))]"
     >

@@ -5,9 +5,11 @@ import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 
 import { projectKeys } from '../../api/keys';
-import { changeSentence, changerOf, currentOf, type ChangeLine, type Versioned } from './stale-write';
+import { useMe } from '@/features/auth';
 
-type Asking<T, I> = { before: T; after: T; intent: I; who: string | null; again: boolean };
+import { changeSentence, changerName, changerOf, currentOf, type ChangeLine, type Changer, type Versioned } from './stale-write';
+
+type Asking<T, I> = { before: T; after: T; intent: I; who: Changer | null; again: boolean };
 
 export type StaleRetryConfig<T extends Versioned, R, I = undefined> = {
   projectId: number;
@@ -38,6 +40,7 @@ export type StaleRetryConfig<T extends Versioned, R, I = undefined> = {
  */
 export function useStaleRetry<T extends Versioned, R, I = undefined>(config: StaleRetryConfig<T, R, I>) {
   const qc = useQueryClient();
+  const me = useMe();
   const [asking, setAsking] = useState<Asking<T, I> | null>(null);
   const [busy, setBusy] = useState(false);
   const confirmRef = useRef<HTMLButtonElement>(null);
@@ -82,7 +85,7 @@ export function useStaleRetry<T extends Versioned, R, I = undefined>(config: Sta
   const blocked = asking ? (config.blocked?.(asking.after, asking.intent) ?? null) : null;
   const question = asking ? (typeof config.question === 'function' ? config.question(asking.intent) : config.question) : '';
   const lines = asking ? config.describe(asking.before, asking.after) : [];
-  const sentence = asking ? changeSentence(asking.who, lines, 'it') : '';
+  const sentence = asking ? changeSentence(changerName(asking.who, me.data?.id), lines, 'it') : '';
 
   const dialog = (
     <Dialog

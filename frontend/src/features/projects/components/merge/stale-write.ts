@@ -73,7 +73,13 @@ export function currentOf<T extends Versioned>(e: unknown, sameAs: T): T | null 
   return current;
 }
 
+export type Changer = { id: number; name: string };
+
 /** Who saved it meanwhile, as the 412 names them (`details.changed_by`); null when it does not say. */
-export function changerOf(e: unknown): string | null {
-  return isApiError(e) && e.status === 412 ? (e.changedBy?.name ?? null) : null;
+export function changerOf(e: unknown): Changer | null {
+  return isApiError(e) && e.status === 412 ? e.changedBy : null;
 }
+
+/** How a sentence names the changer: "You" when it was the reader (another tab), else their name. */
+export const changerName = (by: Changer | null | undefined, meId: number | undefined): string | null =>
+  by ? (by.id === meId ? 'You' : by.name) : null;
