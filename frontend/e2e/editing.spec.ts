@@ -79,7 +79,7 @@ test('an edit over a change made elsewhere opens the merge dialog; what is chose
   const edit = page.getByRole('form', { name: `Edit ${title}` });
   await expect(edit.getByLabel('Title')).toHaveValue(title);
 
-  // Someone else saves a new description while this form is open.
+  // Someone else (here: the same person, in another session) saves a new description while this form is open.
   const before = await readProject(api, id);
   const theirs = await api.patch(`/api/v1/projects/${id}/`, { data: { description: 'Their words.' }, headers: { 'If-Match': before.etag } });
   expect(theirs.status()).toBe(200);
@@ -87,7 +87,7 @@ test('an edit over a change made elsewhere opens the merge dialog; what is chose
   guard.allowHttp(412, new RegExp(`/api/v1/projects/${id}/$`));
   await edit.getByLabel('Description').fill('My words.');
   await edit.getByRole('button', { name: 'Save changes' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Someone else saved changes meanwhile' });
+  const dialog = page.getByRole('dialog', { name: 'You saved changes meanwhile' });
   await expect(dialog.getByRole('radio', { name: 'Theirs: Their words.' })).toBeFocused();
   await expect(page).toHaveURL(new RegExp(`/projects/${id}/edit$`));
   expect((await readProject(api, id)).body.description).toBe('Their words.');

@@ -58,7 +58,8 @@ test('the same field saved in both sessions opens the merge dialog in the second
   await mine.getByLabel('Description').fill('My words.');
   await mine.getByLabel('Due date').fill('2027-04-30');
   await mine.getByRole('button', { name: 'Save changes' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Someone else saved changes meanwhile' });
+  // The same editor saved in the other session: the 412 names them, so the dialog says You.
+  const dialog = page.getByRole('dialog', { name: 'You saved changes meanwhile' });
   await expect(dialog).toBeVisible();
   const description = dialog.getByRole('group', { name: 'Description' });
   await expect(description.getByRole('radio', { name: 'Theirs: Their words.' })).toBeFocused();
@@ -121,7 +122,7 @@ test('progress saved over someone else’s progress asks in the merge dialog, fr
 
   guard.allowHttp(412, new RegExp(`/api/v1/projects/${id}/$`));
   await input.press('Enter');
-  const dialog = page.getByRole('dialog', { name: 'Someone else saved changes meanwhile' });
+  const dialog = page.getByRole('dialog', { name: 'You saved changes meanwhile' });
   await expect(dialog.getByRole('radio', { name: 'Theirs: 55%' })).toBeVisible();
   expect(((await (await api.get(`/api/v1/projects/${id}/`)).json()) as { progress: number }).progress).toBe(55);
   await dialog.getByRole('radio', { name: 'Mine: 70%' }).check();

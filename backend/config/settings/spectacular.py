@@ -19,5 +19,8 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "pulse.projects.models.Role",
         "NotificationKindEnum": "pulse.notifications.models.NotificationKind",
     },
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "pulse.common.openapi.precondition_failed_schema",
+    ],
 }

@@ -20,6 +20,7 @@ from pulse.accounts.serializers import (
     TokenPairSerializer,
     UserOutputSerializer,
 )
+from pulse.activity.selectors import explain_stale
 from pulse.common.apis import AuthedRequest
 from pulsekit.conditional import conditional_write
 from pulsekit.openapi import ETAG, IF_MATCH, IF_NONE_MATCH, errors
@@ -93,6 +94,7 @@ class MeApi(APIView):
             request,
             kind="user",
             pk=request.user.pk,
+            explain=explain_stale("user", request.user.pk),
             write=lambda version: services.user_profile_update(
                 user=request.user, expected_version=version, data=serializer.validated_data
             ),

@@ -40,6 +40,7 @@ from django.utils import timezone
 
 from pulse.accounts.models import User
 from pulse.activity.models import Activity
+from pulse.activity.selectors import stale_write_explained
 from pulse.bulk.models import BulkAction, BulkOperation, BulkStatus
 from pulse.bulk.selectors import bulk_operation_get
 from pulse.common.memory import cyclic_gc_paused
@@ -555,33 +556,14 @@ def _run(operation: BulkOperation, *, dry_run: bool = False) -> tuple[list[dict[
 
 def _explain_conflicts(conflicts: dict[int, tuple[dict[str, Any], int | None, int]]) -> None:
     """Add ``changed_by`` ({id, name} or None) and ``changed_fields`` to each conflict entry: who changed
-    the project since the version the client read, and what. Read from the project's activities after
-    that version (an unreadable ETag: the latest change); a child's change names its kind too."""
+    the project since the version the client read, and what (as a single project's 412 says)."""
     if not conflicts:
         return
-    since = {pk: (current - 1 if expected is None else expected) for pk, (_, expected, current) in conflicts.items()}
-    rows = (
-        Activity.objects.filter(project_id__in=list(since), version__gt=min(since.values()))
-        .order_by("id")
-        .values_list("project_id", "version", "actor_id", "target_type", "changes", "metadata__project_changes")
+    explained = stale_write_explained(
+        "project", {pk: (expected, current) for pk, (_, expected, current) in conflicts.items()}
     )
-    latest: dict[int, int | None] = {}
-    fields: dict[int, set[str]] = {}
-    for project_id, version, actor_id, target_type, changes, project_changes in rows:
-        if project_id is None or version is None or version <= since[project_id]:
-            continue
-        latest[project_id] = actor_id
-        found = fields.setdefault(project_id, set())
-        if target_type == "project":
-            found.update(changes or {})
-        else:
-            found.add(f"{target_type}s")
-            found.update(project_changes or {})
-    names = {u.pk: u.name for u in User.objects.filter(pk__in={a for a in latest.values() if a is not None})}
     for pk, (entry, _, _) in conflicts.items():
-        changer = latest.get(pk)
-        entry["changed_by"] = {"id": changer, "name": names[changer]} if changer in names else None
-        entry["changed_fields"] = sorted(fields.get(pk, ()))
+        entry.update(explained[pk])
 
 
 @_phase("notify_transitioned")

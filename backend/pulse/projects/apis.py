@@ -12,6 +12,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from pulse.activity.selectors import explain_stale
 from pulse.common.apis import AuthedRequest
 from pulse.projects import selectors, services
 from pulse.projects.filters import PROJECT_FILTER_PARAMS
@@ -162,6 +163,7 @@ class ProjectDetailApi(APIView):
             request,
             kind="project",
             pk=project.pk,
+            explain=explain_stale("project", project.pk),
             write=lambda version: services.project_update(
                 project_id=project.pk, expected_version=version, actor=request.user, data=data, replace=not partial
             ),
@@ -213,6 +215,7 @@ class ProjectDetailApi(APIView):
             request,
             kind="project",
             pk=project.pk,
+            explain=explain_stale("project", project.pk),
             write=lambda version: services.project_delete(
                 project_id=project.pk, expected_version=version, actor=request.user
             ),
@@ -244,6 +247,7 @@ class ProjectTransitionApi(APIView):
             request,
             kind="project",
             pk=project.pk,
+            explain=explain_stale("project", project.pk),
             write=lambda version: services.project_transition(
                 project_id=project.pk, name=name, expected_version=version, actor=request.user
             ),
@@ -353,6 +357,7 @@ class MemberDetailApi(APIView):
             request,
             kind="member",
             pk=member.pk,
+            explain=explain_stale("member", member.pk),
             write=lambda version: services.member_update(
                 project_id=project.pk, member_id=member.pk, expected_version=version, actor=request.user, data=data
             ),
@@ -373,6 +378,7 @@ class MemberDetailApi(APIView):
             request,
             kind="member",
             pk=member.pk,
+            explain=explain_stale("member", member.pk),
             write=lambda version: services.member_remove(
                 project_id=project.pk, member_id=member.pk, expected_version=version, actor=request.user
             ),
@@ -435,6 +441,7 @@ class MilestoneDetailApi(APIView):
             request,
             kind="milestone",
             pk=milestone.pk,
+            explain=explain_stale("milestone", milestone.pk),
             write=lambda version: services.milestone_update(
                 project_id=project.pk,
                 milestone_id=milestone.pk,
@@ -488,6 +495,7 @@ class MilestoneDetailApi(APIView):
             request,
             kind="milestone",
             pk=milestone.pk,
+            explain=explain_stale("milestone", milestone.pk),
             write=lambda version: services.milestone_delete(
                 project_id=project.pk, milestone_id=milestone.pk, expected_version=version, actor=request.user
             ),
@@ -561,6 +569,7 @@ class TagDetailApi(APIView):
             request,
             kind="tag",
             pk=tag.pk,
+            explain=explain_stale("tag", tag.pk),
             write=lambda version: services.tag_update(
                 tag_id=tag.pk, expected_version=version, actor=request.user, data=data
             ),
@@ -580,6 +589,7 @@ class TagDetailApi(APIView):
             request,
             kind="tag",
             pk=tag.pk,
+            explain=explain_stale("tag", tag.pk),
             write=lambda version: services.tag_delete(tag_id=tag.pk, expected_version=version, actor=request.user),
             current=lambda: selectors.tag_get(user=request.user, tag_id=tag.pk),
             render=render_tag,

@@ -113,8 +113,9 @@ def test_schema_documents_conditional_and_error_statuses(schema: dict[str, Any])
         for code, response in responses.items():
             if code.startswith(("4", "5")):
                 ref = response.get("content", {}).get("application/json", {}).get("schema", {}).get("$ref", "")
-                if not ref.endswith("/Error"):
-                    problems.append(f"{label}: {code} does not use the Error schema (got {ref or 'no body'})")
+                wanted = "/PreconditionFailed" if code == "412" else "/Error"  # the error shape, its details typed
+                if not ref.endswith(wanted):
+                    problems.append(f"{label}: {code} does not use the {wanted[1:]} schema (got {ref or 'no body'})")
             if code == "304" and response.get("content"):
                 problems.append(f"{label}: 304 must not declare a body")
 
@@ -129,6 +130,17 @@ def test_error_component_has_the_single_error_shape(schema: dict[str, Any]) -> N
     body = components[body_ref]
     assert set(body["properties"]) == {"code", "message", "details"}
     assert set(body.get("required", [])) == {"code", "message", "details"}
+
+
+def test_a_412_documents_who_changed_what_in_the_error_shape(schema: dict[str, Any]) -> None:
+    components = schema["components"]["schemas"]
+    body = components[components["PreconditionFailed"]["properties"]["error"]["$ref"].rsplit("/", 1)[-1]]
+    assert set(body["properties"]) == set(body["required"]) == {"code", "message", "details"}
+    details = components[body["properties"]["details"]["$ref"].rsplit("/", 1)[-1]]
+    assert set(details["required"]) == {"current", "etag", "changed_by", "changed_fields"}
+    assert details["properties"]["changed_by"]["nullable"] is True
+    assert details["properties"]["changed_fields"]["items"] == {"type": "string"}
+    assert set(components["ChangedBy"]["properties"]) == {"id", "name"}
 
 
 class _AssetCollector(HTMLParser):

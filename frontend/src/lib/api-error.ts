@@ -34,6 +34,18 @@ export class ApiError extends Error {
   get etag(): string | undefined {
     return typeof this.details.etag === 'string' ? this.details.etag : undefined;
   }
+
+  /** 412: who made the newest change since the version sent (null: the server does not know). */
+  get changedBy(): { id: number; name: string } | null {
+    const by = this.details.changed_by as { id?: unknown; name?: unknown } | null | undefined;
+    return by && typeof by.id === 'number' && typeof by.name === 'string' ? { id: by.id, name: by.name } : null;
+  }
+
+  /** 412: every field changed since the version sent. */
+  get changedFields(): string[] {
+    const fields = this.details.changed_fields;
+    return Array.isArray(fields) ? fields.filter((f): f is string => typeof f === 'string') : [];
+  }
 }
 
 export const isApiError = (e: unknown): e is ApiError => e instanceof ApiError;

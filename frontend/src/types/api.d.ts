@@ -1266,6 +1266,27 @@ export interface components {
             /** @description Path to open: /ws/?ticket=… */
             url: string;
         };
+        PreconditionFailedDetails: {
+            /** @description The current representation, as a GET answers it. */
+            current: {
+                [key: string]: unknown;
+            };
+            /** @description Its strong ETag: send it as If-Match to write over it. */
+            etag: string;
+            /** @description Who made the newest change since your version; null if unknown. */
+            changed_by: components["schemas"]["ChangedBy"] | null;
+            /** @description Every field changed since your version, sorted; empty if unknown. */
+            changed_fields: string[];
+        };
+        PreconditionFailedBody: {
+            /** @enum {string} */
+            code: "precondition_failed";
+            message: string;
+            details: components["schemas"]["PreconditionFailedDetails"];
+        };
+        PreconditionFailed: {
+            error: components["schemas"]["PreconditionFailedBody"];
+        };
     };
     responses: never;
     parameters: never;
@@ -1445,13 +1466,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Stale If-Match: details.current holds the current representation, details.etag its ETag. */
+            /** @description Stale If-Match: details.current holds the current representation, details.etag its ETag, details.changed_by who made the newest change since the version you sent (null if unknown) and details.changed_fields every field changed since (a project's: `milestones` or `members` when a child changed). */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["PreconditionFailed"];
                 };
             };
             /** @description If-Match is required on this request. */
@@ -2094,13 +2115,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Stale If-Match: details.current holds the current representation, details.etag its ETag. */
+            /** @description Stale If-Match: details.current holds the current representation, details.etag its ETag, details.changed_by who made the newest change since the version you sent (null if unknown) and details.changed_fields every field changed since (a project's: `milestones` or `members` when a child changed). */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["PreconditionFailed"];
                 };
             };
             /** @description If-Match is required on this request. */
@@ -2162,13 +2183,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Stale If-Match: details.current holds the current representation, details.etag its ETag. */
+            /** @description Stale If-Match: details.current holds the current representation, details.etag its ETag, details.changed_by who made the newest change since the version you sent (null if unknown) and details.changed_fields every field changed since (a project's: `milestones` or `members` when a child changed). */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["PreconditionFailed"];
                 };
             };
             /** @description If-Match is required on this request. */
@@ -2246,13 +2267,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Stale If-Match: details.current holds the current representation, details.etag its ETag. */
+            /** @description Stale If-Match: details.current holds the current representation, details.etag its ETag, details.changed_by who made the newest change since the version you sent (null if unknown) and details.changed_fields every field changed since (a project's: `milestones` or `members` when a child changed). */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["PreconditionFailed"];
                 };
             };
             /** @description If-Match is required on this request. */
@@ -2549,13 +2570,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Stale If-Match: details.current holds the current representation, details.etag its ETag. */
+            /** @description Stale If-Match: details.current holds the current representation, details.etag its ETag, details.changed_by who made the newest change since the version you sent (null if unknown) and details.changed_fields every field changed since (a project's: `milestones` or `members` when a child changed). */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["PreconditionFailed"];
                 };
             };
             /** @description If-Match is required on this request. */
@@ -2634,13 +2655,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Stale If-Match: details.current holds the current representation, details.etag its ETag. */
+            /** @description Stale If-Match: details.current holds the current representation, details.etag its ETag, details.changed_by who made the newest change since the version you sent (null if unknown) and details.changed_fields every field changed since (a project's: `milestones` or `members` when a child changed). */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["PreconditionFailed"];
                 };
             };
             /** @description If-Match is required on this request. */
@@ -2889,13 +2910,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Stale If-Match: details.current holds the current representation, details.etag its ETag. */
+            /** @description Stale If-Match: details.current holds the current representation, details.etag its ETag, details.changed_by who made the newest change since the version you sent (null if unknown) and details.changed_fields every field changed since (a project's: `milestones` or `members` when a child changed). */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["PreconditionFailed"];
                 };
             };
             /** @description If-Match is required on this request. */
@@ -2958,13 +2979,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Stale If-Match: details.current holds the current representation, details.etag its ETag. */
+            /** @description Stale If-Match: details.current holds the current representation, details.etag its ETag, details.changed_by who made the newest change since the version you sent (null if unknown) and details.changed_fields every field changed since (a project's: `milestones` or `members` when a child changed). */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["PreconditionFailed"];
                 };
             };
             /** @description If-Match is required on this request. */
@@ -3043,13 +3064,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Stale If-Match: details.current holds the current representation, details.etag its ETag. */
+            /** @description Stale If-Match: details.current holds the current representation, details.etag its ETag, details.changed_by who made the newest change since the version you sent (null if unknown) and details.changed_fields every field changed since (a project's: `milestones` or `members` when a child changed). */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["PreconditionFailed"];
                 };
             };
             /** @description If-Match is required on this request. */
@@ -3179,13 +3200,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Stale If-Match: details.current holds the current representation, details.etag its ETag. */
+            /** @description Stale If-Match: details.current holds the current representation, details.etag its ETag, details.changed_by who made the newest change since the version you sent (null if unknown) and details.changed_fields every field changed since (a project's: `milestones` or `members` when a child changed). */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["PreconditionFailed"];
                 };
             };
             /** @description If-Match is required on this request. */
@@ -3545,13 +3566,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Stale If-Match: details.current holds the current representation, details.etag its ETag. */
+            /** @description Stale If-Match: details.current holds the current representation, details.etag its ETag, details.changed_by who made the newest change since the version you sent (null if unknown) and details.changed_fields every field changed since (a project's: `milestones` or `members` when a child changed). */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["PreconditionFailed"];
                 };
             };
             /** @description If-Match is required on this request. */
@@ -3629,13 +3650,13 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Stale If-Match: details.current holds the current representation, details.etag its ETag. */
+            /** @description Stale If-Match: details.current holds the current representation, details.etag its ETag, details.changed_by who made the newest change since the version you sent (null if unknown) and details.changed_fields every field changed since (a project's: `milestones` or `members` when a child changed). */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["PreconditionFailed"];
                 };
             };
             /** @description If-Match is required on this request. */

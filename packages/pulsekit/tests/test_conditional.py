@@ -104,3 +104,20 @@ def test_delete_is_204_then_404_and_a_stale_delete_is_412(api_client: Any) -> No
     assert (done.status_code, done.content) == (204, b"")
     assert api_client.get(f"{URL}{widget.pk}/").status_code == 404
     assert Widget.all_objects.get(pk=widget.pk).version == 2
+
+
+@pytest.mark.parametrize(("sent", "expected"), [('"widget-{pk}-v1"', 1), ('W/"widget-{pk}-v1"', None)])
+def test_explain_adds_to_a_412s_details_what_it_knows_of_the_versions_since(
+    api_client: Any, sent: str, expected: int | None
+) -> None:
+    widget = Widget.objects.create(name="a")
+    Widget.objects.filter(pk=widget.pk).update(name="theirs", version=3)
+    response = api_client.delete(f"{URL}{widget.pk}/", headers={"If-Match": sent.format(pk=widget.pk)})
+    error = assert_error_shape(response.json(), "precondition_failed")
+    assert response.status_code == 412
+    assert error["details"] == {
+        "current": {"id": widget.pk, "name": "theirs", "version": 3},
+        "etag": etag(widget.pk, 3),
+        "versions_since": [expected, 3],
+    }
+    assert Widget.objects.filter(pk=widget.pk).exists()

@@ -44,11 +44,23 @@ export function makeActivity(overrides: Partial<Activity> = {}): Activity {
 
 type State = { project: Project; deleted: boolean; milestones: Milestone[]; members: Member[]; activity: Activity[]; users: User[]; others: Project[] };
 
-const stale = (current: { etag: string }) =>
-  HttpResponse.json(
-    { error: { code: 'precondition_failed', message: 'The resource changed since you read it.', details: { current, etag: current.etag } } },
+type Changer = { id: number; name: string };
+/** Who changed each object elsewhere (keyed "kind-id"), and which fields: what a 412 names. */
+type Meanwhile = Map<string, { by: Changer | null; fields: string[] }>;
+
+const stale = (current: { etag: string }, meanwhile?: Meanwhile) => {
+  const said = meanwhile?.get(/^"(\w+-\d+)-v/.exec(current.etag)?.[1] ?? '');
+  return HttpResponse.json(
+    {
+      error: {
+        code: 'precondition_failed',
+        message: 'The resource changed since you read it.',
+        details: { current, etag: current.etag, changed_by: said?.by ?? null, changed_fields: said?.fields ?? [] },
+      },
+    },
     { status: 412 },
   );
+};
 const notFound = () => HttpResponse.json({ error: { code: 'not_found', message: 'Not found.', details: {} } }, { status: 404 });
 
 function bumpVersion<T extends { version: number; etag: string }>(obj: T, kind: string, id: number): T {
@@ -67,6 +79,11 @@ export function serveProject({
 }: { project?: Project; milestones?: Milestone[]; members?: Member[]; activity?: Activity[]; users?: User[]; others?: Project[]; me?: Me } = {}) {
   const state: State = { project, deleted: false, milestones, members, activity, users, others };
   const requests: Recorded[] = [];
+  const meanwhile: Meanwhile = new Map();
+  const saidMeanwhile = (key: string, changes: object, by?: Changer) => {
+    const fields = new Set([...(meanwhile.get(key)?.fields ?? []), ...Object.keys(changes)]);
+    meanwhile.set(key, { by: by ? { id: by.id, name: by.name } : null, fields: [...fields].sort() });
+  };
   const base = `/api/v1/projects/${project.id}`;
   let nextId = 500;
 
@@ -97,7 +114,7 @@ export function serveProject({
     http.get(`${base}/`, () => (state.deleted ? notFound() : HttpResponse.json(state.project, { headers: { ETag: state.project.etag } }))),
     http.patch(`${base}/`, async ({ request }) => {
       const { body, ifMatch } = await record(request);
-      if (ifMatch !== state.project.etag) return stale(state.project);
+      if (ifMatch !== state.project.etag) return stale(state.project, meanwhile);
       const changes = body as Partial<Project>;
       const next = { ...bumpVersion(state.project, 'project', project.id), ...changes };
       if ('health_override' in changes) {
@@ -109,7 +126,7 @@ export function serveProject({
     }),
     http.delete(`${base}/`, async ({ request }) => {
       const { ifMatch } = await record(request);
-      if (ifMatch !== state.project.etag) return stale(state.project);
+      if (ifMatch !== state.project.etag) return stale(state.project, meanwhile);
       state.deleted = true;
       state.project = bumpVersion(state.project, 'project', project.id);
       return new HttpResponse(null, { status: 204 });
@@ -122,7 +139,7 @@ export function serveProject({
     }),
     http.post(`${base}/transitions/:name/`, async ({ request }) => {
       const { ifMatch } = await record(request);
-      if (ifMatch !== state.project.etag) return stale(state.project);
+      if (ifMatch !== state.project.etag) return stale(state.project, meanwhile);
       state.project = bumpVersion(state.project, 'project', project.id);
       return HttpResponse.json(state.project);
     }),
@@ -142,7 +159,7 @@ export function serveProject({
       const { body, ifMatch } = await record(request);
       const current = state.milestones.find((m) => m.id === Number(params.mid));
       if (!current) return notFound();
-      if (ifMatch !== current.etag) return stale(current);
+      if (ifMatch !== current.etag) return stale(current, meanwhile);
       const input = { ...(body as Record<string, unknown>) };
       const patch: Partial<Milestone> = {};
       if ('assignee_id' in input) patch.assignee = state.members.find((m) => m.user.id === input.assignee_id)?.user ?? null;
@@ -158,7 +175,7 @@ export function serveProject({
       const { ifMatch } = await record(request);
       const current = state.milestones.find((m) => m.id === Number(params.mid));
       if (!current) return notFound();
-      if (ifMatch !== current.etag) return stale(current);
+      if (ifMatch !== current.etag) return stale(current, meanwhile);
       state.milestones = state.milestones.filter((m) => m.id !== current.id);
       touchProject();
       return new HttpResponse(null, { status: 204 });
@@ -179,7 +196,7 @@ export function serveProject({
       const { body, ifMatch } = await record(request);
       const current = state.members.find((m) => m.id === Number(params.mid));
       if (!current) return notFound();
-      if (ifMatch !== current.etag) return stale(current);
+      if (ifMatch !== current.etag) return stale(current, meanwhile);
       const patch = body as Partial<Member>;
       const allocation = patch.allocation ?? current.allocation;
       const total = current.total_allocation - current.allocation + allocation;
@@ -192,7 +209,7 @@ export function serveProject({
       const { ifMatch } = await record(request);
       const current = state.members.find((m) => m.id === Number(params.mid));
       if (!current) return notFound();
-      if (ifMatch !== current.etag) return stale(current);
+      if (ifMatch !== current.etag) return stale(current, meanwhile);
       state.members = state.members.filter((m) => m.id !== current.id);
       state.milestones = state.milestones.map((m) => (m.assignee?.id === current.user.id ? { ...m, assignee: null } : m));
       touchProject();
@@ -223,15 +240,18 @@ export function serveProject({
   return {
     state,
     requests,
-    /** Someone else changes the project: the ETag on screen goes stale. */
-    changeProjectElsewhere(changes: Partial<Project> = {}) {
+    /** Someone else (`by`, whom a 412 then names) changes the project: the ETag on screen goes stale. */
+    changeProjectElsewhere(changes: Partial<Project> = {}, by?: Changer) {
       state.project = { ...bumpVersion(state.project, 'project', project.id), ...changes };
+      saidMeanwhile(`project-${project.id}`, changes, by);
     },
-    changeMilestoneElsewhere(id: number, changes: Partial<Milestone> = {}) {
+    changeMilestoneElsewhere(id: number, changes: Partial<Milestone> = {}, by?: Changer) {
       state.milestones = state.milestones.map((m) => (m.id === id ? { ...bumpVersion(m, 'milestone', id), ...changes } : m));
+      saidMeanwhile(`milestone-${id}`, changes, by);
     },
-    changeMemberElsewhere(id: number, changes: Partial<Member> = {}) {
+    changeMemberElsewhere(id: number, changes: Partial<Member> = {}, by?: Changer) {
       state.members = state.members.map((m) => (m.id === id ? { ...bumpVersion(m, 'member', id), ...changes } : m));
+      saidMeanwhile(`member-${id}`, changes, by);
     },
   };
 }

@@ -30,6 +30,8 @@ from pulsekit.versioning import (
 )
 
 Render = Callable[[Any], dict[str, Any]]
+# (version the client sent or None, version now) -> more of a 412's details, e.g. who changed it since.
+Explain = Callable[[int | None, int], dict[str, Any]]
 
 
 def with_etag(response: Response, *, kind: str, obj: Any) -> Response:
@@ -52,6 +54,7 @@ def conditional_write(
     current: Callable[[], Any],
     render: Render,
     respond: bool = True,
+    explain: Explain | None = None,
 ) -> Response:
     """Run ``write(expected_version)``; answer with the representation *this* write produced (or 204).
 
@@ -60,7 +63,8 @@ def conditional_write(
     ``current()`` reads the object again. The re-read happens in the same transaction as the
     write, under its row lock, so a concurrent writer can never make the response describe (or its
     ETag name) someone else's version. A stale version becomes a 412 carrying the current
-    representation and ETag; a missing ``If-Match`` is a 428 before ``write`` runs.
+    representation and ETag (and whatever ``explain(expected, current_version)`` adds to its
+    details); a missing ``If-Match`` is a 428 before ``write`` runs.
     """
     version = expected_version(request, kind=kind, pk=pk)
     if version is None and len(candidate_versions(request, kind=kind, pk=pk)) > 1:
@@ -75,7 +79,10 @@ def conditional_write(
             response = Response(render(obj))
     except StaleVersion as stale:
         obj = current()
-        raise precondition_failed(kind=kind, pk=stale.pk, current_version=obj.version, current=render(obj)) from stale
+        extra = explain(version, obj.version) if explain is not None else {}
+        raise precondition_failed(
+            kind=kind, pk=stale.pk, current_version=obj.version, current=render(obj), **extra
+        ) from stale
     return with_etag(response, kind=kind, obj=obj)
 
 

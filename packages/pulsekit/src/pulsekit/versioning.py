@@ -74,11 +74,14 @@ def expected_version(request: Request, *, kind: str, pk: int, current: int | Non
     return None
 
 
-def precondition_failed(*, kind: str, pk: int, current_version: int, current: dict[str, Any]) -> PreconditionFailed:
+def precondition_failed(
+    *, kind: str, pk: int, current_version: int, current: dict[str, Any], **extra: Any
+) -> PreconditionFailed:
+    """The 412 of a stale write: ``details`` holds the current representation, its ETag and ``extra``."""
     etag = make_etag(kind, pk, current_version)
     return PreconditionFailed(
         "The resource has changed since you last read it. Compare with the current version and retry.",
-        details={"current": current, "etag": etag},
+        details={"current": current, "etag": etag, **extra},
         headers={"ETag": etag},
     )
 

@@ -146,6 +146,7 @@ class ConditionalWidgetApi(APIView):
             current=lambda: Widget.all_objects.get(pk=widget.pk),
             render=widget_out,
             respond=False,
+            explain=lambda expected, now: {"versions_since": [expected, now]},  # e.g. who changed it since
         )
 
 

@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 
 import { ToastRegion } from '@/components/ui/toast-region';
 import { useToastStore } from '@/stores/toast-store';
-import { makeProject, signIn } from '@/testing/fixtures';
+import { makeProject, me, signIn } from '@/testing/fixtures';
 import { server } from '@/testing/mocks/server';
 import { renderWithProviders } from '@/testing/render';
 import type { Project } from '@/types/models';
@@ -19,12 +19,15 @@ type Write = { body: Record<string, unknown>; ifMatch: string | null };
 /** One project behind GET and PATCH with the API's rule: a stale If-Match is a 412 carrying the current copy. */
 function serveProject(initial: Project) {
   let current = initial;
+  let changedBy: { id: number; name: string } | null = null; // who the 412 names
   const patches: Write[] = [];
-  const bump = (changes: Partial<Project>) => {
+  const bump = (changes: Partial<Project>, by?: { id: number; name: string }) => {
     const version = current.version + 1;
     current = { ...current, ...changes, version, etag: `"project-${current.id}-v${version}"` };
+    changedBy = by ?? null;
   };
   server.use(
+    http.get('/api/v1/auth/me/', () => HttpResponse.json(me)),
     http.get(`/api/v1/projects/${initial.id}/`, () => HttpResponse.json(current, { headers: { ETag: current.etag } })),
     http.patch(`/api/v1/projects/${initial.id}/`, async ({ request }) => {
       const body = (await request.json()) as Record<string, unknown>;
@@ -32,7 +35,13 @@ function serveProject(initial: Project) {
       patches.push({ body, ifMatch });
       if (ifMatch !== current.etag)
         return HttpResponse.json(
-          { error: { code: 'precondition_failed', message: 'The resource changed since you read it.', details: { current, etag: current.etag } } },
+          {
+            error: {
+              code: 'precondition_failed',
+              message: 'The resource changed since you read it.',
+              details: { current, etag: current.etag, changed_by: changedBy, changed_fields: [] },
+            },
+          },
           { status: 412 },
         );
       bump(body as Partial<Project>);
@@ -154,6 +163,29 @@ describe('ProjectEditPage over a change made elsewhere', () => {
     expect(within(dialog).getByText('Choose which progress to keep.')).toBeInTheDocument();
     expect(within(dialog).getByRole('radio', { name: 'Theirs: 70%' })).toBeInTheDocument();
     expect(api.patches).toHaveLength(1);
+  });
+
+  it('names who saved meanwhile when the 412 says', async () => {
+    signIn();
+    const api = serveProject(project);
+    renderEdit();
+    await screen.findByLabelText('Title');
+    api.changeElsewhere({ description: 'Theirs' }, { id: 8, name: 'Ada Lovelace' });
+    await retype('Description', 'Mine');
+    await save();
+    const dialog = await screen.findByRole('dialog', { name: 'Ada Lovelace saved changes meanwhile' });
+    expect(within(dialog).getByRole('group', { name: 'Description' })).toBeInTheDocument();
+  });
+
+  it('says You when the 412 names the reader (a save in another tab)', async () => {
+    signIn();
+    const api = serveProject(project);
+    renderEdit();
+    await screen.findByLabelText('Title');
+    api.changeElsewhere({ description: 'Theirs' }, { id: me.id, name: me.name });
+    await retype('Description', 'Mine');
+    await save();
+    expect(await screen.findByRole('dialog', { name: 'You saved changes meanwhile' })).toBeInTheDocument();
   });
 
   it('a second 412 reopens the dialog with the newer copy as theirs and the previous one as the base', async () => {

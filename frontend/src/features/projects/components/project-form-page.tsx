@@ -17,6 +17,7 @@ import { ProjectFormShell, showServerErrors, useLeaveGuard, useProjectForm } fro
 import { changesFrom, createInput, emptyProject, progressIsManual, projectEditSchema, valuesOf, type FormField } from './form/project-form-schema';
 import { conflictsOf, mergedValues, mergeFields, sameValue, type FieldMerge, type Values } from './merge/merge';
 import { MergeDialog } from './merge/merge-dialog';
+import { changerOf, type Changer } from './merge/stale-write';
 import { changedMeanwhile, PROJECT_MERGE_SPECS, projectMergeFields } from './merge/project-merge';
 
 const card = 'rounded-lg border border-line bg-surface p-4';
@@ -79,7 +80,7 @@ function EditProjectForm({ latest, reload }: { latest: Project; reload: () => Pr
   // The copy being edited: its ETag goes in If-Match, so a newer one on the server is a 412, never an
   // overwrite. It moves to their copy only once the user's values are merged onto it.
   const [base, setBase] = useState(latest);
-  const [pending, setPending] = useState<{ theirs: Project; merges: FieldMerge[] } | null>(null);
+  const [pending, setPending] = useState<{ theirs: Project; merges: FieldMerge[]; who: Changer | null } | null>(null);
   const quietRounds = useRef(0);
   const patch = usePatchProject(base.id);
   const form = useProjectForm(valuesOf(base), projectEditSchema);
@@ -141,7 +142,7 @@ function EditProjectForm({ latest, reload }: { latest: Project; reload: () => Pr
           quietRounds.current += 1;
           return saveMerged(theirs, mergedValues(merges));
         }
-        setPending({ theirs, merges });
+        setPending({ theirs, merges, who: changerOf(e) });
       }
     });
 
@@ -182,6 +183,7 @@ function EditProjectForm({ latest, reload }: { latest: Project; reload: () => Pr
         merges={pending?.merges ?? null}
         specs={PROJECT_MERGE_SPECS}
         subject="this project"
+        changedBy={pending?.who}
         onCancel={() => setPending(null)}
         onResolve={(values) => pending && saveMerged(pending.theirs, values)}
       />

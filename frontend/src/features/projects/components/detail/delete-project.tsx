@@ -24,7 +24,6 @@ export function DeleteProject({ project }: { project: Project }) {
   const restore = useRestoreProject();
   const retry = useStaleRetry<Project, unknown>({
     projectId: project.id,
-    kind: 'project',
     write: (copy) => remove.mutateAsync(copy.etag),
     describe: projectChanges,
     name: (p) => `“${p.title}”`,

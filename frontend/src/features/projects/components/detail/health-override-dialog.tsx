@@ -16,6 +16,7 @@ import { projectQueryOptions } from '../../api/get-project';
 import { isProject, usePatchProject } from '../../api/patch-project';
 import { changedFields, type Values as MergeValues } from '../merge/merge';
 import { MergeDialog, type MergeFieldSpec } from '../merge/merge-dialog';
+import { changerOf } from '../merge/stale-write';
 import { useFieldMerge, withNote } from '../merge/use-field-merge';
 import { isStale, RootError, showServerErrors } from './write-errors';
 
@@ -84,7 +85,7 @@ export function HealthOverrideDialog({ project: latest, open, onClose }: { proje
         if (!isStale(e)) return showServerErrors(e, FIELDS, setError);
         const theirs = isApiError(e) && isProject(e.current) ? e.current : await qc.fetchQuery({ ...projectQueryOptions(latest.id), staleTime: 0 }).catch(() => undefined);
         if (!theirs) return setError('root', { type: 'server', message: 'Could not read the project as it is now; try again.' });
-        const merged = merge.conflict(against, theirs, values);
+        const merged = merge.conflict(against, theirs, values, changerOf(e));
         if (merged) saveMerged(theirs, merged);
       }
     });
@@ -130,6 +131,7 @@ export function HealthOverrideDialog({ project: latest, open, onClose }: { proje
       {/* Beside the form's dialog, not in it (on top of it while open): Esc here cancels the merge, not the edit. */}
       <MergeDialog
         merges={merge.pending?.merges ?? null}
+        changedBy={merge.pending?.who}
         specs={SPECS}
         subject="this project’s health override"
         onCancel={() => merge.settle()}

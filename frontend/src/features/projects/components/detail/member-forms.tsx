@@ -18,6 +18,7 @@ import { membersQueryOptions } from '../../api/get-project';
 import { useUpdateMember } from '../../api/update-member';
 import { changedFields } from '../merge/merge';
 import { MergeDialog, type MergeFieldSpec } from '../merge/merge-dialog';
+import { changerOf } from '../merge/stale-write';
 import { useFieldMerge, withNote } from '../merge/use-field-merge';
 import { isStale, RootError, showServerErrors } from './write-errors';
 
@@ -210,7 +211,7 @@ export function EditMemberForm({ project, member, onDone }: { project: Project; 
           toast(`${member.user.name} is no longer on the team.`, { tone: 'info' });
           return onDone();
         }
-        const merged = merge.conflict(against, theirs, values);
+        const merged = merge.conflict(against, theirs, values, changerOf(e));
         if (merged) saveMerged(theirs, merged);
       }
     });
@@ -257,6 +258,7 @@ export function EditMemberForm({ project, member, onDone }: { project: Project; 
       {/* Beside the form, not in it: Esc in the dialog cancels the merge, not the edit. */}
       <MergeDialog
         merges={merge.pending?.merges ?? null}
+        changedBy={merge.pending?.who}
         specs={MEMBER_MERGE_SPECS}
         subject={`${member.user.name} on the team`}
         onCancel={() => merge.settle()}

@@ -17,6 +17,7 @@ import { milestonesQueryOptions } from '../../api/get-project';
 import { useUpdateMilestone, type MilestoneChanges } from '../../api/update-milestone';
 import { changedFields, type Values as MergeValues } from '../merge/merge';
 import { MergeDialog, type MergeFieldSpec } from '../merge/merge-dialog';
+import { changerOf } from '../merge/stale-write';
 import { useFieldMerge, withNote } from '../merge/use-field-merge';
 import { isStale, RootError, showServerErrors } from './write-errors';
 
@@ -155,7 +156,7 @@ export function MilestoneForm({ projectId, members, milestone, limited = false, 
           toast('That milestone was deleted by someone else.', { tone: 'info' });
           return onDone();
         }
-        const merged = merge.conflict(against, theirs, values);
+        const merged = merge.conflict(against, theirs, values, changerOf(e));
         if (merged) saveMerged(theirs, merged);
       }
     });
@@ -242,6 +243,7 @@ export function MilestoneForm({ projectId, members, milestone, limited = false, 
       {/* Beside the form, not in it: Esc in the dialog cancels the merge, not the edit. */}
       <MergeDialog
         merges={merge.pending?.merges ?? null}
+        changedBy={merge.pending?.who}
         specs={specs}
         subject={`milestone “${milestone?.title ?? ''}”`}
         onCancel={() => merge.settle()}

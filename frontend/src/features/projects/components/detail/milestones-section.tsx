@@ -51,7 +51,6 @@ function MilestoneRow({ milestone: m, project, members, canEdit, canUpdate, onDe
   const reload = () => void qc.invalidateQueries({ queryKey: projectKeys.milestones(project.id) });
   const complete = useStaleRetry<Milestone, Milestone>({
     projectId: project.id,
-    kind: 'milestone',
     write: (copy) => update.mutateAsync({ milestone: copy, changes: { status: 'done' } }),
     describe: milestoneChanges,
     name: (x) => `“${x.title}”`,
@@ -129,7 +128,6 @@ export function MilestonesSection({ project }: { project: Project }) {
 
   const removeFresh = useStaleRetry<Milestone, unknown>({
     projectId: project.id,
-    kind: 'milestone',
     write: (copy) => remove.mutateAsync(copy),
     describe: milestoneChanges,
     name: (x) => `“${x.title}”`,

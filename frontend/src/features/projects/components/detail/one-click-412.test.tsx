@@ -20,10 +20,9 @@ const day = (iso: string) => formatValue('due_date', iso, new Map());
 const lifecycle = async () => within(await screen.findByRole('group', { name: 'Lifecycle' }));
 const changedDialog = (name: string) => screen.findByRole('dialog', { name: `${name} changed meanwhile` });
 
-/** Someone (Ada) changed the project: the server's copy moves on and the timeline says who. */
+/** Someone (Ada) changed the project: the server's copy moves on and its 412 names her. */
 function adaChangesProject(api: ReturnType<typeof serveProject>, changes: Parameters<ReturnType<typeof serveProject>['changeProjectElsewhere']>[0]) {
-  api.changeProjectElsewhere(changes);
-  api.state.activity = [makeActivity({ id: 100 + api.state.project.version, actor: ada, target_type: 'project', target_id: 1, version: api.state.project.version }), ...api.state.activity];
+  api.changeProjectElsewhere(changes, ada);
 }
 
 describe('A transition that meets a newer version', () => {
@@ -47,6 +46,18 @@ describe('A transition that meets a newer version', () => {
       ['/api/v1/projects/1/transitions/hold/', '"project-1-v3"'],
       ['/api/v1/projects/1/transitions/hold/', '"project-1-v4"'],
     ]);
+  });
+
+  it('names the person the 412 names, not the timeline; a 412 naming nobody says Someone', async () => {
+    signIn();
+    const api = serveProject();
+    renderDetail();
+    const group = await lifecycle();
+    api.changeProjectElsewhere({ due_date: '2026-12-24' }); // no changed_by: a job, a removed author
+    api.state.activity = [makeActivity({ id: 104, actor: ada, target_type: 'project', target_id: 1, version: 4 }), ...api.state.activity];
+    await userEvent.click(group.getByRole('button', { name: 'Put on hold' }));
+    const dialog = await changedDialog('“Project 1”');
+    expect(dialog).toHaveAccessibleDescription(`Someone changed due date to ${day('2026-12-24')}.`);
   });
 
   it('a second 412 asks again with the newer state', async () => {
@@ -151,9 +162,7 @@ describe('Milestones on a newer version', () => {
       milestones: [makeMilestone({ id: 11, title: 'Design review', due_date: '2026-12-01' })],
     });
   const adaChangesMilestone = (api: ReturnType<typeof serveProject>, changes: Parameters<ReturnType<typeof serveProject>['changeMilestoneElsewhere']>[1]) => {
-    api.changeMilestoneElsewhere(11, changes);
-    const version = api.state.milestones[0]?.version ?? 0;
-    api.state.activity = [makeActivity({ id: 200 + version, verb: 'milestone.updated', actor: ada, target_type: 'milestone', target_id: 11, version }), ...api.state.activity];
+    api.changeMilestoneElsewhere(11, changes, ada);
   };
 
   it('mark done: asks, a second 412 asks again, then done with the newest ETag', async () => {
@@ -272,9 +281,7 @@ describe('Remove member on a newer version', () => {
       members: [makeMember({ id: 21, user: dana, role: 'lead' }), makeMember({ id: 22, user: lee, role: 'developer', allocation: 60, total_allocation: 60 })],
     });
   const adaChangesMember = (api: ReturnType<typeof serveProject>, changes: Parameters<ReturnType<typeof serveProject>['changeMemberElsewhere']>[1]) => {
-    api.changeMemberElsewhere(22, changes);
-    const version = api.state.members.find((m) => m.id === 22)?.version ?? 0;
-    api.state.activity = [makeActivity({ id: 300 + version, verb: 'member.updated', actor: ada, target_type: 'member', target_id: 22, version }), ...api.state.activity];
+    api.changeMemberElsewhere(22, changes, ada);
   };
 
   it('asks, a second 412 asks again, Do it anyway removes them', async () => {

@@ -34,7 +34,6 @@ function HealthDetails({ project }: { project: Project }) {
   const canEdit = project.capabilities.can_edit;
   const clear = useStaleRetry<Project, Project>({
     projectId: project.id,
-    kind: 'project',
     write: (copy) => patch.mutateAsync({ etag: copy.etag, changes: { health_override: null } }),
     describe: projectChanges,
     name: (p) => `“${p.title}”`,

@@ -17,6 +17,7 @@ import { projectQueryOptions } from '../../api/get-project';
 import { isProject, usePatchProject } from '../../api/patch-project';
 import { sameValue, type Values as MergeValues } from '../merge/merge';
 import { MergeDialog } from '../merge/merge-dialog';
+import { changerOf } from '../merge/stale-write';
 import { PROJECT_MERGE_SPECS } from '../merge/project-merge';
 import { useFieldMerge, withNote } from '../merge/use-field-merge';
 import { isStale, RootError, showServerErrors } from './write-errors';
@@ -62,7 +63,7 @@ function ProgressForm({ project: latest, onDone }: { project: Project; onDone: (
         if (!isStale(e)) return showServerErrors(e, ['progress'], setError);
         const theirs = isApiError(e) && isProject(e.current) ? e.current : await qc.fetchQuery({ ...projectQueryOptions(latest.id), staleTime: 0 }).catch(() => undefined);
         if (!theirs) return setError('root', { type: 'server', message: 'Could not read the project as it is now; try again.' });
-        const merged = merge.conflict(against, theirs, { progress });
+        const merged = merge.conflict(against, theirs, { progress }, changerOf(e));
         if (merged) saveMerged(theirs, merged);
       }
     });
@@ -102,6 +103,7 @@ function ProgressForm({ project: latest, onDone }: { project: Project; onDone: (
       </form>
       <MergeDialog
         merges={merge.pending?.merges ?? null}
+        changedBy={merge.pending?.who}
         specs={SPECS}
         subject="this project’s progress"
         onCancel={() => merge.settle()}

@@ -102,7 +102,6 @@ export function TeamSection({ project }: { project: Project }) {
   // A 412 says what changed about them meanwhile (their role, their allocation) and asks again.
   const retry = useStaleRetry<Member, unknown, Member>({
     projectId: project.id,
-    kind: 'member',
     write: (copy) => remove.mutateAsync(copy),
     describe: memberChanges,
     name: (m) => m.user.name,

@@ -58,7 +58,6 @@ export function Transitions({ project }: { project: Project }) {
   const [asking, setAsking] = useState<string | null>(null);
   const retry = useStaleRetry<Project, Project, TransitionName>({
     projectId: project.id,
-    kind: 'project',
     write: (copy, name) => transition.mutateAsync({ name, etag: copy.etag }),
     describe: projectChanges,
     name: (p) => `“${p.title}”`,

@@ -5,7 +5,10 @@ import { Dialog } from '@/components/ui/dialog';
 import { controlClass } from '@/components/ui/field';
 import { cn } from '@/lib/cn';
 
+import { useMe } from '@/features/auth';
+
 import { conflictsOf, mergedValues, type FieldMerge, type Values } from './merge';
+import { changerName, type Changer } from './stale-write';
 
 export type MergeEditor =
   | { kind: 'text' | 'textarea' | 'date' }
@@ -29,6 +32,8 @@ type MergeDialogProps = {
   specs: readonly MergeFieldSpec[];
   /** What was edited, in a sentence: "this project", "milestone “Beta”". */
   subject: string;
+  /** Who saved meanwhile, as the 412 names them (`details.changed_by`); null or absent: "Someone else". */
+  changedBy?: Changer | null;
   onCancel: () => void;
   /** Every field's value after the merge, in the form's shape. */
   onResolve: (values: Values) => void;
@@ -204,13 +209,14 @@ function MergeBody({ merges, specs, onCancel, onResolve }: Omit<MergeDialogProps
  * field both changed asks theirs, mine or a value typed here. Esc or Cancel goes back to the form
  * with everything typed in it.
  */
-export function MergeDialog({ merges, specs, subject, onCancel, onResolve }: MergeDialogProps) {
+export function MergeDialog({ merges, specs, subject, changedBy, onCancel, onResolve }: MergeDialogProps) {
   const conflicts = merges ? conflictsOf(merges).length : 0;
+  const me = useMe();
   return (
     <Dialog
       open={merges !== null}
       onClose={onCancel}
-      title="Someone else saved changes meanwhile"
+      title={`${changerName(changedBy, me.data?.id) ?? 'Someone else'} saved changes meanwhile`}
       description={`Both of you changed ${conflicts === 1 ? 'one field' : `${conflicts} fields`} of ${subject}. Choose what to keep; nothing is saved until you do.`}
       className="w-[min(48rem,calc(100vw-2rem))]"
     >

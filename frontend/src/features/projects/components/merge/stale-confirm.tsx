@@ -5,14 +5,14 @@ import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 
 import { projectKeys } from '../../api/keys';
-import { changeSentence, currentOf, whoChanged, type ChangeLine, type Versioned } from './stale-write';
+import { useMe } from '@/features/auth';
 
-type Asking<T, I> = { before: T; after: T; intent: I; who: string | null; again: boolean };
+import { changeSentence, changerName, changerOf, currentOf, type ChangeLine, type Changer, type Versioned } from './stale-write';
+
+type Asking<T, I> = { before: T; after: T; intent: I; who: Changer | null; again: boolean };
 
 export type StaleRetryConfig<T extends Versioned, R, I = undefined> = {
   projectId: number;
-  /** The activity timeline's name for the object: project, milestone, member. */
-  kind: 'project' | 'milestone' | 'member';
   /** The write, with the ETag of `copy`; `intent` is what `run` was given (a transition's name). */
   write: (copy: T, intent: I) => Promise<R>;
   /** What changed between two copies, field by field. */
@@ -40,6 +40,7 @@ export type StaleRetryConfig<T extends Versioned, R, I = undefined> = {
  */
 export function useStaleRetry<T extends Versioned, R, I = undefined>(config: StaleRetryConfig<T, R, I>) {
   const qc = useQueryClient();
+  const me = useMe();
   const [asking, setAsking] = useState<Asking<T, I> | null>(null);
   const [busy, setBusy] = useState(false);
   const confirmRef = useRef<HTMLButtonElement>(null);
@@ -58,12 +59,9 @@ export function useStaleRetry<T extends Versioned, R, I = undefined>(config: Sta
         config.onFailed(e);
         return;
       }
-      setAsking({ before: copy, after, intent, who: null, again });
+      setAsking({ before: copy, after, intent, who: changerOf(e), again });
       // The timeline behind the dialog has their change too.
       void qc.invalidateQueries({ queryKey: projectKeys.activity(config.projectId) });
-      void whoChanged(qc, config.projectId, { type: config.kind, id: copy.id }, copy.version).then((who) =>
-        setAsking((a) => (a && a.after === after ? { ...a, who } : a)),
-      );
     } finally {
       setBusy(false);
     }
@@ -87,7 +85,7 @@ export function useStaleRetry<T extends Versioned, R, I = undefined>(config: Sta
   const blocked = asking ? (config.blocked?.(asking.after, asking.intent) ?? null) : null;
   const question = asking ? (typeof config.question === 'function' ? config.question(asking.intent) : config.question) : '';
   const lines = asking ? config.describe(asking.before, asking.after) : [];
-  const sentence = asking ? changeSentence(asking.who, lines, 'it') : '';
+  const sentence = asking ? changeSentence(changerName(asking.who, me.data?.id), lines, 'it') : '';
 
   const dialog = (
     <Dialog

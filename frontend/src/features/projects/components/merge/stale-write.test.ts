@@ -4,7 +4,7 @@ import { ApiError } from '@/lib/api-error';
 import { makeProject } from '@/testing/fixtures';
 import { makeMember } from '@/testing/mocks/project-detail';
 
-import { changeSentence, currentOf, memberChanges, projectChanges } from './stale-write';
+import { changeSentence, changerName, changerOf, currentOf, memberChanges, projectChanges } from './stale-write';
 
 const stale = (current: unknown) => new ApiError(412, { code: 'precondition_failed', message: 'Changed.', details: { current, etag: '"x"' } });
 
@@ -35,5 +35,19 @@ describe('what a one-click 412 says changed', () => {
     expect(currentOf(stale(makeProject({ id: 2 })), mine)).toBeNull();
     expect(currentOf(stale(undefined), mine)).toBeNull();
     expect(currentOf(new ApiError(403, { code: 'permission_denied', message: 'No.', details: {} }), mine)).toBeNull();
+  });
+
+  it('takes who changed it from the 412 itself, and nobody when it does not say', () => {
+    const said = (details: Record<string, unknown>) => new ApiError(412, { code: 'precondition_failed', message: 'Changed.', details: { current: {}, etag: '"x"', ...details } });
+    const ada = said({ changed_by: { id: 8, name: 'Ada Lovelace' }, changed_fields: ['status', 'title'] });
+    expect(changerOf(ada)).toEqual({ id: 8, name: 'Ada Lovelace' });
+    expect(changerName(changerOf(ada), 1)).toBe('Ada Lovelace');
+    expect(changerName(changerOf(ada), 8)).toBe('You'); // the reader, in another tab
+    expect(changerName(null, 8)).toBeNull();
+    expect(ada.changedFields).toEqual(['status', 'title']);
+    expect(changerOf(said({ changed_by: null, changed_fields: [] }))).toBeNull();
+    expect(changerOf(said({ changed_by: { id: 8 } }))).toBeNull(); // not the shape: nobody named
+    expect(said({}).changedFields).toEqual([]);
+    expect(changerOf(new ApiError(409, { code: 'conflict', message: 'No.', details: { changed_by: { id: 8, name: 'Ada' } } }))).toBeNull();
   });
 });

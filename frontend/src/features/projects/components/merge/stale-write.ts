@@ -1,11 +1,8 @@
 // A one-click write that hit a newer version (a 412): what changed meanwhile, read from the
-// 412 body's copy against the one on screen, and who changed it, from the activity timeline.
-import type { QueryClient } from '@tanstack/react-query';
-
+// 412 body's copy against the one on screen, and who changed it, as the 412 says.
 import { fieldLabel, formatValue } from '@/lib/activity-format';
-import { api, unwrap } from '@/lib/api-client';
 import { isApiError } from '@/lib/api-error';
-import type { Activity, Member, Milestone, Project } from '@/types/models';
+import type { Member, Milestone, Project } from '@/types/models';
 
 import { sameValue } from './merge';
 
@@ -76,23 +73,13 @@ export function currentOf<T extends Versioned>(e: unknown, sameAs: T): T | null 
   return current;
 }
 
-/**
- * Who saved `target` after version `since`, from the project's newest activity (a child's own
- * rows carry the child's version). Null when the timeline does not say (or cannot be read).
- */
-export async function whoChanged(qc: QueryClient, projectId: number, target: { type: string; id: number }, since: number): Promise<string | null> {
-  try {
-    const page = await qc.fetchQuery({
-      queryKey: ['stale-write', 'activity', projectId, target.type, target.id, since],
-      queryFn: () => unwrap(api.GET('/api/v1/projects/{project_id}/activity/', { params: { path: { project_id: projectId }, query: { page_size: 20 } } })),
-      staleTime: 0,
-      gcTime: 0,
-    });
-    const rows = (page.results as Activity[]).filter((a) => a.target_type === target.type && a.target_id === target.id && (a.version ?? 0) > since);
-    const names = [...new Set(rows.map((a) => a.actor?.name).filter((n): n is string => Boolean(n)))];
-    if (names.length === 0) return null;
-    return names.length === 1 ? (names[0] ?? null) : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-  } catch {
-    return null;
-  }
+export type Changer = { id: number; name: string };
+
+/** Who saved it meanwhile, as the 412 names them (`details.changed_by`); null when it does not say. */
+export function changerOf(e: unknown): Changer | null {
+  return isApiError(e) && e.status === 412 ? e.changedBy : null;
 }
+
+/** How a sentence names the changer: "You" when it was the reader (another tab), else their name. */
+export const changerName = (by: Changer | null | undefined, meId: number | undefined): string | null =>
+  by ? (by.id === meId ? 'You' : by.name) : null;

@@ -1,6 +1,7 @@
 import { useRef, useState, type ReactNode } from 'react';
 
 import { changedFields, conflictsOf, mergedValues, mergeFields, type FieldMerge, type Values } from './merge';
+import type { Changer } from './stale-write';
 
 type Versioned = { version: number; etag: string };
 
@@ -14,7 +15,7 @@ const QUIET_MERGES = 2;
  */
 export function useFieldMerge<T extends Versioned, F extends string>({ latest, fields, valuesOf }: { latest: T; fields: readonly F[]; valuesOf: (copy: T) => Values }) {
   const [base, setBase] = useState(latest);
-  const [pending, setPending] = useState<{ theirs: T; merges: FieldMerge[] } | null>(null);
+  const [pending, setPending] = useState<{ theirs: T; merges: FieldMerge[]; who: Changer | null } | null>(null);
   const quietRounds = useRef(0);
   const elsewhere: Partial<Record<F, unknown>> = {};
   if (latest.version > base.version) {
@@ -33,15 +34,15 @@ export function useFieldMerge<T extends Versioned, F extends string>({ latest, f
     merged: () => quietRounds.current > 0,
     /**
      * After a 412: the values to retry with at once when nothing conflicts, or null when the
-     * dialog asks (then its answer goes to `resolve`).
+     * dialog asks (then its answer goes to `resolve`); `who` saved theirs, if the 412 says.
      */
-    conflict: (against: T, theirs: T, mine: Values): Values | null => {
+    conflict: (against: T, theirs: T, mine: Values, who: Changer | null = null): Values | null => {
       const merges = mergeFields(fields, valuesOf(against), valuesOf(theirs), mine);
       if (conflictsOf(merges).length === 0 && quietRounds.current < QUIET_MERGES) {
         quietRounds.current += 1;
         return mergedValues(merges);
       }
-      setPending({ theirs, merges });
+      setPending({ theirs, merges, who });
       return null;
     },
     /** The dialog is done (or cancelled): their copy becomes the base once values are merged onto it. */
