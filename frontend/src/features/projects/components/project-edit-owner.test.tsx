@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 
 import { ToastRegion } from '@/components/ui/toast-region';
 import { useToastStore } from '@/stores/toast-store';
-import { makeProject, signIn } from '@/testing/fixtures';
+import { makeProject, me, signIn } from '@/testing/fixtures';
 import { server } from '@/testing/mocks/server';
 import { renderWithProviders } from '@/testing/render';
 import type { Project, User } from '@/types/models';
@@ -38,6 +38,7 @@ function serveProject(initial: Project, reply?: (body: Record<string, unknown>) 
   let current = initial;
   const patches: Write[] = [];
   server.use(
+    http.get('/api/v1/auth/me/', () => HttpResponse.json(me)), // the merge dialog names the signed-in person "You"
     http.get(`/api/v1/projects/${initial.id}/`, () => HttpResponse.json(current, { headers: { ETag: current.etag } })),
     http.patch(`/api/v1/projects/${initial.id}/`, async ({ request }) => {
       const { owner_id: ownerId, ...body } = (await request.json()) as Record<string, unknown>;

@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ToastRegion } from '@/components/ui/toast-region';
 import { useLiveStore } from '@/stores/live-store';
 import { useToastStore } from '@/stores/toast-store';
-import { makeProject, signIn } from '@/testing/fixtures';
+import { makeProject, me, signIn } from '@/testing/fixtures';
 import { server } from '@/testing/mocks/server';
 import { renderWithProviders } from '@/testing/render';
 import type { Project, Tag } from '@/types/models';
@@ -235,6 +235,7 @@ function serveProject(initial: Project, reply?: (body: Record<string, unknown>) 
   const patches: Write[] = [];
   let reads = 0;
   server.use(
+    http.get('/api/v1/auth/me/', () => HttpResponse.json(me)), // the merge dialog names the signed-in person "You"
     http.get(`/api/v1/projects/${initial.id}/`, () => {
       reads += 1;
       return HttpResponse.json(current, { headers: { ETag: current.etag } });
